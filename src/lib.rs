@@ -1,0 +1,1 @@
+//! ServiceTitan SDK facade.

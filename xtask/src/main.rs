@@ -1,0 +1,76 @@
+//! Project tasks: `cargo xtask codegen [--check] [--specs DIR --out DIR]` and
+//! `cargo xtask spec-diff [--official DIR] [--specs DIR]`.
+
+mod codegen;
+mod generate;
+mod load;
+mod naming;
+mod normalize;
+mod open_enums;
+mod pointer;
+mod spec_diff;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check] [--only MODULE]   regenerate crates/ from specs/ (or check they are current)
+  cargo xtask codegen --specs DIR --out DIR       generate a standalone workspace from any documents
+  cargo xtask spec-diff [--official DIR] [--specs DIR] [--min-coverage PCT] [--max-mismatches N]
+                                                  compare our specs with official documents";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(task) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match task.as_str() {
+        "codegen" => parse_codegen(rest).and_then(|opts| codegen::run(&opts)),
+        "spec-diff" => spec_diff::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(true)
+        }
+        other => Err(format!("unknown task {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_codegen(args: &[String]) -> Result<codegen::Options, String> {
+    let root = workspace_root();
+    let mut opts = codegen::Options {
+        specs: root.join("specs"),
+        out: None,
+        check: false,
+        only: None,
+        root,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--check" => opts.check = true,
+            "--specs" => opts.specs = PathBuf::from(it.next().ok_or("--specs needs a directory")?),
+            "--out" => opts.out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
+            "--only" => opts.only = Some(it.next().ok_or("--only needs a module")?.clone()),
+            other => return Err(format!("unknown codegen option {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(opts)
+}
+
+/// The repository root: xtask lives one level below it.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
