@@ -59,6 +59,8 @@ pub struct PagedOperation {
     pub page_schema: String,
     /// Rust type of one item, e.g. `types::Job` or `Vec<::serde_json::Value>`.
     pub item_type: String,
+    /// Whether the operation takes `pageSize` (a few lists only take `page`).
+    pub has_page_size: bool,
 }
 
 /// What happened to a document's operations.
@@ -69,6 +71,18 @@ pub struct Report {
     pub renamed: Vec<String>,
     pub skipped: Vec<String>,
     pub fixes: Vec<String>,
+}
+
+/// Only the dialect conversion and parameter inlining: the document's facts in 3.0 form, for
+/// comparisons that must not see the generator's leniency or renaming.
+pub fn to_openapi30(document: &Document) -> Value {
+    let mut doc = match document.dialect {
+        Dialect::Swagger2 => swagger2::convert(document.value.clone()),
+        Dialect::OpenApi31 => v31::convert(document.value.clone()),
+        Dialect::OpenApi30 => document.value.clone(),
+    };
+    inline_parameter_refs(&mut doc);
+    doc
 }
 
 /// Runs every pass over a loaded document.
@@ -93,8 +107,8 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
     inline_parameter_refs(&mut n.doc);
     rename_schemas(&mut n);
     server_and_tenant(&mut n, path)?;
-    fix_parameters(&mut n);
     operation_ids(&mut n);
+    fix_parameters(&mut n);
     single_success_type(&mut n);
     set_aside_uploads(&mut n);
     dedupe_enums(&mut n);
@@ -378,7 +392,7 @@ fn fix_parameters(n: &mut Normalized) {
         }
         paths.insert(path, item);
     }
-    n.report.fixes.extend(renames);
+    n.report.fixes.extend(renames.into_iter().map(|l| display_path(&l)));
 }
 
 /// progenitor allows one success body type per operation. When 2xx responses disagree (the
@@ -439,7 +453,7 @@ fn single_success_type(n: &mut Normalized) {
             method.to_uppercase()
         ));
     }
-    n.report.fixes.extend(fixed);
+    n.report.fixes.extend(fixed.into_iter().map(|l| display_path(&l)));
 }
 
 /// Missing operation ids are made from method and path; duplicates get a numeric suffix. Both in
@@ -471,7 +485,7 @@ fn operation_ids(n: &mut Normalized) {
         op.insert("operationId".into(), json!(id));
     }
     n.report.operations = count;
-    n.report.renamed.extend(renamed);
+    n.report.renamed.extend(renamed.into_iter().map(|l| display_path(&l)));
 }
 
 /// progenitor has no multipart support: such operations (and JSON-declared image/attachment
@@ -520,12 +534,13 @@ fn set_aside_uploads(n: &mut Normalized) {
         }
     }
     for u in &uploads {
-        n.report.fixes.push(format!(
+        let line = format!(
             "{} {}: multipart upload `{}` written by the upload emitter (progenitor has no multipart)",
             u.method.to_uppercase(),
             u.path,
             u.operation_id
-        ));
+        );
+        n.report.fixes.push(display_path(&line));
     }
     n.uploads = uploads;
 }
@@ -667,10 +682,14 @@ fn find_paged_operations(n: &mut Normalized) {
         let props = schema.get("properties").and_then(Value::as_object);
         let Some(props) = props else { continue };
         let page_schema = r.rsplit('/').next().unwrap_or("").to_string();
+        let has_data = props.get("data").is_some_and(|d| d.get("type") == Some(&json!("array")));
+        if !props.contains_key("hasMore") || !has_data {
+            continue;
+        }
         let item = props.get("data").and_then(|d| d.get("items"));
         let Some(item_type) = item.and_then(simple_rust_type) else {
             n.report.fixes.push(format!(
-                "{}: list items have an inline type; no paging impl",
+                "{}: page items have an inline type; no paging impl",
                 op["operationId"].as_str().unwrap_or("")
             ));
             continue;
@@ -679,11 +698,8 @@ fn find_paged_operations(n: &mut Normalized) {
             operation_id: op["operationId"].as_str().unwrap_or("").to_string(),
             page_schema,
             item_type,
+            has_page_size: params.contains("pageSize"),
         };
-        let has_data = props.get("data").is_some_and(|d| d.get("type") == Some(&json!("array")));
-        if !props.contains_key("hasMore") || !has_data {
-            continue;
-        }
         if params.contains("page") && props.contains_key("page") {
             n.lists.push(paged);
         } else if params.contains("from") && props.contains_key("continueFrom") {
@@ -710,4 +726,9 @@ fn simple_rust_type(schema: &Value) -> Option<String> {
         _ => return None,
     };
     Some(if nullable { format!("::std::option::Option<{base}>") } else { base })
+}
+
+/// Report lines show paths as the document wrote them.
+fn display_path(line: &str) -> String {
+    line.replace(TENANT_PLACEHOLDER, "{tenant}")
 }

@@ -159,9 +159,9 @@ fn convert_operation(op: Value, consumes: &[String], produces: &[String]) -> Val
 }
 
 /// The schema-ish keys a 2.0 non-body parameter carries directly.
-const SCHEMA_KEYS: [&str; 15] = [
+const SCHEMA_KEYS: [&str; 17] = [
     "type", "format", "items", "enum", "default", "minimum", "maximum", "minLength", "maxLength",
-    "pattern", "minItems", "maxItems", "uniqueItems", "x-nullable", "multipleOf",
+    "pattern", "minItems", "maxItems", "uniqueItems", "x-nullable", "multipleOf", "allOf", "oneOf",
 ];
 
 fn parameter_schema(p: &Value) -> Value {

@@ -90,9 +90,9 @@ pub fn schema(v: &mut Value) {
 
     for key in ["oneOf", "anyOf", "allOf"] {
         let Some(Value::Array(mut alts)) = map.remove(key) else { continue };
-        alts.iter_mut().for_each(schema);
         let before = alts.len();
         alts.retain(|a| !is_null_type(a));
+        alts.iter_mut().for_each(schema);
         if alts.len() < before {
             map.insert("nullable".into(), json!(true));
         }
@@ -105,6 +105,18 @@ pub fn schema(v: &mut Value) {
     }
 
     if let Some(c) = map.remove("const") {
+        if !map.contains_key("type") {
+            let t = match &c {
+                Value::String(_) => Some("string"),
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+                Value::Number(_) => Some("number"),
+                _ => None,
+            };
+            if let Some(t) = t {
+                map.insert("type".into(), json!(t));
+            }
+        }
         map.insert("enum".into(), json!([c]));
     }
     if let Some(Value::Array(examples)) = map.remove("examples") {
@@ -112,8 +124,7 @@ pub fn schema(v: &mut Value) {
             map.insert("example".into(), first);
         }
     }
-    if let Some(media) = map.remove("contentMediaType") {
-        let _ = media;
+    if map.remove("contentMediaType").is_some() {
         if !map.contains_key("format") {
             map.insert("format".into(), json!("binary"));
         }
