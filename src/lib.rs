@@ -1,1 +1,196 @@
-//! ServiceTitan SDK facade.
+//! Rust SDK for the ServiceTitan API: one entry point over every API module.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), servicetitan::Error> {
+//! use servicetitan::paging::ListRequestExt;
+//! use futures::StreamExt;
+//!
+//! let st = servicetitan::ServiceTitan::from_env()?; // ST_CLIENT_ID, ST_CLIENT_SECRET, ...
+//! let mut jobs = st.jpm().list_jobs().page_size(500).stream_items();
+//! while let Some(job) = jobs.next().await {
+//!     let job = job?;
+//!     println!("{:?} {:?}", job.id, job.job_status);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Each module (`jpm`, `crm`, `accounting`, ...) is a cargo feature of the same name; `full`
+//! (the default) enables all of them. The runtime ([`servicetitan_core`]) handles OAuth tokens,
+//! the `ST-App-Key` header, the tenant in every path, rate limits, retries and paging.
+
+pub use servicetitan_core::{
+    binary, paging, reporting, types, upload, ApiError, AuthError, AuthErrorKind, Credentials,
+    DecodeError, Environment, Error, PagingError, Problem, RetryBudget, RetryPolicy, Runtime,
+    RuntimeBuilder, Secret,
+};
+
+use std::time::Duration;
+
+/// A ServiceTitan connection for one tenant: hands out the module clients, all sharing one
+/// runtime (token cache, rate limiter, retry budget and HTTP connection pool).
+#[derive(Clone, Debug)]
+pub struct ServiceTitan {
+    runtime: Runtime,
+}
+
+impl ServiceTitan {
+    /// Starts a configuration: credentials, app key, tenant, environment or URLs, limits,
+    /// retries and timeouts.
+    pub fn builder() -> ServiceTitanBuilder {
+        ServiceTitanBuilder(Runtime::builder())
+    }
+
+    /// Configuration from `ST_CLIENT_ID`, `ST_CLIENT_SECRET`, `ST_APP_KEY`, `ST_TENANT_ID`,
+    /// `ST_ENV` (production | integration), `ST_API_BASE_URL` and `ST_AUTH_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(Runtime::from_env()?.into())
+    }
+
+    /// The same app for another tenant (agencies run many): its own credentials, token and
+    /// rate limit; the HTTP connection pool is shared.
+    pub fn tenant(&self, tenant_id: impl ToString, credentials: Credentials) -> ServiceTitan {
+        self.runtime.for_tenant(tenant_id, credentials).into()
+    }
+
+    /// The tenant id this connection works for.
+    pub fn tenant_id(&self) -> &str {
+        self.runtime.tenant()
+    }
+
+    /// The runtime every module client uses.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// `https://api.servicetitan.io` + a module's server path (`/jpm/v2`).
+    fn base_url(&self, server_path: &str) -> String {
+        format!(
+            "{}{}",
+            self.runtime.api_base_url().trim_end_matches('/'),
+            server_path
+        )
+    }
+}
+
+impl From<Runtime> for ServiceTitan {
+    fn from(runtime: Runtime) -> Self {
+        ServiceTitan { runtime }
+    }
+}
+
+/// Builder for [`ServiceTitan`]; every setter is the runtime's ([`RuntimeBuilder`]).
+#[derive(Debug)]
+pub struct ServiceTitanBuilder(RuntimeBuilder);
+
+macro_rules! forward_setters {
+    ($( $(#[$doc:meta])* $name:ident($arg:ident: $ty:ty); )*) => {
+        impl ServiceTitanBuilder {
+            $(
+                $(#[$doc])*
+                pub fn $name(self, $arg: $ty) -> Self {
+                    ServiceTitanBuilder(self.0.$name($arg))
+                }
+            )*
+        }
+    };
+}
+
+forward_setters! {
+    /// The app's client id for this tenant.
+    client_id(client_id: impl Into<String>);
+    /// The client secret (kept out of Debug output and logs).
+    client_secret(client_secret: impl Into<Secret>);
+    /// Client id and secret together.
+    credentials(credentials: Credentials);
+    /// The application key (`ST-App-Key`); not the client id.
+    app_key(app_key: impl Into<Secret>);
+    /// The tenant id (not the account id).
+    tenant(tenant: impl ToString);
+    /// Production or integration.
+    environment(environment: Environment);
+    /// A custom API base URL (proxies, the mock tenant); http only on loopback.
+    api_base_url(url: impl Into<String>);
+    /// A custom token endpoint URL.
+    auth_url(url: impl Into<String>);
+    /// Client-side rate limit per tenant (default 60 requests/s).
+    rate_limit_per_second(per_second: u32);
+    /// How many requests may go at once before the rate limit paces them.
+    rate_limit_burst(burst: u32);
+    /// Retry behaviour.
+    retry_policy(policy: RetryPolicy);
+    /// Time allowed to open a connection.
+    connect_timeout(timeout: Duration);
+    /// Time allowed for one request.
+    request_timeout(timeout: Duration);
+    /// How long before expiry a token is replaced.
+    token_refresh_margin(margin: Duration);
+    /// The User-Agent header.
+    user_agent(user_agent: impl Into<String>);
+}
+
+impl ServiceTitanBuilder {
+    /// Checks the configuration and builds the connection.
+    pub fn build(self) -> Result<ServiceTitan, Error> {
+        Ok(self.0.build()?.into())
+    }
+}
+
+/// One accessor per module, each behind the module's feature.
+macro_rules! modules {
+    ($( $feature:literal $krate:ident $alias:ident $accessor:ident; )*) => {
+        $(
+            #[cfg(feature = $feature)]
+            #[doc = concat!("The `", $feature, "` module's generated client and models.")]
+            pub use $krate as $alias;
+        )*
+        impl ServiceTitan {
+            $(
+                #[cfg(feature = $feature)]
+                #[doc = concat!("Client for the `", $feature, "` API, bound to this tenant.")]
+                pub fn $accessor(&self) -> $krate::Client {
+                    $krate::Client::new_with_client(
+                        &self.base_url($krate::SERVER_PATH),
+                        self.runtime.http().clone(),
+                        self.runtime.clone(),
+                    )
+                }
+            )*
+        }
+        /// The modules compiled into this build (their feature names).
+        pub fn modules() -> Vec<&'static str> {
+            let mut enabled = Vec::new();
+            $(
+                #[cfg(feature = $feature)]
+                enabled.push($feature);
+            )*
+            enabled
+        }
+    };
+}
+
+modules! {
+    "accounting" servicetitan_accounting accounting accounting;
+    "crm" servicetitan_crm crm crm;
+    "customer-interactions" servicetitan_customer_interactions customer_interactions customer_interactions;
+    "dispatch" servicetitan_dispatch dispatch dispatch;
+    "equipment-systems" servicetitan_equipment_systems equipment_systems equipment_systems;
+    "findings" servicetitan_findings findings findings;
+    "forms" servicetitan_forms forms forms;
+    "inventory" servicetitan_inventory inventory inventory;
+    "jbce" servicetitan_jbce jbce jbce;
+    "jpm" servicetitan_jpm jpm jpm;
+    "marketing" servicetitan_marketing marketing marketing;
+    "marketing-ads" servicetitan_marketing_ads marketing_ads marketing_ads;
+    "marketing-reputation" servicetitan_marketing_reputation marketing_reputation marketing_reputation;
+    "memberships" servicetitan_memberships memberships memberships;
+    "payroll" servicetitan_payroll payroll payroll;
+    "pricebook" servicetitan_pricebook pricebook pricebook;
+    "reporting" servicetitan_reporting reporting_api reporting;
+    "salestech" servicetitan_salestech salestech salestech;
+    "scheduling-pro" servicetitan_scheduling_pro scheduling_pro scheduling_pro;
+    "service-agreements" servicetitan_service_agreements service_agreements service_agreements;
+    "settings" servicetitan_settings settings settings;
+    "task-management" servicetitan_task_management task_management task_management;
+    "telecom" servicetitan_telecom telecom telecom;
+    "timesheets" servicetitan_timesheets timesheets timesheets;
+}

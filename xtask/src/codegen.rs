@@ -18,7 +18,10 @@ pub struct Options {
 /// The module key of a document file: `specs/jpm.yaml` → `jpm`,
 /// `tenant-jpm-v2.json` → `jpm`, `tenant-telecom.json` → `telecom`.
 pub fn module_key(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("module");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("module");
     let stem = stem.strip_prefix("tenant-").unwrap_or(stem);
     let stem = stem
         .strip_suffix("-v2")
@@ -82,7 +85,10 @@ pub fn run(opts: &Options) -> Result<bool, String> {
     for target in &targets {
         let docs = documents_in(&target.specs)?;
         if docs.is_empty() {
-            return Err(format!("no .yaml/.yml/.json documents in {}", target.specs.display()));
+            return Err(format!(
+                "no .yaml/.yml/.json documents in {}",
+                target.specs.display()
+            ));
         }
         count += docs.len();
         ok &= run_target(opts, target, &docs, &mut stale)?;
@@ -97,7 +103,10 @@ pub fn run(opts: &Options) -> Result<bool, String> {
             println!("codegen --check: every generated file is current");
         }
     }
-    println!("{count} document(s) in {:.2} s", started.elapsed().as_secs_f64());
+    println!(
+        "{count} document(s) in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(ok)
 }
 
@@ -198,8 +207,8 @@ fn generate_one(
         core_dependency: &core_dependency,
         description: &description,
     };
-    let krate = generate::generate(&normalized, &info)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let krate =
+        generate::generate(&normalized, &info).map_err(|e| format!("{}: {e}", path.display()))?;
     let r = &normalized.report;
     let mut report = format!(
         "{module} ({}, {}): {} operation(s): {} generated, {} as multipart uploads, {} renamed, {} skipped; {} list and {} export operation(s) paged",
@@ -213,7 +222,10 @@ fn generate_one(
         normalized.lists.len(),
         normalized.exports.len(),
     );
-    for line in r.renamed.iter().map(|l| format!("renamed: {l}"))
+    for line in r
+        .renamed
+        .iter()
+        .map(|l| format!("renamed: {l}"))
         .chain(r.skipped.iter().map(|l| format!("skipped: {l}")))
         .chain(r.fixes.iter().map(|l| format!("fixed: {l}")))
     {

@@ -48,11 +48,7 @@ pub fn generate(n: &Normalized, info: &ModuleInfo) -> Result<GeneratedCrate, Str
         .with_inner_type(quote!(servicetitan_core::Runtime))
         .with_hooks(progenitor::HooksMode::Expected)
         .with_map_type("::std::collections::BTreeMap")
-        .with_crate(
-            "servicetitan-core",
-            progenitor::CrateVers::Any,
-            None,
-        );
+        .with_crate("servicetitan-core", progenitor::CrateVers::Any, None);
     let mut generator = progenitor::Generator::new(&settings);
     // progenitor reports some problems by panicking; turn those into errors for this document.
     let previous_hook = std::panic::take_hook();
@@ -130,7 +126,11 @@ bytes = "1"
 {optional}"#,
         spec = info.spec_display_path,
         crate_name = info.crate_name,
-        publish = if info.crate_name.starts_with("golden-") { "\npublish = false" } else { "" },
+        publish = if info.crate_name.starts_with("golden-") {
+            "\npublish = false"
+        } else {
+            ""
+        },
         description = info.description,
         core = info.core_dependency,
     )
@@ -166,7 +166,10 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
         let with_page_size = if op.has_page_size {
             quote!(self.page_size(page_size))
         } else {
-            quote!({ let _ = page_size; self })
+            quote!({
+                let _ = page_size;
+                self
+            })
         };
         if list_pages.insert(op.page_schema.clone()) {
             out.extend(quote! {
@@ -232,7 +235,11 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
         }
         let doc = format!(
             "{} (multipart upload: the file goes in the `{field}` part).",
-            if u.summary.is_empty() { id.as_str() } else { u.summary.as_str() }
+            if u.summary.is_empty() {
+                id.as_str()
+            } else {
+                u.summary.as_str()
+            }
         );
         uploads.extend(quote! {
             #[doc = #doc]
@@ -244,7 +251,7 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
                 let url = format!(
                     concat!("{}", #fmt),
                     self.baseurl,
-                    #( servicetitan_core::upload::encode_path(&#params.to_string()), )*
+                    #( servicetitan_core::encode_path_segment(&#params.to_string()), )*
                 );
                 servicetitan_core::upload::send_multipart(
                     &self.inner, reqwest::Method::#method, url, #field, file, #id,

@@ -31,7 +31,13 @@ impl fmt::Display for DocError {
         if self.location.is_empty() {
             write!(f, "{}: {}", self.file.display(), self.message)
         } else {
-            write!(f, "{} at {}: {}", self.file.display(), self.location, self.message)
+            write!(
+                f,
+                "{} at {}: {}",
+                self.file.display(),
+                self.location,
+                self.message
+            )
         }
     }
 }
@@ -107,13 +113,21 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Value, DocError> {
 }
 
 /// YAML allows non-string keys and values JSON has no form for; reject them with a pointer.
-fn yaml_to_json(path: &Path, yaml: serde_yaml::Value, pointer: &mut String) -> Result<Value, DocError> {
+fn yaml_to_json(
+    path: &Path,
+    yaml: serde_yaml::Value,
+    pointer: &mut String,
+) -> Result<Value, DocError> {
     use serde_yaml::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
         Y::Number(n) => serde_json::to_value(&n).map_err(|_| {
-            DocError::new(path, pointer.clone(), format!("number {n} has no JSON form"))
+            DocError::new(
+                path,
+                pointer.clone(),
+                format!("number {n} has no JSON form"),
+            )
         })?,
         Y::String(s) => Value::String(s),
         Y::Sequence(items) => {
@@ -159,7 +173,11 @@ fn detect(path: &Path, value: &Value) -> Result<Dialect, DocError> {
         return if v.starts_with("2.") {
             Ok(Dialect::Swagger2)
         } else {
-            Err(DocError::new(path, "/swagger", format!("unsupported Swagger version {v:?}")))
+            Err(DocError::new(
+                path,
+                "/swagger",
+                format!("unsupported Swagger version {v:?}"),
+            ))
         };
     }
     match value.get("openapi") {

@@ -19,7 +19,9 @@ fn words(s: &str) -> Vec<String> {
         let boundary = match prev {
             Some(p) if p.is_alphanumeric() => {
                 (c.is_uppercase() && (p.is_lowercase() || p.is_ascii_digit()))
-                    || (c.is_uppercase() && p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+                    || (c.is_uppercase()
+                        && p.is_uppercase()
+                        && next.is_some_and(|n| n.is_lowercase()))
             }
             _ => false,
         };
@@ -80,10 +82,15 @@ fn segments(key: &str) -> (Vec<String>, String) {
             return (segs, format!("{inner_suffix}{suffix}"));
         }
     }
+    // Version segments (`V2`) never make a name clearer; a clash they would settle falls to
+    // the numeric suffix instead.
+    let is_version = |s: &str| {
+        s.len() > 1 && s.starts_with(['V', 'v']) && s[1..].chars().all(|c| c.is_ascii_digit())
+    };
     let segs: Vec<String> = key
         .split(['.', '+'])
-        .filter(|s| !s.is_empty())
-        .map(|s| pascal(s))
+        .filter(|s| !s.is_empty() && !is_version(s))
+        .map(pascal)
         .collect();
     (segs, String::new())
 }
@@ -172,10 +179,22 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let names = clean_schema_names(&keys);
-        assert_eq!(names["PaginatedResponse_Of_Jpm.V2.JobResponse"], "JobResponsePage");
+        assert_eq!(
+            names["PaginatedResponse_Of_Jpm.V2.JobResponse"],
+            "JobResponsePage"
+        );
         assert_eq!(names["Jpm.V2.JobResponse"], "JobResponse");
-        assert_eq!(names["ExportResponse_Of_Jpm.V2.ExportJobsResponse"], "ExportJobsResponseExportPage");
-        assert_eq!(names["Crm.V2.Customers.CustomerResponse"], "CustomersCustomerResponse");
-        assert_eq!(names["Crm.V2.Contacts.CustomerResponse"], "ContactsCustomerResponse");
+        assert_eq!(
+            names["ExportResponse_Of_Jpm.V2.ExportJobsResponse"],
+            "ExportJobsResponseExportPage"
+        );
+        assert_eq!(
+            names["Crm.V2.Customers.CustomerResponse"],
+            "CustomersCustomerResponse"
+        );
+        assert_eq!(
+            names["Crm.V2.Contacts.CustomerResponse"],
+            "ContactsCustomerResponse"
+        );
     }
 }

@@ -35,7 +35,11 @@ fn rewrite_items(items: &mut Vec<Item>) -> usize {
     for item in items.drain(..) {
         match &item {
             Item::Enum(e) if names.contains(&&e.ident.to_string()) => {
-                let variants = &targets.iter().find(|(n, _)| *n == e.ident.to_string()).unwrap().1;
+                let variants = &targets
+                    .iter()
+                    .find(|(n, _)| *n == e.ident.to_string())
+                    .unwrap()
+                    .1;
                 let code = open_enum(e, variants);
                 let parsed: syn::File = syn::parse2(code).expect("open enum code parses");
                 replaced.extend(parsed.items);
@@ -70,10 +74,9 @@ fn string_enum(e: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
 }
 
 fn derives(attrs: &[Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("derive")
-            && a.to_token_stream_string().contains(name)
-    })
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("derive") && a.to_token_stream_string().contains(name))
 }
 
 trait AttrText {
@@ -111,11 +114,15 @@ fn is_replaced_impl(i: &syn::ItemImpl, names: &[&String]) -> bool {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     };
-    let Some(self_name) = self_name else { return false };
+    let Some(self_name) = self_name else {
+        return false;
+    };
     if !names.contains(&&self_name) {
         return false;
     }
-    let Some((_, trait_path, _)) = &i.trait_ else { return false };
+    let Some((_, trait_path, _)) = &i.trait_ else {
+        return false;
+    };
     let last = trait_path.segments.last().unwrap();
     let trait_name = last.ident.to_string();
     let args = quote!(#last).to_string();
@@ -128,14 +135,23 @@ fn is_replaced_impl(i: &syn::ItemImpl, names: &[&String]) -> bool {
 
 fn open_enum(e: &ItemEnum, variants: &[(syn::Ident, String)]) -> TokenStream {
     let name = &e.ident;
-    let docs: Vec<&Attribute> = e.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+    let docs: Vec<&Attribute> = e
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
     let vis = &e.vis;
     let idents: Vec<&syn::Ident> = variants.iter().map(|(i, _)| i).collect();
     let wires: Vec<&String> = variants.iter().map(|(_, w)| w).collect();
     let variant_docs: Vec<Vec<&Attribute>> = e
         .variants
         .iter()
-        .map(|v| v.attrs.iter().filter(|a| a.path().is_ident("doc")).collect())
+        .map(|v| {
+            v.attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .collect()
+        })
         .collect();
     let unknown = if idents.iter().any(|i| *i == "Unknown") {
         format_ident!("UnknownValue")

@@ -37,17 +37,23 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--specs" => opts.specs = PathBuf::from(value()?),
             "--allow" => opts.allow = PathBuf::from(value()?),
             "--min-coverage" => {
-                opts.min_coverage = value()?.parse().map_err(|_| "--min-coverage takes a percentage")?
+                opts.min_coverage = value()?
+                    .parse()
+                    .map_err(|_| "--min-coverage takes a percentage")?
             }
             "--max-mismatches" => {
-                opts.max_mismatches = value()?.parse().map_err(|_| "--max-mismatches takes a count")?
+                opts.max_mismatches = value()?
+                    .parse()
+                    .map_err(|_| "--max-mismatches takes a count")?
             }
             other => return Err(format!("unknown spec-diff option {other:?}")),
         }
     }
     if opts.official.is_empty() {
-        opts.official.push(root.join("../shared/servicetitan-openapi/official-2025-05"));
-        opts.official.push(root.join("../shared/servicetitan-openapi/older-yaml"));
+        opts.official
+            .push(root.join("../shared/servicetitan-openapi/official-2025-05"));
+        opts.official
+            .push(root.join("../shared/servicetitan-openapi/older-yaml"));
     }
     Ok(opts)
 }
@@ -61,9 +67,15 @@ struct Side {
 fn load_side(path: &Path) -> Result<Side, String> {
     let document = load::load(path).map_err(|e| e.to_string())?;
     let doc = normalize::to_openapi30(&document);
-    let url = doc.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("");
+    let url = doc
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let server_path = rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_default();
+    let server_path = rest
+        .find('/')
+        .map(|i| rest[i..].to_string())
+        .unwrap_or_default();
     Ok(Side {
         doc,
         server_path: server_path.trim_end_matches('/').to_string(),
@@ -116,7 +128,10 @@ fn deref<'a>(doc: &'a Value, mut s: &'a Value) -> (&'a Value, Option<String>) {
             continue;
         }
         let wrapper = ["allOf", "oneOf", "anyOf"].iter().find_map(|k| {
-            s.get(*k).and_then(Value::as_array).filter(|a| a.len() == 1).map(|a| &a[0])
+            s.get(*k)
+                .and_then(Value::as_array)
+                .filter(|a| a.len() == 1)
+                .map(|a| &a[0])
         });
         match wrapper {
             Some(inner) if s.get("properties").is_none() => s = inner,
@@ -161,13 +176,18 @@ impl Walk<'_> {
         let ta = sa.get("type").and_then(Value::as_str);
         let tb = sb.get("type").and_then(Value::as_str);
         if ta != tb {
-            self.out.push(format!("{at}: type {} vs official {}", show(ta), show(tb)));
+            self.out
+                .push(format!("{at}: type {} vs official {}", show(ta), show(tb)));
             return;
         }
         let fa = sa.get("format").and_then(Value::as_str);
         let fb = sb.get("format").and_then(Value::as_str);
         if !same_format(fa, fb) {
-            self.out.push(format!("{at}: format {} vs official {}", show(fa), show(fb)));
+            self.out.push(format!(
+                "{at}: format {} vs official {}",
+                show(fa),
+                show(fb)
+            ));
         }
         if nullable(self.ours, a) != nullable(self.theirs, b) {
             self.out.push(format!(
@@ -181,7 +201,8 @@ impl Walk<'_> {
         if ea != eb {
             let missing: Vec<_> = eb.difference(&ea).cloned().collect();
             let extra: Vec<_> = ea.difference(&eb).cloned().collect();
-            self.out.push(format!("{at}: enum missing {missing:?}, extra {extra:?}"));
+            self.out
+                .push(format!("{at}: enum missing {missing:?}, extra {extra:?}"));
         }
         if let (Some(ia), Some(ib)) = (sa.get("items"), sb.get("items")) {
             self.schema(&format!("{at}[]"), ia, ib);
@@ -222,14 +243,23 @@ fn show(v: Option<&str>) -> String {
 fn enum_set(s: &Value) -> BTreeSet<String> {
     s.get("enum")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter(|v| !v.is_null()).map(|v| v.to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .filter(|v| !v.is_null())
+                .map(|v| v.to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn required_set(s: &Value) -> BTreeSet<String> {
     s.get("required")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -238,10 +268,21 @@ fn params(op: &Value) -> BTreeMap<(String, String), &Value> {
         .and_then(Value::as_array)
         .map(|ps| {
             ps.iter()
-                .filter(|p| !(p.get("in") == Some(&json!("path")) && p.get("name") == Some(&json!("tenant"))))
+                .filter(|p| {
+                    !(p.get("in") == Some(&json!("path"))
+                        && p.get("name") == Some(&json!("tenant")))
+                })
                 .map(|p| {
-                    let loc = p.get("in").and_then(Value::as_str).unwrap_or("").to_string();
-                    let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+                    let loc = p
+                        .get("in")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let name = p
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
                     // Path parameters are matched by position (the path key), not by name.
                     let key = if loc == "path" { String::new() } else { name };
                     ((loc, key), p)
@@ -276,13 +317,26 @@ fn compare_operation(ours: &Side, theirs: &Side, a: &Value, b: &Value) -> Vec<St
             Some(p) => {
                 let req = |p: &Value| p.get("required") == Some(&json!(true));
                 if req(p) != req(q) {
-                    walk.out.push(format!("{loc} parameter {name}: required {} vs official {}", req(p), req(q)));
+                    walk.out.push(format!(
+                        "{loc} parameter {name}: required {} vs official {}",
+                        req(p),
+                        req(q)
+                    ));
                 }
-                let (sa, sb) = (p.get("schema").unwrap_or(&Value::Null), q.get("schema").unwrap_or(&Value::Null));
-                let mut inner = Walk { ours: &ours.doc, theirs: &theirs.doc, seen: BTreeSet::new(), out: Vec::new() };
+                let (sa, sb) = (
+                    p.get("schema").unwrap_or(&Value::Null),
+                    q.get("schema").unwrap_or(&Value::Null),
+                );
+                let mut inner = Walk {
+                    ours: &ours.doc,
+                    theirs: &theirs.doc,
+                    seen: BTreeSet::new(),
+                    out: Vec::new(),
+                };
                 inner.schema(&format!("{loc} parameter {name}"), sa, sb);
                 // Optional query parameters are nullable by nature; that difference says nothing.
-                walk.out.extend(inner.out.into_iter().filter(|l| !l.contains(": nullable ")));
+                walk.out
+                    .extend(inner.out.into_iter().filter(|l| !l.contains(": nullable ")));
             }
         }
     }
@@ -301,7 +355,9 @@ fn compare_operation(ours: &Side, theirs: &Side, a: &Value, b: &Value) -> Vec<St
     let rb = b.get("responses").and_then(Value::as_object);
     if let (Some(ra), Some(rb)) = (ra, rb) {
         // Error bodies are our shared ProblemDetails by design; statuses still count.
-        let codes = |r: &serde_json::Map<String, Value>| -> BTreeSet<String> { r.keys().cloned().collect() };
+        let codes = |r: &serde_json::Map<String, Value>| -> BTreeSet<String> {
+            r.keys().cloned().collect()
+        };
         for code in codes(rb).difference(&codes(ra)) {
             walk.out.push(format!("response {code}: missing"));
         }
@@ -338,7 +394,14 @@ fn load_allow(path: &Path) -> Vec<[String; 4]> {
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         .filter_map(|l| {
             let parts: Vec<String> = l.split(" | ").map(|s| s.trim().to_string()).collect();
-            (parts.len() == 4).then(|| [parts[0].clone(), parts[1].clone(), parts[2].clone(), parts[3].clone()])
+            (parts.len() == 4).then(|| {
+                [
+                    parts[0].clone(),
+                    parts[1].clone(),
+                    parts[2].clone(),
+                    parts[3].clone(),
+                ]
+            })
         })
         .collect()
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::load::{DocError, Document, Dialect};
+use crate::load::{Dialect, DocError, Document};
 use crate::naming;
 use crate::pointer;
 
@@ -102,7 +102,11 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
         DocError::new(path, at, format!("$ref {r:?} points to nothing"))
     })?;
     if !n.doc.get("paths").is_some_and(Value::is_object) {
-        return Err(DocError::new(path, "/paths", "the document has no paths object"));
+        return Err(DocError::new(
+            path,
+            "/paths",
+            "the document has no paths object",
+        ));
     }
     inline_parameter_refs(&mut n.doc);
     rename_schemas(&mut n);
@@ -133,7 +137,8 @@ fn check_refs(
             if let Some(Value::String(r)) = map.get("$ref") {
                 if !r.starts_with('#') {
                     let mut e = err(at.to_string(), r);
-                    e.message = format!("external $ref {r:?} is not supported; bundle the document first");
+                    e.message =
+                        format!("external $ref {r:?} is not supported; bundle the document first");
                     return Err(e);
                 }
                 if pointer::resolve(root, r).is_none() {
@@ -155,7 +160,9 @@ fn check_refs(
 }
 
 /// Iterates `(path, method, operation)` in document order.
-fn operations_mut(doc: &mut Value) -> impl Iterator<Item = (String, String, &mut Map<String, Value>)> {
+fn operations_mut(
+    doc: &mut Value,
+) -> impl Iterator<Item = (String, String, &mut Map<String, Value>)> {
     doc.get_mut("paths")
         .and_then(Value::as_object_mut)
         .into_iter()
@@ -167,7 +174,8 @@ fn operations_mut(doc: &mut Value) -> impl Iterator<Item = (String, String, &mut
                 .flat_map(|m| m.iter_mut())
                 .filter(|(method, _)| METHODS.contains(&method.as_str()))
                 .filter_map(move |(method, op)| {
-                    op.as_object_mut().map(|o| (path.clone(), method.clone(), o))
+                    op.as_object_mut()
+                        .map(|o| (path.clone(), method.clone(), o))
                 })
         })
 }
@@ -178,13 +186,19 @@ fn inline_parameter_refs(doc: &mut Value) {
     let root = doc.clone();
     let resolve = |p: &Value| -> Value {
         match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => pointer::resolve(&root, r).cloned().unwrap_or_else(|| p.clone()),
+            Some(r) => pointer::resolve(&root, r)
+                .cloned()
+                .unwrap_or_else(|| p.clone()),
             None => p.clone(),
         }
     };
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         let shared: Vec<Value> = item
             .remove("parameters")
             .and_then(|p| p.as_array().cloned())
@@ -196,7 +210,9 @@ fn inline_parameter_refs(doc: &mut Value) {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
-            let Some(op) = op.as_object_mut() else { continue };
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
             let own: Vec<Value> = op
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -237,7 +253,10 @@ fn rename_schemas(n: &mut Normalized) {
     let mut map = BTreeMap::new();
     for (orig, schema) in old {
         let new = names[&orig].clone();
-        map.insert(format!("#/components/schemas/{}", pointer::escape(&orig)), new.clone());
+        map.insert(
+            format!("#/components/schemas/{}", pointer::escape(&orig)),
+            new.clone(),
+        );
         renamed.insert(new, schema);
     }
     *n.doc.pointer_mut("/components/schemas").unwrap() = Value::Object(renamed);
@@ -271,7 +290,10 @@ fn server_and_tenant(n: &mut Normalized, file: &std::path::Path) -> Result<(), D
     // Server variables (`.../{tenant}`) are dropped with the rest of the template tail.
     let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(&url);
     let path_part = if url.contains("://") {
-        without_scheme.find('/').map(|i| &without_scheme[i..]).unwrap_or("")
+        without_scheme
+            .find('/')
+            .map(|i| &without_scheme[i..])
+            .unwrap_or("")
     } else {
         without_scheme
     };
@@ -295,7 +317,9 @@ fn server_and_tenant(n: &mut Normalized, file: &std::path::Path) -> Result<(), D
     n.server_path = server_path;
     n.doc["servers"] = json!([{ "url": "" }]);
 
-    let Some(paths) = n.doc.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
+    let Some(paths) = n.doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
     let old = std::mem::take(paths);
     for (path, mut item) in old {
         let mut new_path = path.replace("{tenant}", TENANT_PLACEHOLDER);
@@ -308,7 +332,10 @@ fn server_and_tenant(n: &mut Normalized, file: &std::path::Path) -> Result<(), D
                     continue;
                 }
                 if let Some(Value::Array(params)) = op.get_mut("parameters") {
-                    params.retain(|p| !(p.get("in") == Some(&json!("path")) && p.get("name") == Some(&json!("tenant"))));
+                    params.retain(|p| {
+                        !(p.get("in") == Some(&json!("path"))
+                            && p.get("name") == Some(&json!("tenant")))
+                    });
                 }
             }
         }
@@ -322,7 +349,9 @@ fn server_and_tenant(n: &mut Normalized, file: &std::path::Path) -> Result<(), D
 /// renamed (the wire stays the same); exact duplicates are dropped.
 fn fix_parameters(n: &mut Normalized) {
     let mut renames = Vec::new();
-    let Some(paths) = n.doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = n.doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     let old = std::mem::take(paths);
     for (mut path, mut item) in old {
         let mut path_renames: BTreeMap<String, String> = BTreeMap::new();
@@ -331,7 +360,9 @@ fn fix_parameters(n: &mut Normalized) {
                 if !METHODS.contains(&method.as_str()) {
                     continue;
                 }
-                let Some(Value::Array(params)) = op.get_mut("parameters") else { continue };
+                let Some(Value::Array(params)) = op.get_mut("parameters") else {
+                    continue;
+                };
                 for p in params.iter_mut() {
                     if p.get("style") == Some(&json!("deepObject")) {
                         // progenitor has no deepObject; its form encoding sends each key as
@@ -347,8 +378,14 @@ fn fix_parameters(n: &mut Normalized) {
                 let mut seen = BTreeSet::new();
                 params.retain(|p| {
                     let key = (
-                        p.get("in").and_then(Value::as_str).unwrap_or("").to_string(),
-                        p.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                        p.get("in")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        p.get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
                     );
                     seen.insert(key)
                 });
@@ -378,7 +415,9 @@ fn fix_parameters(n: &mut Normalized) {
                     }
                     if let Some(Value::Array(params)) = op.get_mut("parameters") {
                         for p in params {
-                            if p.get("in") == Some(&json!("path")) && p.get("name") == Some(&json!(old_name)) {
+                            if p.get("in") == Some(&json!("path"))
+                                && p.get("name") == Some(&json!(old_name))
+                            {
                                 p["name"] = json!(new_name);
                             }
                         }
@@ -392,7 +431,9 @@ fn fix_parameters(n: &mut Normalized) {
         }
         paths.insert(path, item);
     }
-    n.report.fixes.extend(renames.into_iter().map(|l| display_path(&l)));
+    n.report
+        .fixes
+        .extend(renames.into_iter().map(|l| display_path(&l)));
 }
 
 /// progenitor allows one success body type per operation. When 2xx responses disagree (the
@@ -401,13 +442,18 @@ fn fix_parameters(n: &mut Normalized) {
 fn single_success_type(n: &mut Normalized) {
     let mut fixed = Vec::new();
     for (path, method, op) in operations_mut(&mut n.doc) {
-        let Some(Value::Object(responses)) = op.get_mut("responses") else { continue };
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
         // Error statuses: an undocumented (empty) body is left to the runtime's untyped error;
         // differing typed bodies become JSON values.
-        let is_error = |code: &str| code.starts_with('4') || code.starts_with('5') || code == "default";
+        let is_error =
+            |code: &str| code.starts_with('4') || code.starts_with('5') || code == "default";
         let has_body = |r: &Value| {
             r.get("$ref").is_some()
-                || r.get("content").and_then(Value::as_object).is_some_and(|c| !c.is_empty())
+                || r.get("content")
+                    .and_then(Value::as_object)
+                    .is_some_and(|c| !c.is_empty())
         };
         let error_bodies: BTreeSet<String> = responses
             .iter()
@@ -453,7 +499,9 @@ fn single_success_type(n: &mut Normalized) {
             method.to_uppercase()
         ));
     }
-    n.report.fixes.extend(fixed.into_iter().map(|l| display_path(&l)));
+    n.report
+        .fixes
+        .extend(fixed.into_iter().map(|l| display_path(&l)));
 }
 
 /// Missing operation ids are made from method and path; duplicates get a numeric suffix. Both in
@@ -464,7 +512,10 @@ fn operation_ids(n: &mut Normalized) {
     let mut count = 0;
     for (path, method, op) in operations_mut(&mut n.doc) {
         count += 1;
-        let original = op.get("operationId").and_then(Value::as_str).map(String::from);
+        let original = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(String::from);
         let base = match &original {
             Some(id) if !id.trim().is_empty() => naming::snake(id),
             _ => naming::operation_name_from_path(&method, &path),
@@ -476,29 +527,45 @@ fn operation_ids(n: &mut Normalized) {
             i += 1;
         }
         match &original {
-            None => renamed.push(format!("{} {path}: no operationId, named `{id}`", method.to_uppercase())),
-            Some(o) if naming::snake(o) != id => {
-                renamed.push(format!("{} {path}: operationId {o:?} is taken, named `{id}`", method.to_uppercase()))
-            }
+            None => renamed.push(format!(
+                "{} {path}: no operationId, named `{id}`",
+                method.to_uppercase()
+            )),
+            Some(o) if naming::snake(o) != id => renamed.push(format!(
+                "{} {path}: operationId {o:?} is taken, named `{id}`",
+                method.to_uppercase()
+            )),
             _ => {}
         }
         op.insert("operationId".into(), json!(id));
     }
     n.report.operations = count;
-    n.report.renamed.extend(renamed.into_iter().map(|l| display_path(&l)));
+    n.report
+        .renamed
+        .extend(renamed.into_iter().map(|l| display_path(&l)));
 }
 
 /// progenitor has no multipart support: such operations (and JSON-declared image/attachment
 /// uploads that are multipart on the wire) are removed here and emitted by our own code.
 fn set_aside_uploads(n: &mut Normalized) {
-    let Some(paths) = n.doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = n.doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     let mut uploads = Vec::new();
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
-        let methods: Vec<String> = item.keys().filter(|m| METHODS.contains(&m.as_str())).cloned().collect();
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let methods: Vec<String> = item
+            .keys()
+            .filter(|m| METHODS.contains(&m.as_str()))
+            .cloned()
+            .collect();
         for method in methods {
             let op = &item[&method];
-            let content = op.pointer("/requestBody/content").and_then(Value::as_object);
+            let content = op
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object);
             let Some(content) = content else { continue };
             let multipart = content.get("multipart/form-data");
             let Some(body) = multipart else { continue };
@@ -528,7 +595,11 @@ fn set_aside_uploads(n: &mut Normalized) {
                 path: path.clone(),
                 path_params,
                 file_field,
-                summary: op.get("summary").and_then(Value::as_str).unwrap_or("").to_string(),
+                summary: op
+                    .get("summary")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
             });
             item.remove(&method);
         }
@@ -558,7 +629,9 @@ fn dedupe_enums(n: &mut Normalized) {
         }
     });
     if removed > 0 {
-        n.report.fixes.push(format!("{removed} duplicate enum value(s) removed"));
+        n.report
+            .fixes
+            .push(format!("{removed} duplicate enum value(s) removed"));
     }
 }
 
@@ -644,7 +717,10 @@ fn runtime_types(doc: &mut Value) {
             }
         }
         if s.get("type") == Some(&json!("number")) && s.get("format") == Some(&json!("decimal")) {
-            s.insert("x-rust-type".into(), rust_type("servicetitan_core::types::Decimal"));
+            s.insert(
+                "x-rust-type".into(),
+                rust_type("servicetitan_core::types::Decimal"),
+            );
         }
     });
 }
@@ -678,11 +754,15 @@ fn find_paged_operations(n: &mut Normalized) {
         else {
             continue;
         };
-        let Some(schema) = pointer::resolve(&root, r) else { continue };
+        let Some(schema) = pointer::resolve(&root, r) else {
+            continue;
+        };
         let props = schema.get("properties").and_then(Value::as_object);
         let Some(props) = props else { continue };
         let page_schema = r.rsplit('/').next().unwrap_or("").to_string();
-        let has_data = props.get("data").is_some_and(|d| d.get("type") == Some(&json!("array")));
+        let has_data = props
+            .get("data")
+            .is_some_and(|d| d.get("type") == Some(&json!("array")));
         if !props.contains_key("hasMore") || !has_data {
             continue;
         }
@@ -715,17 +795,28 @@ fn simple_rust_type(schema: &Value) -> Option<String> {
     }
     let nullable = schema.get("nullable") == Some(&json!(true));
     let base = match schema.get("type").and_then(Value::as_str) {
-        None if schema.as_object()?.keys().all(|k| k == "description" || k == "nullable") => {
+        None if schema
+            .as_object()?
+            .keys()
+            .all(|k| k == "description" || k == "nullable") =>
+        {
             return Some("::serde_json::Value".into())
         }
-        Some("array") => format!("::std::vec::Vec<{}>", simple_rust_type(schema.get("items")?)?),
+        Some("array") => format!(
+            "::std::vec::Vec<{}>",
+            simple_rust_type(schema.get("items")?)?
+        ),
         Some("string") if schema.get("format").is_none() && schema.get("enum").is_none() => {
             "::std::string::String".into()
         }
         Some("boolean") => "bool".into(),
         _ => return None,
     };
-    Some(if nullable { format!("::std::option::Option<{base}>") } else { base })
+    Some(if nullable {
+        format!("::std::option::Option<{base}>")
+    } else {
+        base
+    })
 }
 
 /// Report lines show paths as the document wrote them.

@@ -6,7 +6,9 @@ use serde_json::{json, Map, Value};
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
 pub fn convert(doc: Value) -> Value {
-    let Value::Object(mut src) = doc else { return doc };
+    let Value::Object(mut src) = doc else {
+        return doc;
+    };
     let mut out = Map::new();
     out.insert("openapi".into(), json!("3.0.3"));
     if let Some(info) = src.remove("info") {
@@ -25,7 +27,10 @@ pub fn convert(doc: Value) -> Value {
     } else {
         format!("{scheme}://{host}{base}")
     };
-    out.insert("servers".into(), json!([{ "url": url.trim_end_matches('/') }]));
+    out.insert(
+        "servers".into(),
+        json!([{ "url": url.trim_end_matches('/') }]),
+    );
     let consumes = media_list(src.get("consumes"));
     let produces = media_list(src.get("produces"));
 
@@ -68,17 +73,26 @@ pub fn convert(doc: Value) -> Value {
 
 fn media_list(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|m| m.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn convert_path_item(item: Value, consumes: &[String], produces: &[String]) -> Value {
-    let Value::Object(item) = item else { return item };
+    let Value::Object(item) = item else {
+        return item;
+    };
     let mut out = Map::new();
     for (key, value) in item {
         if key == "parameters" {
             let params = value.as_array().cloned().unwrap_or_default();
-            out.insert(key, Value::Array(params.into_iter().map(convert_parameter).collect()));
+            out.insert(
+                key,
+                Value::Array(params.into_iter().map(convert_parameter).collect()),
+            );
         } else if METHODS.contains(&key.as_str()) {
             out.insert(key, convert_operation(value, consumes, produces));
         } else {
@@ -102,7 +116,11 @@ fn convert_operation(op: Value, consumes: &[String], produces: &[String]) -> Val
     let mut body = None;
     let mut form = Map::new();
     let mut form_required = Vec::new();
-    for p in op.remove("parameters").and_then(|p| p.as_array().cloned()).unwrap_or_default() {
+    for p in op
+        .remove("parameters")
+        .and_then(|p| p.as_array().cloned())
+        .unwrap_or_default()
+    {
         match p.get("in").and_then(Value::as_str) {
             Some("body") => {
                 let media = consumes
@@ -120,7 +138,11 @@ fn convert_operation(op: Value, consumes: &[String], produces: &[String]) -> Val
                 body = Some(rb);
             }
             Some("formData") => {
-                let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 if p.get("required").and_then(Value::as_bool) == Some(true) {
                     form_required.push(json!(name));
                 }
@@ -130,7 +152,9 @@ fn convert_operation(op: Value, consumes: &[String], produces: &[String]) -> Val
         }
     }
     if !form.is_empty() {
-        let has_file = form.values().any(|s| s.get("format") == Some(&json!("binary")));
+        let has_file = form
+            .values()
+            .any(|s| s.get("format") == Some(&json!("binary")));
         let media = if has_file || consumes.iter().any(|c| c == "multipart/form-data") {
             "multipart/form-data"
         } else {
@@ -160,8 +184,23 @@ fn convert_operation(op: Value, consumes: &[String], produces: &[String]) -> Val
 
 /// The schema-ish keys a 2.0 non-body parameter carries directly.
 const SCHEMA_KEYS: [&str; 17] = [
-    "type", "format", "items", "enum", "default", "minimum", "maximum", "minLength", "maxLength",
-    "pattern", "minItems", "maxItems", "uniqueItems", "x-nullable", "multipleOf", "allOf", "oneOf",
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "x-nullable",
+    "multipleOf",
+    "allOf",
+    "oneOf",
 ];
 
 fn parameter_schema(p: &Value) -> Value {
@@ -185,11 +224,17 @@ fn convert_parameter(p: Value) -> Value {
         return p;
     }
     let schema = parameter_schema(&p);
-    let collection = p.get("collectionFormat").and_then(Value::as_str).map(String::from);
+    let collection = p
+        .get("collectionFormat")
+        .and_then(Value::as_str)
+        .map(String::from);
     let Value::Object(p) = p else { return p };
     let mut out = Map::new();
     for (key, value) in p {
-        if SCHEMA_KEYS.contains(&key.as_str()) || key == "collectionFormat" || key == "allowEmptyValue" {
+        if SCHEMA_KEYS.contains(&key.as_str())
+            || key == "collectionFormat"
+            || key == "allowEmptyValue"
+        {
             continue;
         }
         out.insert(key, value);

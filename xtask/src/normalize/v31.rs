@@ -8,7 +8,8 @@ pub fn convert(mut doc: Value) -> Value {
         map.insert("openapi".into(), json!("3.0.3"));
         map.remove("webhooks");
         map.remove("jsonSchemaDialect");
-        if let Some(Value::Object(license)) = map.get_mut("info").and_then(|i| i.get_mut("license")) {
+        if let Some(Value::Object(license)) = map.get_mut("info").and_then(|i| i.get_mut("license"))
+        {
             license.remove("identifier");
         }
         if let Some(comp) = map.get_mut("components") {
@@ -89,7 +90,9 @@ pub fn schema(v: &mut Value) {
     }
 
     for key in ["oneOf", "anyOf", "allOf"] {
-        let Some(Value::Array(mut alts)) = map.remove(key) else { continue };
+        let Some(Value::Array(mut alts)) = map.remove(key) else {
+            continue;
+        };
         let before = alts.len();
         alts.retain(|a| !is_null_type(a));
         alts.iter_mut().for_each(schema);
@@ -136,7 +139,11 @@ pub fn schema(v: &mut Value) {
     }
     for key in ["exclusiveMinimum", "exclusiveMaximum"] {
         if let Some(Value::Number(n)) = map.remove(key) {
-            let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+            let bound = if key == "exclusiveMinimum" {
+                "minimum"
+            } else {
+                "maximum"
+            };
             map.insert(bound.into(), Value::Number(n));
             map.insert(key.into(), json!(true));
         }

@@ -1,0 +1,949 @@
+//! The SDK's one error type, and how progenitor's errors turn into it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong when calling ServiceTitan through this SDK.
+///
+/// Convert the generated clients' errors with `Error::from` (or `?`):
+/// `client.get_job().id(1).send().await.map_err(servicetitan_core::Error::from)?`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Getting an access token failed (wrong credentials, other environment, auth server down).
+    #[error(transparent)]
+    Auth(Box<AuthError>),
+    /// The API answered with an error status (its problem body, if any, is parsed).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The API kept answering 429 after the allowed retries, or asked to wait too long.
+    #[error(
+        "rate limited by ServiceTitan{op} after {attempts} attempt(s) in {elapsed:.1?}{ra}; \
+         lower the request rate or raise the retry policy's limits",
+        op = fmt_op(*operation_id),
+        ra = retry_after.map(|d| format!(" (server asked to wait {d:.1?})")).unwrap_or_default()
+    )]
+    RateLimited {
+        /// The operation, when known.
+        operation_id: Option<&'static str>,
+        /// Attempts made.
+        attempts: u32,
+        /// The last `Retry-After` the server sent.
+        retry_after: Option<Duration>,
+        /// Time spent on the call.
+        elapsed: Duration,
+    },
+    /// A request or the whole call (waits and retries included) took too long.
+    #[error(
+        "timed out{op}{att}{el}",
+        op = fmt_op(*operation_id),
+        att = attempts.map(|a| format!(" after {a} attempt(s)")).unwrap_or_default(),
+        el = elapsed.map(|d| format!(" ({d:.1?})")).unwrap_or_default()
+    )]
+    Timeout {
+        /// The operation, when known.
+        operation_id: Option<&'static str>,
+        /// Attempts made, when known.
+        attempts: Option<u32>,
+        /// Time spent, when known.
+        elapsed: Option<Duration>,
+        /// The HTTP client's error, if the timeout came from it.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// The connection failed or broke (refused, reset, truncated body, TLS...).
+    #[error("transport error{op}: {message}", op = fmt_op(*operation_id))]
+    Transport {
+        /// The operation, when known.
+        operation_id: Option<&'static str>,
+        /// What happened.
+        message: String,
+        /// The HTTP client's error.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// A response body did not match the expected model.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// A paginated or export stream stopped because the server's paging was inconsistent.
+    #[error(transparent)]
+    Paging(PagingError),
+    /// The SDK is misconfigured (missing variables, bad URL, request outside the API base URL).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// A request could not be built (a generated builder's missing or invalid parameter).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// Reading or writing a local file or writer failed (uploads, binary downloads).
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Anything else (a custom hook error, a cancelled long-running query...).
+    #[error("{0}")]
+    Other(String),
+}
+
+fn fmt_op(op: Option<&'static str>) -> String {
+    op.map(|o| format!(" in {o}")).unwrap_or_default()
+}
+
+/// Why no access token could be had.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AuthError {
+    /// What kind of failure.
+    pub kind: AuthErrorKind,
+    /// The auth server's status, if it answered.
+    pub status: Option<StatusCode>,
+    /// A human explanation, with what to check.
+    pub message: String,
+    /// The token URL used (never contains a secret).
+    pub token_url: String,
+    /// The underlying HTTP error, if any.
+    pub source: Option<reqwest::Error>,
+}
+
+/// The kinds of [`AuthError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthErrorKind {
+    /// `invalid_client`: the client id or secret is wrong, or belongs to the other environment.
+    InvalidClient,
+    /// Another OAuth error (`unauthorized_client`, `invalid_scope`, ...), with its code.
+    Rejected(String),
+    /// The auth server could not be reached or kept failing (retryable).
+    Unavailable,
+    /// The auth server answered 200 with something that is not a token.
+    InvalidResponse,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "authentication failed")?;
+        if let Some(s) = self.status {
+            write!(f, " ({s})")?;
+        }
+        write!(f, " at {}: {}", self.token_url, self.message)
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// An error status from the API.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The operation, when known.
+    pub operation_id: Option<&'static str>,
+    /// The problem body, parsed leniently (absent if the body was not JSON).
+    pub problem: Option<Problem>,
+    /// A short excerpt of the body when it was not a problem body.
+    pub body_excerpt: Option<String>,
+    /// A trace id from the response headers, when the body had none.
+    pub header_trace_id: Option<String>,
+    /// The API rejected a token that had just been issued (401 after a refresh).
+    pub after_token_refresh: bool,
+}
+
+impl ApiError {
+    /// The trace id to quote to ServiceTitan support.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.problem
+            .as_ref()
+            .and_then(|p| p.trace_id.as_deref())
+            .or(self.header_trace_id.as_deref())
+    }
+
+    /// What to check for this status, if there is a usual cause.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self.status.as_u16() {
+            401 if self.after_token_refresh => Some(
+                "the API rejected a freshly issued token: check that ST-App-Key is the app's \
+                 App Key (it is not the Client ID), that the app is connected to this tenant, \
+                 and that the credentials belong to this tenant and environment",
+            ),
+            401 => Some(
+                "check the App Key (ST-App-Key is the app's App Key, not the Client ID) and the \
+                 tenant's connection of the app",
+            ),
+            403 => Some(
+                "the token was accepted but this app may not do this: check that the tenant \
+                 connected the app with the scope for this API, and that ST-App-Key is the App \
+                 Key of that app (not the Client ID)",
+            ),
+            404 => Some(
+                "if every call returns 404, check the tenant id (it is the tenant's id, not the \
+                 account id) and the environment (production vs integration)",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ServiceTitan API returned {}", self.status)?;
+        if let Some(op) = self.operation_id {
+            write!(f, " for {op}")?;
+        }
+        if let Some(p) = &self.problem {
+            if let Some(t) = p.title.as_deref().filter(|t| !t.is_empty()) {
+                write!(f, ": {t}")?;
+            }
+            let mut first = true;
+            for (field, msgs) in &p.errors {
+                write!(f, "{} {field}: {}", if first { ";" } else { "," }, msgs.join(" "))?;
+                first = false;
+            }
+        } else if let Some(ex) = self.body_excerpt.as_deref().filter(|e| !e.is_empty()) {
+            write!(f, ": {ex}")?;
+        }
+        if let Some(t) = self.trace_id() {
+            write!(f, " (traceId {t})")?;
+        }
+        if let Some(h) = self.hint() {
+            write!(f, ". Hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// ServiceTitan's error body (RFC 7807-like), read leniently: every field is optional and
+/// wrongly typed fields are kept as text.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Problem {
+    /// A URI or code naming the kind of problem.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// A short summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The HTTP status the server put in the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// The id to quote to ServiceTitan support.
+    #[serde(rename = "traceId", skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Validation messages by field.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub errors: BTreeMap<String, Vec<String>>,
+    /// Extra data the server attached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Problem {
+    /// Reads a problem body from any JSON value; `None` if it is not an object that looks like
+    /// one (no type, title, status, traceId or errors).
+    pub fn from_value(value: &serde_json::Value) -> Option<Problem> {
+        let obj = value.as_object()?;
+        let get = |names: &[&str]| {
+            obj.iter()
+                .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
+                .map(|(_, v)| v)
+                .filter(|v| !v.is_null())
+        };
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut p = Problem {
+            type_: get(&["type"]).map(text),
+            title: get(&["title", "message", "error_description"]).map(text),
+            status: get(&["status"]).and_then(|v| match v {
+                serde_json::Value::Number(n) => n.as_i64(),
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            }),
+            trace_id: get(&["traceId", "trace_id"]).map(text),
+            errors: BTreeMap::new(),
+            data: get(&["data"]).cloned(),
+        };
+        match get(&["errors"]) {
+            Some(serde_json::Value::Object(m)) => {
+                for (k, v) in m {
+                    let msgs = match v {
+                        serde_json::Value::Array(a) => a.iter().map(text).collect(),
+                        serde_json::Value::Null => Vec::new(),
+                        other => vec![text(other)],
+                    };
+                    p.errors.insert(k.clone(), msgs);
+                }
+            }
+            Some(serde_json::Value::Array(a)) => {
+                p.errors
+                    .insert(String::new(), a.iter().map(text).collect());
+            }
+            Some(other) => {
+                p.errors.insert(String::new(), vec![text(other)]);
+            }
+            None => {}
+        }
+        let looks_like = p.type_.is_some()
+            || p.title.is_some()
+            || p.status.is_some()
+            || p.trace_id.is_some()
+            || !p.errors.is_empty();
+        looks_like.then_some(p)
+    }
+
+    /// Reads a problem body from raw bytes; `None` if they are not such JSON.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Problem> {
+        serde_json::from_slice::<serde_json::Value>(bytes)
+            .ok()
+            .and_then(|v| Problem::from_value(&v))
+    }
+}
+
+/// A response body that did not match the expected model.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The operation, when known.
+    pub operation_id: Option<&'static str>,
+    /// Where in the body the failure is, e.g. `data[3].modifiedOn` (empty: the whole body).
+    pub path: String,
+    /// A short excerpt of the body around the failure.
+    pub excerpt: String,
+    /// The parser's error.
+    pub source: serde_json::Error,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not decode the response")?;
+        if let Some(op) = self.operation_id {
+            write!(f, " of {op}")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.source)?;
+        if !self.excerpt.is_empty() {
+            write!(f, " near `{}`", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl DecodeError {
+    /// Builds a decode error from the body and the parser's error, locating the failing field.
+    pub fn new(operation_id: Option<&'static str>, body: &[u8], source: serde_json::Error) -> Self {
+        let offset = offset_of(body, source.line(), source.column());
+        DecodeError {
+            operation_id,
+            path: json_path_at(body, offset),
+            excerpt: excerpt(body, offset),
+            source,
+        }
+    }
+}
+
+/// Inconsistent paging from the server; the stream stops instead of looping or skipping.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PagingError {
+    /// A list page said `hasMore: true` but had no items.
+    #[error("page {page} is empty but says hasMore: true; stopping instead of looping")]
+    EmptyPageWithMore {
+        /// The page number.
+        page: i32,
+    },
+    /// An export page said `hasMore: true` but gave no `continueFrom` token.
+    #[error("an export page says hasMore: true but has no continueFrom token")]
+    MissingContinuation,
+    /// An export returned a continuation token it had already returned.
+    #[error("the export returned continuation token {token:?} a second time; stopping instead of looping")]
+    RepeatedContinuation {
+        /// The repeated token.
+        token: String,
+    },
+    /// An export kept returning empty pages with `hasMore: true`.
+    #[error("the export returned {pages} empty pages in a row with hasMore: true; stopping")]
+    EmptyExportPages {
+        /// Consecutive empty pages seen.
+        pages: u32,
+    },
+}
+
+impl Error {
+    /// The trace id to quote to ServiceTitan support, if the server sent one.
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.trace_id(),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed (rate limits, timeouts, broken connections,
+    /// 408/429/502/503/504, an unreachable auth server).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Api(e) => matches!(e.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504),
+            Error::Auth(e) => e.kind == AuthErrorKind::Unavailable,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status behind the error, if one was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Auth(e) => e.status,
+            Error::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
+            Error::Transport {
+                source: Some(e), ..
+            }
+            | Error::Timeout {
+                source: Some(e), ..
+            } => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The operation id, when known.
+    pub fn operation_id(&self) -> Option<&'static str> {
+        match self {
+            Error::Api(e) => e.operation_id,
+            Error::Decode(e) => e.operation_id,
+            Error::RateLimited { operation_id, .. }
+            | Error::Timeout { operation_id, .. }
+            | Error::Transport { operation_id, .. } => *operation_id,
+            _ => None,
+        }
+    }
+
+    /// The API's problem body, for [`Error::Api`].
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Api(e) => e.problem.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Names the operation in the error if it does not already.
+    pub fn with_operation(mut self, op: &'static str) -> Self {
+        match &mut self {
+            Error::Api(e) => {
+                e.operation_id.get_or_insert(op);
+            }
+            Error::Decode(e) => {
+                e.operation_id.get_or_insert(op);
+            }
+            Error::RateLimited { operation_id, .. }
+            | Error::Timeout { operation_id, .. }
+            | Error::Transport { operation_id, .. } => {
+                operation_id.get_or_insert(op);
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// Maps a reqwest error to `Timeout` or `Transport`.
+    pub(crate) fn from_reqwest(e: reqwest::Error, operation_id: Option<&'static str>) -> Self {
+        if e.is_timeout() {
+            Error::Timeout {
+                operation_id,
+                attempts: None,
+                elapsed: None,
+                source: Some(e),
+            }
+        } else {
+            Error::Transport {
+                operation_id,
+                message: describe_reqwest(&e),
+                source: Some(e),
+            }
+        }
+    }
+
+    /// An API error from a status, headers and (buffered) body.
+    pub(crate) fn api(
+        status: StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        body: Option<&[u8]>,
+    ) -> Self {
+        let problem = body.and_then(Problem::from_bytes);
+        let body_excerpt = match (&problem, body) {
+            (None, Some(b)) if !b.is_empty() => Some(excerpt(b, 0)),
+            _ => None,
+        };
+        let header_trace_id = ["x-trace-id", "x-correlation-id", "traceparent"]
+            .iter()
+            .find_map(|h| headers.get(*h))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let after_token_refresh = headers
+            .get(SDK_AUTH_HEADER)
+            .is_some_and(|v| v.as_bytes() == b"refreshed");
+        Error::Api(Box::new(ApiError {
+            status,
+            operation_id: None,
+            problem,
+            body_excerpt,
+            header_trace_id,
+            after_token_refresh,
+        }))
+    }
+}
+
+/// A readable description of a reqwest error, with its causes (never the request body).
+pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut msg = if e.is_connect() {
+        "could not connect".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "the response body broke off".to_string()
+    } else if e.is_redirect() {
+        "redirect refused".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors the SDK raises inside `exec`, carried through progenitor as a synthesized response.
+
+/// The header marking a response synthesized by the SDK to carry one of its own errors.
+pub const SDK_ERROR_HEADER: &str = "x-servicetitan-sdk-error";
+/// The header carrying the (percent-encoded) message of a synthesized error response.
+pub const SDK_MESSAGE_HEADER: &str = "x-servicetitan-sdk-message";
+/// Set to `refreshed` on a 401 that came back even after the token was refreshed.
+pub(crate) const SDK_AUTH_HEADER: &str = "x-servicetitan-sdk-auth";
+/// The status of synthesized responses: outside the standard range, so no generated operation
+/// declares it and progenitor hands the response back untouched as `UnexpectedResponse`.
+pub const SDK_ERROR_STATUS: u16 = 599;
+
+/// The error itself, carried in the synthesized response's extensions.
+#[derive(Clone)]
+struct Carrier(Arc<Mutex<Option<Error>>>);
+
+/// A buffered error body, carried in the extensions of responses the runtime buffered.
+#[derive(Clone)]
+pub(crate) struct BufferedBody(pub(crate) Bytes);
+
+const MESSAGE_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b'%')
+    .add(b'"')
+    .add(b'\\')
+    .add(b'\x7f');
+
+impl Error {
+    fn marker_kind(&self) -> &'static str {
+        match self {
+            Error::Auth(a) => match a.kind {
+                AuthErrorKind::InvalidClient => "auth_invalid_client",
+                AuthErrorKind::Rejected(_) => "auth_rejected",
+                AuthErrorKind::Unavailable => "auth_unavailable",
+                AuthErrorKind::InvalidResponse => "auth_invalid_response",
+            },
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { .. } => "transport",
+            Error::Config(_) => "config",
+            Error::InvalidRequest(_) => "invalid_request",
+            _ => "other",
+        }
+    }
+
+    /// Wraps this error in a response progenitor will hand back as `UnexpectedResponse`:
+    /// status 599, header `x-servicetitan-sdk-error: <kind>`, a JSON body describing it, and
+    /// the error itself in the extensions for `Error::from` to take back.
+    pub(crate) fn into_response(self) -> reqwest::Response {
+        let kind = self.marker_kind();
+        let message = self.to_string();
+        let body = serde_json::json!({
+            "type": format!("urn:servicetitan-sdk:error:{kind}"),
+            "title": message,
+            "status": SDK_ERROR_STATUS,
+            "sdkError": kind,
+            "retryable": self.is_retryable(),
+        });
+        let encoded: String = percent_encoding::utf8_percent_encode(
+            &message.chars().take(2000).collect::<String>(),
+            MESSAGE_SET,
+        )
+        .to_string();
+        let mut builder = http::Response::builder()
+            .status(SDK_ERROR_STATUS)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(SDK_ERROR_HEADER, kind);
+        if let Ok(v) = http::HeaderValue::from_str(&encoded) {
+            builder = builder.header(SDK_MESSAGE_HEADER, v);
+        }
+        let resp = builder
+            .extension(Carrier(Arc::new(Mutex::new(Some(self)))))
+            .body(body.to_string())
+            .expect("a valid synthesized response");
+        reqwest::Response::from(resp)
+    }
+
+    /// Recovers an SDK error from a synthesized response's parts.
+    fn from_marker(
+        kind: &str,
+        headers: &reqwest::header::HeaderMap,
+        extensions: Option<&http::Extensions>,
+    ) -> Error {
+        if let Some(c) = extensions.and_then(|x| x.get::<Carrier>()) {
+            if let Some(e) = c.0.lock().ok().and_then(|mut g| g.take()) {
+                return e;
+            }
+        }
+        let message = headers
+            .get(SDK_MESSAGE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
+            .unwrap_or_else(|| kind.to_string());
+        Error::from_marker_message(kind, message)
+    }
+
+    fn from_marker_message(kind: &str, message: String) -> Error {
+        let auth = |kind: AuthErrorKind, message: String| {
+            Error::Auth(Box::new(AuthError {
+                kind,
+                status: None,
+                message,
+                token_url: String::new(),
+                source: None,
+            }))
+        };
+        match kind {
+            "auth_invalid_client" => auth(AuthErrorKind::InvalidClient, message),
+            "auth_rejected" => auth(AuthErrorKind::Rejected(String::new()), message),
+            "auth_unavailable" => auth(AuthErrorKind::Unavailable, message),
+            "auth_invalid_response" => auth(AuthErrorKind::InvalidResponse, message),
+            "rate_limited" => Error::RateLimited {
+                operation_id: None,
+                attempts: 0,
+                retry_after: None,
+                elapsed: Duration::ZERO,
+            },
+            "timeout" => Error::Timeout {
+                operation_id: None,
+                attempts: None,
+                elapsed: None,
+                source: None,
+            },
+            "transport" => Error::Transport {
+                operation_id: None,
+                message,
+                source: None,
+            },
+            "config" => Error::Config(message),
+            "invalid_request" => Error::InvalidRequest(message),
+            _ => Error::Other(message),
+        }
+    }
+
+    /// Turns any response (synthesized or from the API) that is not a success into an error.
+    /// Uses the body the runtime buffered, if any.
+    pub fn from_response(resp: reqwest::Response) -> Error {
+        if let Some(kind) = resp
+            .headers()
+            .get(SDK_ERROR_HEADER)
+            .and_then(|v| v.to_str().ok())
+        {
+            return Error::from_marker(kind, resp.headers(), Some(resp.extensions()));
+        }
+        let body = resp.extensions().get::<BufferedBody>().map(|b| b.0.clone());
+        Error::api(resp.status(), resp.headers(), body.as_deref())
+    }
+}
+
+impl<E> From<progenitor_client::Error<E>> for Error
+where
+    E: Serialize + fmt::Debug,
+{
+    fn from(err: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match err {
+            P::InvalidRequest(s) => Error::InvalidRequest(s),
+            P::Custom(s) => Error::Other(s),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) => Error::from_reqwest(e, None),
+            P::ResponseBodyError(e) => {
+                if e.is_timeout() {
+                    Error::from_reqwest(e, None)
+                } else {
+                    Error::Transport {
+                        operation_id: None,
+                        message: describe_reqwest(&e),
+                        source: Some(e),
+                    }
+                }
+            }
+            P::ErrorResponse(rv) => {
+                if let Some(kind) = rv
+                    .headers()
+                    .get(SDK_ERROR_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                {
+                    return Error::from_marker(kind, rv.headers(), None);
+                }
+                let status = rv.status();
+                let headers = rv.headers().clone();
+                let value = serde_json::to_value(rv.into_inner()).ok();
+                let mut err = Error::api(status, &headers, None);
+                if let (Error::Api(api), Some(v)) = (&mut err, value) {
+                    api.problem = Problem::from_value(&v);
+                    if api.problem.is_none() && !v.is_null() {
+                        api.body_excerpt = Some(truncate(&v.to_string(), 200));
+                    }
+                }
+                err
+            }
+            P::InvalidResponsePayload(bytes, e) => {
+                // A synthesized body never reaches here (status 599 is never declared), but
+                // recognize it anyway.
+                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                    if let Some(kind) = v.get("sdkError").and_then(|k| k.as_str()) {
+                        let msg = v
+                            .get("title")
+                            .and_then(|t| t.as_str())
+                            .unwrap_or(kind)
+                            .to_string();
+                        return Error::from_marker_message(kind, msg);
+                    }
+                }
+                Error::Decode(Box::new(DecodeError::new(None, &bytes, e)))
+            }
+            P::UnexpectedResponse(resp) => Error::from_response(resp),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locating a decode failure in the body.
+
+/// The byte offset of serde_json's (1-based line, 0-based column) position.
+pub(crate) fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let mut start = 0;
+    let mut remaining = line - 1;
+    if remaining > 0 {
+        for (i, b) in body.iter().enumerate() {
+            if *b == b'\n' {
+                remaining -= 1;
+                if remaining == 0 {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    (start + column).min(body.len())
+}
+
+enum Frame {
+    Object {
+        key: Option<String>,
+        expecting_key: bool,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// The JSON path (`data[3].modifiedOn`) of the value being read at `offset`: a small scanner
+/// that tracks the open objects and arrays up to that byte.
+pub(crate) fn json_path_at(body: &[u8], offset: usize) -> String {
+    let end = offset.min(body.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        let b = body[i];
+        match b {
+            b'"' => {
+                // Read the string (to its closing quote, possibly past `end`).
+                let start = i + 1;
+                let mut j = start;
+                let mut escaped = false;
+                while j < body.len() {
+                    let c = body[j];
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        break;
+                    }
+                    j += 1;
+                }
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: expecting @ true,
+                }) = stack.last_mut()
+                {
+                    let raw = &body[start..j.min(body.len())];
+                    *key = Some(
+                        serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                    *expecting = false;
+                }
+                i = j + 1;
+                continue;
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expecting_key, .. }) => *expecting_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object {
+                key: Some(k),
+                expecting_key: false,
+            } => {
+                let plain = !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+                if plain {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                } else {
+                    path.push_str(&format!("[{k:?}]"));
+                }
+            }
+            Frame::Object { .. } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
+}
+
+/// About 100 bytes of the body around `offset`, on one line.
+pub(crate) fn excerpt(body: &[u8], offset: usize) -> String {
+    let offset = offset.min(body.len());
+    let start = offset.saturating_sub(60);
+    let end = (offset + 40).min(body.len());
+    let mut s: String = String::from_utf8_lossy(&body[start..end])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if start > 0 {
+        s.insert(0, '…');
+    }
+    if end < body.len() {
+        s.push('…');
+    }
+    s
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        s.to_string()
+    } else {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: i64,
+        name: String,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+    }
+
+    fn path_of(body: &str) -> String {
+        let err = serde_json::from_str::<Page>(body).unwrap_err();
+        DecodeError::new(None, body.as_bytes(), err).path
+    }
+
+    #[test]
+    fn finds_wrongly_typed_field() {
+        assert_eq!(
+            path_of(r#"{"data":[{"id":1,"name":"a"},{"id":"x","name":"b"}]}"#),
+            "data[1].id"
+        );
+        assert_eq!(
+            path_of("{\n  \"data\": [\n    {\"id\": 1, \"name\": \"a\"},\n    {\"id\": 2, \"name\": 7}\n  ]\n}"),
+            "data[1].name"
+        );
+    }
+
+    #[test]
+    fn finds_missing_field_object() {
+        let p = path_of(r#"{"data":[{"id":1,"name":"a"},{"id":2}]}"#);
+        assert_eq!(p, "data[1]");
+    }
+
+    #[test]
+    fn keys_with_odd_characters_and_escapes() {
+        let body = r#"{"a b":{"x\"y":[true, {"k": 1}]}}"#;
+        let at = body.find("1}").unwrap();
+        assert_eq!(json_path_at(body.as_bytes(), at + 1), r#"["a b"]["x\"y"][1].k"#);
+    }
+
+    #[test]
+    fn problem_is_lenient() {
+        let p = Problem::from_bytes(
+            br#"{"type":"t","title":"Bad","status":"400","traceId":"abc","errors":{"Name":["required"],"Other":"single"},"data":{"x":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.status, Some(400));
+        assert_eq!(p.trace_id.as_deref(), Some("abc"));
+        assert_eq!(p.errors["Other"], vec!["single".to_string()]);
+        assert!(Problem::from_bytes(b"[1,2]").is_none());
+        assert!(Problem::from_bytes(b"not json").is_none());
+    }
+}

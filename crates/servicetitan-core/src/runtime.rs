@@ -1,0 +1,662 @@
+//! The [`Runtime`]: shared state of every generated client, and the request path
+//! (tenant, auth, rate limit, retries, tracing) every call goes through.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, ResponseBuilderExt, StatusCode};
+use tracing::Instrument;
+
+use crate::auth::TokenCache;
+use crate::config::{Environment, RuntimeBuilder, Settings};
+use crate::error::{BufferedBody, SDK_AUTH_HEADER};
+use crate::reporting::ReportLimiter;
+use crate::retry::{self, TokenBucket};
+use crate::secret::Credentials;
+use crate::Error;
+
+/// The path segment generated code writes where the API has `{tenant}`.
+pub const TENANT_PLACEHOLDER: &str = "__tenant__";
+
+const ST_APP_KEY: HeaderName = HeaderName::from_static("st-app-key");
+
+/// Characters percent-encoded in a path segment (the URL standard's path-segment set).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\');
+
+/// Percent-encodes one path segment (tenant ids, ids in paths).
+pub fn encode_path_segment(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+}
+
+/// The runtime every generated client carries (progenitor's "inner type"): configuration,
+/// the tenant and its credentials, the token cache, the rate limiter, the retry policy and
+/// budget, and the shared HTTP connection pool.
+///
+/// Cheap to clone (two `Arc`s). Its `Debug` output holds no secret.
+#[derive(Clone)]
+pub struct Runtime {
+    shared: Arc<Shared>,
+    tenant: Arc<TenantState>,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    settings: Settings,
+    api_scheme: String,
+    api_host: String,
+    api_port: Option<u16>,
+    app_key_header: HeaderValue,
+    limiter: DefaultKeyedRateLimiter<String>,
+    budget: TokenBucket,
+    tokens: Mutex<HashMap<(String, String), Arc<TokenCache>>>,
+    reports: ReportLimiter,
+}
+
+struct TenantState {
+    id: String,
+    encoded: String,
+    client_id: String,
+    token: Arc<TokenCache>,
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.shared.settings;
+        f.debug_struct("Runtime")
+            .field("tenant", &self.tenant.id)
+            .field("client_id", &self.tenant.client_id)
+            .field("environment", &s.environment)
+            .field("api_base_url", &s.api_base_url)
+            .field("token_url", &s.token_url.as_str())
+            .field("rate_limit_per_second", &s.rate_per_second)
+            .field("retry", &s.retry)
+            .field("request_timeout", &s.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a call failed inside the request path.
+pub(crate) enum Failure {
+    /// The HTTP client failed on the last attempt.
+    Http {
+        error: reqwest::Error,
+        attempts: u32,
+        elapsed: Duration,
+    },
+    /// The SDK gave up (auth, rate limit, time budget, configuration).
+    Sdk(Error),
+}
+
+impl Failure {
+    pub(crate) fn into_error(self, operation_id: &'static str) -> Error {
+        match self {
+            Failure::Http {
+                error,
+                attempts,
+                elapsed,
+            } => match Error::from_reqwest(error, Some(operation_id)) {
+                Error::Timeout { source, .. } => Error::Timeout {
+                    operation_id: Some(operation_id),
+                    attempts: Some(attempts),
+                    elapsed: Some(elapsed),
+                    source,
+                },
+                other => other,
+            },
+            Failure::Sdk(e) => e.with_operation(operation_id),
+        }
+    }
+}
+
+enum Plan {
+    Retry { delay: Duration, cost: u32 },
+    GiveUp,
+}
+
+impl Runtime {
+    /// A builder for a runtime.
+    pub fn builder() -> RuntimeBuilder {
+        RuntimeBuilder::new()
+    }
+
+    /// A runtime configured from `ST_CLIENT_ID`, `ST_CLIENT_SECRET`, `ST_APP_KEY`,
+    /// `ST_TENANT_ID`, `ST_ENV`, `ST_API_BASE_URL` and `ST_AUTH_URL`.
+    pub fn from_env() -> Result<Runtime, Error> {
+        RuntimeBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_settings(
+        settings: Settings,
+        tenant: String,
+        credentials: Credentials,
+        user_agent: &str,
+    ) -> Result<Runtime, Error> {
+        // reqwest is built without a default crypto provider: install ring's (once per
+        // process; an already installed provider is kept).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .redirect(redirect_policy())
+            .user_agent(user_agent)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
+        let rate = NonZeroU32::new(settings.rate_per_second).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(settings.rate_burst).unwrap_or(NonZeroU32::MIN);
+        let limiter = RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst));
+        let api = url::Url::parse(&settings.api_base_url)
+            .map_err(|e| Error::Config(format!("invalid API base URL: {e}")))?;
+        let mut app_key_header = HeaderValue::from_str(settings.app_key.expose())
+            .map_err(|_| Error::Config("the app key cannot be sent in a header".into()))?;
+        app_key_header.set_sensitive(true);
+        let shared = Arc::new(Shared {
+            http,
+            api_scheme: api.scheme().to_string(),
+            api_host: api.host_str().unwrap_or_default().to_ascii_lowercase(),
+            api_port: api.port_or_known_default(),
+            app_key_header,
+            limiter,
+            budget: TokenBucket::new(settings.retry.budget),
+            tokens: Mutex::new(HashMap::new()),
+            reports: ReportLimiter::new(),
+            settings,
+        });
+        let tenant = Shared::tenant_state(&shared, tenant, credentials);
+        Ok(Runtime { shared, tenant })
+    }
+
+    /// The same app for another tenant, with that tenant's credentials (agencies run many
+    /// tenants from one process). The HTTP connection pool, the rate limiter (keyed by
+    /// tenant), the retry budget and the report limiter are shared; the token cache is the
+    /// tenant's own (and shared with other runtimes of the same tenant and client id).
+    pub fn for_tenant(&self, tenant_id: impl ToString, credentials: Credentials) -> Runtime {
+        let tenant = Shared::tenant_state(&self.shared, tenant_id.to_string(), credentials);
+        Runtime {
+            shared: self.shared.clone(),
+            tenant,
+        }
+    }
+
+    /// The tenant id this runtime calls for.
+    pub fn tenant(&self) -> &str {
+        &self.tenant.id
+    }
+
+    /// The API base URL, without trailing slash (e.g. `https://api.servicetitan.io`).
+    /// Generated clients are built on `<api_base_url>/<module path>`.
+    pub fn api_base_url(&self) -> &str {
+        &self.shared.settings.api_base_url
+    }
+
+    /// The OAuth token URL.
+    pub fn token_url(&self) -> &str {
+        self.shared.settings.token_url.as_str()
+    }
+
+    /// The environment, unless custom URLs are used.
+    pub fn environment(&self) -> Option<Environment> {
+        self.shared.settings.environment
+    }
+
+    /// The shared HTTP client (connection pool). Requests sent with it directly bypass auth,
+    /// limits and retries; use [`Runtime::send`] for those.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.shared.http
+    }
+
+    /// The report limiter (one run of a report per tenant per minute) shared by this
+    /// runtime's tenants.
+    pub fn report_limiter(&self) -> &ReportLimiter {
+        &self.shared.reports
+    }
+
+    /// Waits until report `report_id` may run again for this tenant (one run per minute).
+    pub async fn wait_for_report_slot(&self, report_id: &str) {
+        self.shared
+            .reports
+            .until_ready(&self.tenant.id, report_id)
+            .await
+    }
+
+    /// Sends a request through the whole request path and returns the response, as
+    /// progenitor's `exec` hook needs it. See the crate docs for what happens on the way.
+    ///
+    /// Errors the SDK raises itself (auth failed, rate limited after retries, time budget
+    /// exhausted, misconfiguration) come back as a synthesized response with status 599 and
+    /// header `x-servicetitan-sdk-error`, which `Error::from` turns back into the typed error.
+    /// Errors of the HTTP client on the last attempt come back as they are.
+    pub async fn execute(
+        &self,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        match self.send_request(request, operation_id).await {
+            Ok(resp) => Ok(resp),
+            Err(Failure::Http { error, .. }) => Err(error),
+            Err(Failure::Sdk(e)) => Ok(e.with_operation(operation_id).into_response()),
+        }
+    }
+
+    /// Like [`Runtime::execute`] with the SDK's error type: any status that is not a success
+    /// becomes [`Error::Api`] (with its problem body), and SDK failures their own variants.
+    /// For hand-written calls to endpoints no generated client covers.
+    pub async fn send(
+        &self,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> Result<reqwest::Response, Error> {
+        match self.send_request(request, operation_id).await {
+            Ok(resp) if resp.status().is_success() => Ok(resp),
+            Ok(resp) => Err(Error::from_response(resp).with_operation(operation_id)),
+            Err(f) => Err(f.into_error(operation_id)),
+        }
+    }
+
+    async fn send_request(
+        &self,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> Result<reqwest::Response, Failure> {
+        let method = request.method().clone();
+        let template = request.try_clone();
+        let replayable = template.is_some();
+        let mut first = Some(request);
+        self.send_with(&method, operation_id, replayable, move || match first.take() {
+            Some(r) => Ok(r),
+            None => template
+                .as_ref()
+                .and_then(reqwest::Request::try_clone)
+                .ok_or_else(|| Error::Other("the request body cannot be sent again".into())),
+        })
+        .await
+    }
+
+    /// The request path. `make` produces the request of each attempt; `replayable` says
+    /// whether it can produce more than one.
+    pub(crate) async fn send_with<F>(
+        &self,
+        method: &Method,
+        operation_id: &'static str,
+        replayable: bool,
+        make: F,
+    ) -> Result<reqwest::Response, Failure>
+    where
+        F: FnMut() -> Result<reqwest::Request, Error> + Send,
+    {
+        let span = tracing::info_span!(
+            "servicetitan.request",
+            operation = operation_id,
+            tenant = %self.tenant.id,
+            method = %method,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            limiter_wait_ms = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.attempts(method, operation_id, replayable, make)
+            .instrument(span)
+            .await
+    }
+
+    async fn attempts<F>(
+        &self,
+        method: &Method,
+        operation_id: &'static str,
+        replayable: bool,
+        mut make: F,
+    ) -> Result<reqwest::Response, Failure>
+    where
+        F: FnMut() -> Result<reqwest::Request, Error> + Send,
+    {
+        let shared = &*self.shared;
+        let settings = &shared.settings;
+        let policy = &settings.retry;
+        let started = Instant::now();
+        let deadline = started + policy.max_elapsed;
+        let idempotent = retry::is_idempotent(method) || policy.retry_non_idempotent;
+        let span = tracing::Span::current();
+        let mut attempt = 0u32;
+        let mut max_attempts = policy.max_attempts;
+        let mut token_replaced = false;
+        let mut refund: Option<u32> = None;
+        let mut limiter_wait = Duration::ZERO;
+        let mut last_retry_after = None;
+
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let mut req = make().map_err(Failure::Sdk)?;
+            self.prepare(&mut req).map_err(Failure::Sdk)?;
+            let token = self
+                .tenant
+                .token
+                .get(&shared.http, settings)
+                .await
+                .map_err(Failure::Sdk)?;
+
+            // Client-side rate limit: wait for a slot instead of drawing a 429.
+            if shared.limiter.check_key(&self.tenant.id).is_err() {
+                let t0 = Instant::now();
+                let ready = tokio::time::timeout_at(
+                    tokio::time::Instant::from_std(deadline),
+                    shared.limiter.until_key_ready(&self.tenant.id),
+                )
+                .await;
+                limiter_wait += t0.elapsed();
+                span.record("limiter_wait_ms", limiter_wait.as_millis() as u64);
+                if ready.is_err() {
+                    return Err(Failure::Sdk(self.timeout(operation_id, attempt, started)));
+                }
+            }
+
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(Failure::Sdk(self.timeout(operation_id, attempt, started)));
+            }
+            let per_attempt = settings.request_timeout.min(remaining);
+            let timeout = req.timeout_mut();
+            *timeout = Some(timeout.map_or(per_attempt, |t| t.min(per_attempt)));
+            let headers = req.headers_mut();
+            headers.insert(AUTHORIZATION, token.header.clone());
+            headers.insert(ST_APP_KEY, shared.app_key_header.clone());
+
+            let (error, timed_out) = match shared.http.execute(req).await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    span.record("status", status.as_u16());
+                    if status == StatusCode::UNAUTHORIZED && !token_replaced && replayable {
+                        // The token may have been revoked or expired early: refresh once and
+                        // retry once (not counted as an attempt).
+                        token_replaced = true;
+                        max_attempts += 1;
+                        drop(resp);
+                        tracing::debug!("401: replacing the access token and retrying once");
+                        self.tenant
+                            .token
+                            .replace(&shared.http, settings, token.generation)
+                            .await
+                            .map_err(Failure::Sdk)?;
+                        continue;
+                    }
+                    let throttled = status == StatusCode::TOO_MANY_REQUESTS;
+                    let unavailable = matches!(status.as_u16(), 408 | 502 | 503 | 504);
+                    if throttled || (unavailable && idempotent) {
+                        let ra = retry::retry_after(resp.headers());
+                        last_retry_after = ra.or(last_retry_after);
+                        match self.plan(attempt, max_attempts, deadline, ra, false, replayable) {
+                            Plan::Retry { delay, cost } => {
+                                drop(resp);
+                                *refund.get_or_insert(0) += cost;
+                                tracing::debug!(status = status.as_u16(), ?delay, "retrying");
+                                tokio::time::sleep(delay).await;
+                                continue;
+                            }
+                            Plan::GiveUp if throttled => {
+                                tracing::warn!(attempts = attempt, "still rate limited; giving up");
+                                return Err(Failure::Sdk(Error::RateLimited {
+                                    operation_id: Some(operation_id),
+                                    attempts: attempt,
+                                    retry_after: last_retry_after,
+                                    elapsed: started.elapsed(),
+                                }));
+                            }
+                            Plan::GiveUp => {}
+                        }
+                    }
+                    let mark = token_replaced && status == StatusCode::UNAUTHORIZED;
+                    match buffer(resp, mark).await {
+                        Ok(resp) => {
+                            if status.is_success() {
+                                shared.budget.on_success(refund);
+                            }
+                            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                            return Ok(resp);
+                        }
+                        // The body broke off (reset, truncated): like a failed attempt.
+                        Err(e) => {
+                            let t = e.is_timeout();
+                            (e, t)
+                        }
+                    }
+                }
+                Err(e) => {
+                    let t = e.is_timeout();
+                    (e, t)
+                }
+            };
+
+            // The HTTP client failed. A connection that was never opened can be retried for
+            // any method; anything else only for idempotent ones.
+            let retryable = replayable && (error.is_connect() || idempotent);
+            if retryable {
+                if let Plan::Retry { delay, cost } =
+                    self.plan(attempt, max_attempts, deadline, None, timed_out, replayable)
+                {
+                    *refund.get_or_insert(0) += cost;
+                    tracing::debug!(error = %error, ?delay, "transport error; retrying");
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            tracing::warn!(attempts = attempt, error = %error, "request failed");
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            return Err(Failure::Http {
+                error,
+                attempts: attempt,
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+
+    /// Decides whether attempt `attempt` may be followed by another, and after how long.
+    fn plan(
+        &self,
+        attempt: u32,
+        max_attempts: u32,
+        deadline: Instant,
+        retry_after: Option<Duration>,
+        timed_out: bool,
+        replayable: bool,
+    ) -> Plan {
+        let policy = &self.shared.settings.retry;
+        if !replayable || attempt >= max_attempts {
+            return Plan::GiveUp;
+        }
+        let delay = match retry_after {
+            Some(d) if d > policy.max_retry_after => return Plan::GiveUp,
+            Some(d) => d,
+            None => retry::backoff(policy, attempt),
+        };
+        if Instant::now() + delay >= deadline {
+            return Plan::GiveUp;
+        }
+        match self.shared.budget.try_acquire(timed_out) {
+            Some(cost) => Plan::Retry { delay, cost },
+            None => {
+                tracing::warn!("retry budget exhausted; not retrying");
+                Plan::GiveUp
+            }
+        }
+    }
+
+    fn timeout(&self, operation_id: &'static str, attempts: u32, started: Instant) -> Error {
+        Error::Timeout {
+            operation_id: Some(operation_id),
+            attempts: Some(attempts),
+            elapsed: Some(started.elapsed()),
+            source: None,
+        }
+    }
+
+    /// Fills in the tenant and checks that the request goes to the configured API.
+    fn prepare(&self, req: &mut reqwest::Request) -> Result<(), Error> {
+        let url = req.url_mut();
+        if url.path().contains(TENANT_PLACEHOLDER) {
+            let path: Vec<&str> = url
+                .path()
+                .split('/')
+                .map(|seg| {
+                    if seg == TENANT_PLACEHOLDER {
+                        self.tenant.encoded.as_str()
+                    } else {
+                        seg
+                    }
+                })
+                .collect();
+            let path = path.join("/");
+            url.set_path(&path);
+        }
+        let s = &*self.shared;
+        let same_origin = url.scheme() == s.api_scheme
+            && url
+                .host_str()
+                .is_some_and(|h| h.eq_ignore_ascii_case(&s.api_host))
+            && url.port_or_known_default() == s.api_port;
+        if !same_origin {
+            return Err(Error::Config(format!(
+                "refusing to send credentials to {}://{}: it is not the configured API base URL \
+                 {} (build generated clients on runtime.api_base_url())",
+                url.scheme(),
+                url.host_str().unwrap_or_default(),
+                s.settings.api_base_url
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Shared {
+    fn tenant_state(shared: &Arc<Shared>, tenant: String, credentials: Credentials) -> Arc<TenantState> {
+        let key = (tenant.clone(), credentials.client_id().to_string());
+        let token = {
+            let mut tokens = shared.tokens.lock().unwrap_or_else(|p| p.into_inner());
+            match tokens.get(&key) {
+                Some(t) if t.has_secret(credentials.client_secret()) => t.clone(),
+                _ => {
+                    let t = Arc::new(TokenCache::new(credentials.clone()));
+                    tokens.insert(key, t.clone());
+                    t
+                }
+            }
+        };
+        Arc::new(TenantState {
+            encoded: encode_path_segment(&tenant),
+            client_id: credentials.client_id().to_string(),
+            id: tenant,
+            token,
+        })
+    }
+}
+
+/// Reads JSON and text bodies (and every error body) inside the request path, so a body that
+/// breaks off is retried like any transport error and error bodies can be parsed later. Binary
+/// bodies stay streaming.
+async fn buffer(
+    mut resp: reqwest::Response,
+    token_replaced: bool,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let status = resp.status();
+    let textual = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.contains("json") || ct.starts_with("text/") || ct.contains("xml")
+        });
+    if status.is_success() && !textual {
+        return Ok(resp);
+    }
+    let version = resp.version();
+    let url = resp.url().clone();
+    let mut headers = std::mem::take(resp.headers_mut());
+    let extensions = std::mem::take(resp.extensions_mut());
+    let body = resp.bytes().await?;
+    if token_replaced {
+        headers.insert(SDK_AUTH_HEADER, HeaderValue::from_static("refreshed"));
+    }
+    let mut builder = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url);
+    if let Some(h) = builder.headers_mut() {
+        *h = headers;
+    }
+    if let Some(x) = builder.extensions_mut() {
+        *x = extensions;
+    }
+    if !status.is_success() {
+        builder = builder.extension(BufferedBody(body.clone()));
+    }
+    let rebuilt = builder
+        .body(body)
+        .expect("parts of a valid response make a valid response");
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// Follows redirects only within the same origin (at most 5); a redirect to another host is
+/// returned to the caller instead, so neither the token nor the App Key ever goes there.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        if attempt.previous().len() > 5 {
+            return attempt.error("too many redirects");
+        }
+        let next = attempt.url();
+        let same = attempt.previous().first().is_some_and(|first| {
+            first.scheme() == next.scheme()
+                && first.host_str() == next.host_str()
+                && first.port_or_known_default() == next.port_or_known_default()
+        });
+        if same {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn futures_are_send_and_runtime_is_sync() {
+        fn sync<T: Send + Sync + Clone + fmt::Debug + 'static>() {}
+        sync::<Runtime>();
+        let rt = Runtime::builder()
+            .client_id("id")
+            .client_secret("secret")
+            .app_key("key")
+            .tenant(1)
+            .build()
+            .unwrap();
+        let req = rt.http().get("https://api.servicetitan.io/x").build().unwrap();
+        let fut = rt.execute(req, "op");
+        assert_send(&fut);
+    }
+
+    #[test]
+    fn encodes_segments() {
+        assert_eq!(encode_path_segment("12 3/4?"), "12%203%2F4%3F");
+        assert_eq!(encode_path_segment("123456"), "123456");
+    }
+}

@@ -1,0 +1,249 @@
+//! Lenient value types the generated models use for `date-time`, `date` and `decimal` fields.
+//!
+//! The API's documents say RFC 3339, but the server sends times with seven fractional digits
+//! and often without an offset (they are UTC), and money as JSON numbers whose written form
+//! matters to accountants (`1234.10`). These types accept what the server really sends and
+//! write back what they read.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+/// A point in time, always UTC. Parses RFC 3339 with any number of fractional digits, and
+/// offset-less times (taken as UTC, which is what the API means by them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(pub chrono::DateTime<Utc>);
+
+/// Why a date, time or decimal could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseValueError {
+    kind: &'static str,
+    input: String,
+}
+
+impl fmt::Display for ParseValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a valid {}", self.input, self.kind)
+    }
+}
+
+impl std::error::Error for ParseValueError {}
+
+impl DateTime {
+    /// The current time.
+    pub fn now() -> Self {
+        DateTime(Utc::now())
+    }
+
+    /// The wrapped chrono value.
+    pub fn into_inner(self) -> chrono::DateTime<Utc> {
+        self.0
+    }
+}
+
+impl FromStr for DateTime {
+    type Err = ParseValueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || ParseValueError {
+            kind: "date-time",
+            input: s.to_string(),
+        };
+        let s = s.trim();
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+            return Ok(DateTime(t.with_timezone(&Utc)));
+        }
+        // No offset: the API's times are UTC. Fractions of any length are accepted.
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+                return Ok(DateTime(Utc.from_utc_datetime(&t)));
+            }
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(DateTime(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).ok_or_else(err)?)));
+        }
+        Err(err())
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl From<chrono::DateTime<Utc>> for DateTime {
+    fn from(t: chrono::DateTime<Utc>) -> Self {
+        DateTime(t)
+    }
+}
+
+impl From<DateTime> for chrono::DateTime<Utc> {
+    fn from(t: DateTime) -> Self {
+        t.0
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+/// A calendar date. Also accepts a date-time (the server sometimes sends midnight times for
+/// date fields) and keeps its date part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl FromStr for Date {
+    type Err = ParseValueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            return Ok(Date(d));
+        }
+        t.parse::<DateTime>()
+            .map(|dt| Date(dt.0.date_naive()))
+            .map_err(|_| ParseValueError {
+                kind: "date",
+                input: s.to_string(),
+            })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl From<NaiveDate> for Date {
+    fn from(d: NaiveDate) -> Self {
+        Date(d)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+/// An exact decimal (money, quantities) that keeps its written scale: `1234.10` reads and
+/// writes as `1234.10`, never through a binary float.
+///
+/// Read directly from JSON text (numbers or strings); see [`Decimal::value`] for arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Decimal(pub rust_decimal::Decimal);
+
+impl Decimal {
+    /// The numeric value, for arithmetic.
+    pub fn value(&self) -> rust_decimal::Decimal {
+        self.0
+    }
+}
+
+impl FromStr for Decimal {
+    type Err = ParseValueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        rust_decimal::Decimal::from_str_exact(t)
+            .or_else(|_| rust_decimal::Decimal::from_scientific(t))
+            .map(Decimal)
+            .map_err(|_| ParseValueError {
+                kind: "decimal",
+                input: s.to_string(),
+            })
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<rust_decimal::Decimal> for Decimal {
+    fn from(d: rust_decimal::Decimal) -> Self {
+        Decimal(d)
+    }
+}
+
+impl From<i64> for Decimal {
+    fn from(v: i64) -> Self {
+        Decimal(v.into())
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A raw JSON number keeps the scale; serde_json writes RawValue text as it is.
+        let raw = serde_json::value::RawValue::from_string(self.0.to_string())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // RawValue hands over the number's exact text when reading from serde_json.
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let text = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text);
+        text.parse().map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_with_seven_digits_and_without_offset() {
+        let a: DateTime = "2024-03-01T12:30:45.1234567Z".parse().unwrap();
+        let b: DateTime = "2024-03-01T12:30:45.1234567".parse().unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.0.timestamp_subsec_nanos(), 123_456_700);
+        let c: DateTime = "2024-03-01T14:30:45+02:00".parse().unwrap();
+        assert_eq!(c.to_string(), "2024-03-01T12:30:45Z");
+        assert!("yesterday".parse::<DateTime>().is_err());
+    }
+
+    #[test]
+    fn decimal_keeps_its_scale() {
+        let d: Decimal = serde_json::from_str("1234.10").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "1234.10");
+        let s: Decimal = serde_json::from_str("\"0.005\"").unwrap();
+        assert_eq!(s.to_string(), "0.005");
+        let big: Decimal = serde_json::from_str("12345678901234.5678").unwrap();
+        assert_eq!(serde_json::to_string(&big).unwrap(), "12345678901234.5678");
+        assert!(serde_json::from_str::<Decimal>("\"abc\"").is_err());
+    }
+
+    #[test]
+    fn dates_accept_midnight_times() {
+        let d: Date = serde_json::from_str("\"2024-03-01T00:00:00\"").unwrap();
+        assert_eq!(d.to_string(), "2024-03-01");
+    }
+}

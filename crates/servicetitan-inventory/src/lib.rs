@@ -1,0 +1,9 @@
+//! Generated client for the ServiceTitan Inventory API (module `inventory`).
+//!
+//! The client and models are generated from `specs/inventory.yaml` into `generated.rs`; this file only
+//! attaches the runtime (auth, limits, retries) from `servicetitan-core`.
+
+mod generated;
+pub use generated::*;
+
+servicetitan_core::attach_runtime!();
