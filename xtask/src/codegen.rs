@@ -12,6 +12,8 @@ pub struct Options {
     /// `None`: the repository's own `crates/`; `Some`: a standalone workspace.
     pub out: Option<PathBuf>,
     pub check: bool,
+    /// progenitor's positional style instead of builders (for comparisons; no paging impls).
+    pub positional: bool,
     pub only: Option<String>,
 }
 
@@ -131,7 +133,15 @@ fn run_target(
             None => file_name.to_string(),
         };
         let crate_name = format!("{}{module}", target.prefix);
-        let result = generate_one(path, &module, &crate_name, &display, standalone, &core_path);
+        let result = generate_one(
+            path,
+            &module,
+            &crate_name,
+            &display,
+            standalone,
+            &core_path,
+            opts.positional,
+        );
         let (krate, report) = match result {
             Ok(r) => r,
             Err(e) => {
@@ -182,6 +192,7 @@ fn generate_one(
     display: &str,
     standalone: bool,
     core_path: &Path,
+    positional: bool,
 ) -> Result<(GeneratedCrate, String), String> {
     let doc = load::load(path).map_err(|e| e.to_string())?;
     let normalized = normalize::normalize(&doc).map_err(|e| e.to_string())?;
@@ -207,8 +218,8 @@ fn generate_one(
         core_dependency: &core_dependency,
         description: &description,
     };
-    let krate =
-        generate::generate(&normalized, &info).map_err(|e| format!("{}: {e}", path.display()))?;
+    let krate = generate::generate(&normalized, &info, positional)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let r = &normalized.report;
     let mut report = format!(
         "{module} ({}, {}): {} operation(s): {} generated, {} as multipart uploads, {} renamed, {} skipped; {} list and {} export operation(s) paged",

@@ -38,12 +38,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Runs progenitor and our passes.
-pub fn generate(n: &Normalized, info: &ModuleInfo) -> Result<GeneratedCrate, String> {
+pub fn generate(
+    n: &Normalized,
+    info: &ModuleInfo,
+    positional: bool,
+) -> Result<GeneratedCrate, String> {
     let spec: openapiv3::OpenAPI = serde_json::from_value(n.doc.clone())
         .map_err(|e| format!("normalized document is not valid OpenAPI 3.0: {e}"))?;
     let mut settings = progenitor::GenerationSettings::default();
     settings
-        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_interface(if positional {
+            progenitor::InterfaceStyle::Positional
+        } else {
+            progenitor::InterfaceStyle::Builder
+        })
         .with_tag(progenitor::TagStyle::Merged)
         .with_inner_type(quote!(servicetitan_core::Runtime))
         .with_hooks(progenitor::HooksMode::Expected)
@@ -72,7 +80,17 @@ pub fn generate(n: &Normalized, info: &ModuleInfo) -> Result<GeneratedCrate, Str
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
     let enums = crate::open_enums::rewrite(&mut file);
-    let extra = extra_items(n, info);
+    let extra = if positional {
+        // Paging impls and upload methods are written against the builder interface.
+        let server_path = &n.server_path;
+        let module = info.module;
+        quote! {
+            pub const SERVER_PATH: &str = #server_path;
+            pub const MODULE: &str = #module;
+        }
+    } else {
+        extra_items(n, info)
+    };
     let extra_file: syn::File =
         syn::parse2(extra).map_err(|e| format!("paging/upload code does not parse: {e}"))?;
     file.items.extend(extra_file.items);
@@ -140,7 +158,7 @@ fn scaffold_lib(info: &ModuleInfo) -> String {
     format!(
         "//! {description}\n//!\n//! The client and models are generated from `{spec}` into `generated.rs`; this file only\n\
          //! attaches the runtime (auth, limits, retries) from `servicetitan-core`.\n\n\
-         mod generated;\npub use generated::*;\n\nservicetitan_core::attach_runtime!();\n",
+         #[rustfmt::skip] // generated code stays byte-identical to what `cargo xtask codegen` writes\nmod generated;\npub use generated::*;\n\nservicetitan_core::attach_runtime!();\n",
         description = info.description,
         spec = info.spec_display_path,
     )
@@ -218,6 +236,7 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
             }
         });
     }
+    out.extend(operation_table(n));
     let mut uploads = TokenStream::new();
     for u in &n.uploads {
         let name = format_ident!("{}", u.operation_id);
@@ -263,4 +282,54 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
         out.extend(quote! { impl Client { #uploads } });
     }
     out
+}
+
+/// `OPERATIONS`: every operation with its method, path and paging kind, in path order.
+fn operation_table(n: &Normalized) -> TokenStream {
+    let kind_of = |id: &str| {
+        if n.lists.iter().any(|o| o.operation_id == id) {
+            quote!(servicetitan_core::operations::OperationKind::List)
+        } else if n.exports.iter().any(|o| o.operation_id == id) {
+            quote!(servicetitan_core::operations::OperationKind::Export)
+        } else {
+            quote!(servicetitan_core::operations::OperationKind::Other)
+        }
+    };
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    if let Some(paths) = n.doc.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            for method in ["get", "put", "post", "delete", "patch"] {
+                if let Some(op) = item.get(method) {
+                    let id = op["operationId"].as_str().unwrap_or("").to_string();
+                    let summary = op
+                        .get("summary")
+                        .and_then(|s| s.as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    rows.push((path.clone(), method.to_uppercase(), id, summary));
+                }
+            }
+        }
+    }
+    for u in &n.uploads {
+        rows.push((
+            u.path.clone(),
+            u.method.to_uppercase(),
+            u.operation_id.clone(),
+            u.summary.clone(),
+        ));
+    }
+    rows.sort();
+    let entries = rows.iter().map(|(path, method, id, summary)| {
+        let kind = kind_of(id);
+        quote! {
+            servicetitan_core::operations::OperationMeta {
+                id: #id, method: #method, path: #path, kind: #kind, summary: #summary,
+            }
+        }
+    });
+    quote! {
+        /// Every operation of this module, for tools that pick operations at run time.
+        pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[ #(#entries),* ];
+    }
 }

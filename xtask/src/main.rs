@@ -9,13 +9,16 @@ mod normalize;
 mod open_enums;
 mod pointer;
 mod spec_diff;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--only MODULE]   regenerate crates/ from specs/ (or check they are current)
-  cargo xtask codegen --specs DIR --out DIR       generate a standalone workspace from any documents
+  cargo xtask codegen --specs DIR --out DIR [--positional]
+                                                  generate a standalone workspace from any documents
   cargo xtask spec-diff [--official DIR] [--specs DIR] [--min-coverage PCT] [--max-mismatches N]
                                                   compare our specs with official documents";
 
@@ -51,6 +54,7 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, String> {
         specs: root.join("specs"),
         out: None,
         check: false,
+        positional: false,
         only: None,
         root,
     };
@@ -58,6 +62,7 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => opts.check = true,
+            "--positional" => opts.positional = true,
             "--specs" => opts.specs = PathBuf::from(it.next().ok_or("--specs needs a directory")?),
             "--out" => opts.out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
             "--only" => opts.only = Some(it.next().ok_or("--only needs a module")?.clone()),

@@ -28,6 +28,7 @@ mod auth;
 pub mod binary;
 mod config;
 pub mod error;
+pub mod operations;
 pub mod paging;
 pub mod reporting;
 mod retry;
@@ -40,6 +41,13 @@ pub use config::{Environment, RetryBudget, RetryPolicy, RuntimeBuilder};
 pub use error::{ApiError, AuthError, AuthErrorKind, DecodeError, Error, PagingError, Problem};
 pub use runtime::{encode_path_segment, Runtime, TENANT_PLACEHOLDER};
 pub use secret::{Credentials, Secret};
+
+/// The traits and types most programs need: `use servicetitan_core::prelude::*;` brings the
+/// stream methods (`stream_items`, `stream_pages`, `stream_export`) into scope.
+pub mod prelude {
+    pub use crate::paging::{ExportRequestExt, ListRequestExt, Watermark};
+    pub use crate::{Credentials, Environment, Error, RetryPolicy, Runtime};
+}
 
 /// Re-exports used by [`attach_runtime!`]'s expansion. Not part of the public API.
 #[doc(hidden)]
@@ -68,9 +76,9 @@ macro_rules! attach_runtime {
                 info: &$crate::__private::progenitor_client::OperationInfo,
             ) -> $crate::__private::reqwest::Result<$crate::__private::reqwest::Response> {
                 let runtime: &$crate::Runtime =
-                    <Client as $crate::__private::progenitor_client::ClientInfo<
-                        $crate::Runtime,
-                    >>::inner(self);
+                                    <Client as $crate::__private::progenitor_client::ClientInfo<
+                                        $crate::Runtime,
+                                    >>::inner(self);
                 runtime.execute(request, info.operation_id).await
             }
         }

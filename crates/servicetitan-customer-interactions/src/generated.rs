@@ -1931,3 +1931,34 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportTechnicianRatin
         servicetitan_core::paging::finish(self.send().await, "export_technician_ratings")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "export_technician_ratings",
+        method: "GET",
+        path: "/tenant/__tenant__/export/technician-ratings",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export technician ratings",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "set_technician_job_rating",
+        method: "PUT",
+        path: "/tenant/__tenant__/technician-rating/technician/{technicianId}/job/{jobId}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Set a technician's rating for a job (older form)",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_technician_ratings",
+        method: "GET",
+        path: "/tenant/__tenant__/technician-ratings",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List technician ratings",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "upsert_technician_rating",
+        method: "POST",
+        path: "/tenant/__tenant__/technician-ratings",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Set a technician's rating for a job",
+    },
+];

@@ -4517,6 +4517,58 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportInstalledEquipm
         )
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "export_installed_equipment",
+        method: "GET",
+        path: "/tenant/__tenant__/export/installed-equipment",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export installed equipment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_installed_equipment",
+        method: "GET",
+        path: "/tenant/__tenant__/installed-equipment",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List installed equipment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_installed_equipment",
+        method: "POST",
+        path: "/tenant/__tenant__/installed-equipment",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Record equipment installed at a location",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "download_installed_equipment_attachment",
+        method: "GET",
+        path: "/tenant/__tenant__/installed-equipment/attachments",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Download an equipment attachment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "upload_installed_equipment_attachment",
+        method: "POST",
+        path: "/tenant/__tenant__/installed-equipment/attachments",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Upload a file for use as an equipment attachment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_installed_equipment",
+        method: "GET",
+        path: "/tenant/__tenant__/installed-equipment/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get installed equipment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_installed_equipment",
+        method: "PATCH",
+        path: "/tenant/__tenant__/installed-equipment/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update installed equipment",
+    },
+];
 impl Client {
     ///Upload a file for use as an equipment attachment (multipart upload: the file goes in the `file` part).
     pub async fn upload_installed_equipment_attachment(

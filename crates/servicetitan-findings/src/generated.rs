@@ -5019,6 +5019,86 @@ impl servicetitan_core::paging::ListRequest for builder::ListFindingAttachments<
         servicetitan_core::paging::finish(self.send().await, "list_finding_attachments")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "get_finding_asset",
+        method: "GET",
+        path: "/tenant/__tenant__/assets",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Download a finding asset",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "upload_finding_asset",
+        method: "POST",
+        path: "/tenant/__tenant__/assets",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Upload a finding asset",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_findings",
+        method: "GET",
+        path: "/tenant/__tenant__/location-findings",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List findings",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_finding",
+        method: "POST",
+        path: "/tenant/__tenant__/location-findings",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a finding",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_finding",
+        method: "GET",
+        path: "/tenant/__tenant__/location-findings/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a finding",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_finding",
+        method: "PATCH",
+        path: "/tenant/__tenant__/location-findings/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update a finding",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_finding_attachments",
+        method: "GET",
+        path: "/tenant/__tenant__/location-findings/{id}/attachments",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List a finding's attachments",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_finding_attachment",
+        method: "POST",
+        path: "/tenant/__tenant__/location-findings/{id}/attachments",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Add an attachment to a finding",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "delete_finding_attachment",
+        method: "DELETE",
+        path: "/tenant/__tenant__/location-findings/{id}/attachments/{attachmentId}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Remove a finding attachment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_finding_attachment",
+        method: "GET",
+        path: "/tenant/__tenant__/location-findings/{id}/attachments/{attachmentId}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a finding attachment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_finding_attachment",
+        method: "PATCH",
+        path: "/tenant/__tenant__/location-findings/{id}/attachments/{attachmentId}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update a finding attachment",
+    },
+];
 impl Client {
     ///Upload a finding asset (multipart upload: the file goes in the `file` part).
     pub async fn upload_finding_asset(

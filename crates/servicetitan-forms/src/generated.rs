@@ -5456,6 +5456,44 @@ impl servicetitan_core::paging::ListRequest for builder::ListFormSubmissions<'_>
         servicetitan_core::paging::finish(self.send().await, "list_form_submissions")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_forms",
+        method: "GET",
+        path: "/tenant/__tenant__/forms",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List forms",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "download_job_attachment",
+        method: "GET",
+        path: "/tenant/__tenant__/jobs/attachment/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Download a job attachment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_job_attachment",
+        method: "POST",
+        path: "/tenant/__tenant__/jobs/{id}/attachments",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Attach a file to a job",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_job_attachments",
+        method: "GET",
+        path: "/tenant/__tenant__/jobs/{jobId}/attachments",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "List the attachments of a job",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_form_submissions",
+        method: "GET",
+        path: "/tenant/__tenant__/submissions",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List form submissions",
+    },
+];
 impl Client {
     ///Attach a file to a job (multipart upload: the file goes in the `file` part).
     pub async fn create_job_attachment(

@@ -1014,3 +1014,13 @@ impl servicetitan_core::paging::ListRequest for builder::ListCallReasons<'_> {
         servicetitan_core::paging::finish(self.send().await, "list_call_reasons")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_call_reasons",
+        method: "GET",
+        path: "/tenant/__tenant__/call-reasons",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List call reasons.",
+    },
+];

@@ -849,3 +849,13 @@ pub mod prelude {
 pub const SERVER_PATH: &str = "/marketingads/v2";
 /// The module's key, as in `specs/<module>.yaml`.
 pub const MODULE: &str = "marketing-ads";
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "create_web_booking_attribution",
+        method: "POST",
+        path: "/tenant/__tenant__/web-booking-attributions",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Attribute a web booking",
+    },
+];

@@ -2008,3 +2008,13 @@ impl servicetitan_core::paging::ListRequest for builder::ListReviews<'_> {
         servicetitan_core::paging::finish(self.send().await, "list_reviews")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_reviews",
+        method: "GET",
+        path: "/tenant/__tenant__/reviews",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List reviews",
+    },
+];

@@ -3515,3 +3515,90 @@ impl servicetitan_core::paging::ListRequest for builder::ListCampaignCosts<'_> {
         servicetitan_core::paging::finish(self.send().await, "list_campaign_costs")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_campaigns",
+        method: "GET",
+        path: "/tenant/__tenant__/campaigns",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List campaigns",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_campaign",
+        method: "POST",
+        path: "/tenant/__tenant__/campaigns",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a campaign",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_campaign",
+        method: "GET",
+        path: "/tenant/__tenant__/campaigns/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a campaign",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_campaign",
+        method: "PATCH",
+        path: "/tenant/__tenant__/campaigns/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update a campaign",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_campaign_costs",
+        method: "GET",
+        path: "/tenant/__tenant__/campaigns/{id}/costs",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List a campaign's costs",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_campaign_categories",
+        method: "GET",
+        path: "/tenant/__tenant__/categories",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List campaign categories",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_campaign_category",
+        method: "POST",
+        path: "/tenant/__tenant__/categories",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a campaign category",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_campaign_category",
+        method: "GET",
+        path: "/tenant/__tenant__/categories/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a campaign category",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_campaign_category",
+        method: "PATCH",
+        path: "/tenant/__tenant__/categories/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update a campaign category",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_campaign_cost",
+        method: "POST",
+        path: "/tenant/__tenant__/costs",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a campaign cost",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_campaign_cost",
+        method: "GET",
+        path: "/tenant/__tenant__/costs/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a campaign cost",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_campaign_cost",
+        method: "PATCH",
+        path: "/tenant/__tenant__/costs/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update a campaign cost",
+    },
+];

@@ -6853,3 +6853,118 @@ impl servicetitan_core::paging::ListRequest for builder::ListTimesheetCodes<'_> 
         servicetitan_core::paging::finish(self.send().await, "list_timesheet_codes")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_activity_codes",
+        method: "GET",
+        path: "/tenant/__tenant__/activity-codes",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List payroll activity codes",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_activity_code",
+        method: "GET",
+        path: "/tenant/__tenant__/activity-codes/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a payroll activity code",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_employee_payrolls",
+        method: "GET",
+        path: "/tenant/__tenant__/employees/{employee}/payrolls",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List an employee's payrolls",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_gross_pay_items",
+        method: "GET",
+        path: "/tenant/__tenant__/gross-pay-items",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List gross pay items",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_gross_pay_item",
+        method: "POST",
+        path: "/tenant/__tenant__/gross-pay-items",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a gross pay item",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "delete_gross_pay_item",
+        method: "DELETE",
+        path: "/tenant/__tenant__/gross-pay-items/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Delete a gross pay item",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_gross_pay_item",
+        method: "PUT",
+        path: "/tenant/__tenant__/gross-pay-items/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Replace a gross pay item",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_job_splits",
+        method: "GET",
+        path: "/tenant/__tenant__/jobs/{job}/splits",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "List a job's splits",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_job_timesheets",
+        method: "GET",
+        path: "/tenant/__tenant__/jobs/{job}/timesheets",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "List a job's timesheets",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_payroll_adjustments",
+        method: "GET",
+        path: "/tenant/__tenant__/payroll-adjustments",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List payroll adjustments",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_payroll_adjustment",
+        method: "POST",
+        path: "/tenant/__tenant__/payroll-adjustments",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a payroll adjustment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_payroll_adjustment",
+        method: "GET",
+        path: "/tenant/__tenant__/payroll-adjustments/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a payroll adjustment",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_payrolls",
+        method: "GET",
+        path: "/tenant/__tenant__/payrolls",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List payrolls",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_technician_payrolls",
+        method: "GET",
+        path: "/tenant/__tenant__/technicians/{technician}/payrolls",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List a technician's payrolls",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_timesheet_codes",
+        method: "GET",
+        path: "/tenant/__tenant__/timesheet-codes",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List timesheet codes",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_timesheet_code",
+        method: "GET",
+        path: "/tenant/__tenant__/timesheet-codes/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a timesheet code",
+    },
+];

@@ -3208,3 +3208,62 @@ impl servicetitan_core::paging::ListRequest for builder::GetDynamicValueSet<'_> 
         servicetitan_core::paging::finish(self.send().await, "get_dynamic_value_set")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "cancel_data_query",
+        method: "DELETE",
+        path: "/tenant/__tenant__/data-queries/{token}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Cancel a long-running report data query",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_data_query",
+        method: "GET",
+        path: "/tenant/__tenant__/data-queries/{token}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Poll a long-running report data query",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_dynamic_value_set",
+        method: "GET",
+        path: "/tenant/__tenant__/dynamic-value-sets/{dynamicSetId}",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "Get the values a report parameter may take",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_report_categories",
+        method: "GET",
+        path: "/tenant/__tenant__/report-categories",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List report categories",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_reports",
+        method: "GET",
+        path: "/tenant/__tenant__/report-category/{report_category}/reports",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List the reports of a category",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_report",
+        method: "GET",
+        path: "/tenant/__tenant__/report-category/{report_category}/reports/{reportId}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Describe a report's fields and parameters",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_report_data",
+        method: "POST",
+        path: "/tenant/__tenant__/report-category/{report_category}/reports/{reportId}/data",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "Run a report and get one page of its rows",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "start_report_data_query",
+        method: "POST",
+        path: "/tenant/__tenant__/report-category/{report_category}/reports/{reportId}/data/query",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Start a long-running report data query",
+    },
+];

@@ -6060,3 +6060,83 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportEstimates<'_> {
         servicetitan_core::paging::finish(self.send().await, "export_estimates")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_estimates",
+        method: "GET",
+        path: "/tenant/__tenant__/estimates",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List estimates.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_estimate",
+        method: "POST",
+        path: "/tenant/__tenant__/estimates",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create an estimate.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "export_estimates",
+        method: "GET",
+        path: "/tenant/__tenant__/estimates/export",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export estimates as a change feed.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_estimate_items",
+        method: "GET",
+        path: "/tenant/__tenant__/estimates/items",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List estimate items.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_estimate",
+        method: "GET",
+        path: "/tenant/__tenant__/estimates/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get one estimate.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_estimate",
+        method: "PUT",
+        path: "/tenant/__tenant__/estimates/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update an estimate.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "dismiss_estimate",
+        method: "PUT",
+        path: "/tenant/__tenant__/estimates/{id}/dismiss",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Dismiss an estimate.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "upsert_estimate_item",
+        method: "PUT",
+        path: "/tenant/__tenant__/estimates/{id}/items",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Add an item to an estimate or change an existing one.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "delete_estimate_item",
+        method: "DELETE",
+        path: "/tenant/__tenant__/estimates/{id}/items/{itemId}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Remove an item from an estimate.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "sell_estimate",
+        method: "PUT",
+        path: "/tenant/__tenant__/estimates/{id}/sell",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Mark an estimate as sold.",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "unsell_estimate",
+        method: "PUT",
+        path: "/tenant/__tenant__/estimates/{id}/unsell",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Revert a sold estimate to unsold.",
+    },
+];

@@ -5049,3 +5049,41 @@ impl servicetitan_core::paging::ListRequest for builder::ListSchedulerSessions<'
         servicetitan_core::paging::finish(self.send().await, "list_scheduler_sessions")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "get_router_performance",
+        method: "GET",
+        path: "/tenant/__tenant__/routers/{id}/performance",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a router's performance",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_router_sessions",
+        method: "GET",
+        path: "/tenant/__tenant__/routers/{id}/sessions",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List a router's sessions",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_schedulers",
+        method: "GET",
+        path: "/tenant/__tenant__/schedulers",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List schedulers",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_scheduler_performance",
+        method: "GET",
+        path: "/tenant/__tenant__/schedulers/{id}/performance",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a scheduler's performance",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_scheduler_sessions",
+        method: "GET",
+        path: "/tenant/__tenant__/schedulers/{id}/sessions",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List a scheduler's sessions",
+    },
+];

@@ -4056,3 +4056,27 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportServiceAgreemen
         servicetitan_core::paging::finish(self.send().await, "export_service_agreements")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "export_service_agreements",
+        method: "GET",
+        path: "/tenant/__tenant__/export/service-agreements",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export service agreements",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_service_agreements",
+        method: "GET",
+        path: "/tenant/__tenant__/service-agreements",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List service agreements",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_service_agreement",
+        method: "GET",
+        path: "/tenant/__tenant__/service-agreements/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a service agreement",
+    },
+];

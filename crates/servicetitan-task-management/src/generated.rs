@@ -6001,3 +6001,41 @@ impl servicetitan_core::paging::ListRequest for builder::ListTasks<'_> {
         servicetitan_core::paging::finish(self.send().await, "list_tasks")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "get_task_data",
+        method: "GET",
+        path: "/tenant/__tenant__/data",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get the lookup lists used by tasks",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_tasks",
+        method: "GET",
+        path: "/tenant/__tenant__/tasks",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List tasks",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_task",
+        method: "POST",
+        path: "/tenant/__tenant__/tasks",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create a task",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_task",
+        method: "GET",
+        path: "/tenant/__tenant__/tasks/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a task",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_subtask",
+        method: "POST",
+        path: "/tenant/__tenant__/tasks/{id}/subtasks",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Add a subtask to a task",
+    },
+];

@@ -10548,3 +10548,76 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportCalls<'_> {
         servicetitan_core::paging::finish(self.send().await, "export_calls")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_calls_v2",
+        method: "GET",
+        path: "/v2/tenant/__tenant__/calls",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List calls (v2)",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_call",
+        method: "GET",
+        path: "/v2/tenant/__tenant__/calls/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get a call with its job, business unit and customer details",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_call",
+        method: "PUT",
+        path: "/v2/tenant/__tenant__/calls/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Update a call",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_call_recording",
+        method: "GET",
+        path: "/v2/tenant/__tenant__/calls/{id}/recording",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Download a call's recording",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_call_voicemail",
+        method: "GET",
+        path: "/v2/tenant/__tenant__/calls/{id}/voicemail",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Download a call's voicemail",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "export_calls",
+        method: "GET",
+        path: "/v2/tenant/__tenant__/export/calls",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export calls",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_calls",
+        method: "GET",
+        path: "/v3/tenant/__tenant__/calls",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List calls",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_opt_outs",
+        method: "GET",
+        path: "/v3/tenant/__tenant__/optinouts/optouts",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "List every opt-out of the tenant",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_opt_outs",
+        method: "POST",
+        path: "/v3/tenant/__tenant__/optinouts/optouts",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Opt phone numbers out",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "lookup_opt_outs",
+        method: "POST",
+        path: "/v3/tenant/__tenant__/optinouts/optouts/getlist",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Look up the opt-out status of given phone numbers",
+    },
+];

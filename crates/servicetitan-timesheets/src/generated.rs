@@ -7279,3 +7279,90 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportActivities<'_> 
         servicetitan_core::paging::finish(self.send().await, "export_activities")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "list_activities",
+        method: "GET",
+        path: "/tenant/__tenant__/activities",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List activities",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_activity",
+        method: "POST",
+        path: "/tenant/__tenant__/activities",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Create an activity",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "delete_activity",
+        method: "DELETE",
+        path: "/tenant/__tenant__/activities/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Delete an activity",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_activity",
+        method: "GET",
+        path: "/tenant/__tenant__/activities/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get an activity",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "update_activity",
+        method: "PUT",
+        path: "/tenant/__tenant__/activities/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Replace an activity",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_activity_categories",
+        method: "GET",
+        path: "/tenant/__tenant__/activity-categories",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List activity categories",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_activity_category",
+        method: "GET",
+        path: "/tenant/__tenant__/activity-categories/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get an activity category",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_activity_types",
+        method: "GET",
+        path: "/tenant/__tenant__/activity-types",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "List activity types",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_activity_type",
+        method: "GET",
+        path: "/tenant/__tenant__/activity-types/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "Get an activity type",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "export_activities",
+        method: "GET",
+        path: "/tenant/__tenant__/export/activities",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export activities",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "export_activity_categories",
+        method: "GET",
+        path: "/tenant/__tenant__/export/activity-categories",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export activity categories",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "export_activity_types",
+        method: "GET",
+        path: "/tenant/__tenant__/export/activity-types",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "Export activity types",
+    },
+];

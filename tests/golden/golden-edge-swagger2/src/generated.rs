@@ -824,6 +824,37 @@ impl servicetitan_core::paging::ListRequest for builder::ThingsGetList<'_> {
         servicetitan_core::paging::finish(self.send().await, "things_get_list")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "things_get_list",
+        method: "GET",
+        path: "/tenant/__tenant__/things",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "things_create",
+        method: "POST",
+        path: "/tenant/__tenant__/things",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "things_get_photo",
+        method: "GET",
+        path: "/tenant/__tenant__/things/{id}/photo",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "things_upload_photo",
+        method: "POST",
+        path: "/tenant/__tenant__/things/{id}/photo",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+];
 impl Client {
     ///things_upload_photo (multipart upload: the file goes in the `photo` part).
     pub async fn things_upload_photo(

@@ -1011,3 +1011,20 @@ impl servicetitan_core::paging::ListRequest for builder::GadgetsGetList<'_> {
         servicetitan_core::paging::finish(self.send().await, "gadgets_get_list")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "gadgets_get_list",
+        method: "GET",
+        path: "/edge/v2/tenant/__tenant__/gadgets",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "gadgets_get",
+        method: "GET",
+        path: "/edge/v2/tenant/__tenant__/gadgets/{id}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+];

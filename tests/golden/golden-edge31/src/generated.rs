@@ -1477,6 +1477,58 @@ impl servicetitan_core::paging::ExportRequest for builder::ExportWidgets<'_> {
         servicetitan_core::paging::finish(self.send().await, "export_widgets")
     }
 }
+/// Every operation of this module, for tools that pick operations at run time.
+pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
+    servicetitan_core::operations::OperationMeta {
+        id: "export_widgets",
+        method: "GET",
+        path: "/tenant/__tenant__/export/widgets",
+        kind: servicetitan_core::operations::OperationKind::Export,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_widgets",
+        method: "GET",
+        path: "/tenant/__tenant__/widgets",
+        kind: servicetitan_core::operations::OperationKind::List,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "create_widget",
+        method: "POST",
+        path: "/tenant/__tenant__/widgets",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_widgets_id",
+        method: "GET",
+        path: "/tenant/__tenant__/widgets/{id_in_path}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "list_widgets_2",
+        method: "PATCH",
+        path: "/tenant/__tenant__/widgets/{id_in_path}",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "get_widget_image",
+        method: "GET",
+        path: "/tenant/__tenant__/widgets/{id}/image",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+    servicetitan_core::operations::OperationMeta {
+        id: "upload_widget_image",
+        method: "POST",
+        path: "/tenant/__tenant__/widgets/{id}/image",
+        kind: servicetitan_core::operations::OperationKind::Other,
+        summary: "",
+    },
+];
 impl Client {
     ///upload_widget_image (multipart upload: the file goes in the `file` part).
     pub async fn upload_widget_image(

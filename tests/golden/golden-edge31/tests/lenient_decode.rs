@@ -24,7 +24,10 @@ fn known_enum_values_map_to_variants_and_duplicates_collapse() {
     assert_eq!(WidgetStatus::from("In Progress").as_str(), "In Progress");
     // "InProgress" was a second spelling of the same Rust variant; the first spelling is kept,
     // and the second still decodes (as an unknown value) rather than failing.
-    assert!(matches!(WidgetStatus::from("InProgress"), WidgetStatus::Unknown(_)));
+    assert!(matches!(
+        WidgetStatus::from("InProgress"),
+        WidgetStatus::Unknown(_)
+    ));
 }
 
 #[test]
