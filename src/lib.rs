@@ -157,6 +157,7 @@ macro_rules! modules {
             )*
         }
         /// The modules compiled into this build (their feature names).
+        #[allow(clippy::vec_init_then_push)] // each push is behind its own feature
         pub fn modules() -> Vec<&'static str> {
             let mut enabled = Vec::new();
             $(

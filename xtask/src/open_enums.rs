@@ -37,7 +37,7 @@ fn rewrite_items(items: &mut Vec<Item>) -> usize {
             Item::Enum(e) if names.contains(&&e.ident.to_string()) => {
                 let variants = &targets
                     .iter()
-                    .find(|(n, _)| *n == e.ident.to_string())
+                    .find(|(n, _)| e.ident == n)
                     .unwrap()
                     .1;
                 let code = open_enum(e, variants);

@@ -243,7 +243,10 @@ impl TokenCache {
         })?;
         let expires_in = parsed
             .expires_in
-            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
             .unwrap_or(900);
         let lifetime = Duration::from_secs(expires_in);
         // Refresh a margin before expiry, but never later than at half the lifetime.

@@ -421,7 +421,11 @@ impl RuntimeBuilder {
     /// Validates the configuration and builds the runtime (and its HTTP connection pool).
     pub fn build(self) -> Result<Runtime, Error> {
         let mut missing = Vec::new();
-        if self.client_id.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        if self
+            .client_id
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
             missing.push("client id (ST_CLIENT_ID)");
         }
         if self.client_secret.as_ref().is_none_or(Secret::is_empty) {

@@ -128,7 +128,10 @@ impl fmt::Display for AuthError {
         if let Some(s) = self.status {
             write!(f, " ({s})")?;
         }
-        write!(f, " at {}: {}", self.token_url, self.message)
+        if !self.token_url.is_empty() {
+            write!(f, " at {}", self.token_url)?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 
@@ -205,7 +208,12 @@ impl fmt::Display for ApiError {
             }
             let mut first = true;
             for (field, msgs) in &p.errors {
-                write!(f, "{} {field}: {}", if first { ";" } else { "," }, msgs.join(" "))?;
+                write!(
+                    f,
+                    "{} {field}: {}",
+                    if first { ";" } else { "," },
+                    msgs.join(" ")
+                )?;
                 first = false;
             }
         } else if let Some(ex) = self.body_excerpt.as_deref().filter(|e| !e.is_empty()) {
@@ -287,8 +295,7 @@ impl Problem {
                 }
             }
             Some(serde_json::Value::Array(a)) => {
-                p.errors
-                    .insert(String::new(), a.iter().map(text).collect());
+                p.errors.insert(String::new(), a.iter().map(text).collect());
             }
             Some(other) => {
                 p.errors.insert(String::new(), vec![text(other)]);
@@ -623,7 +630,11 @@ impl Error {
         let message = headers
             .get(SDK_MESSAGE_HEADER)
             .and_then(|v| v.to_str().ok())
-            .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
+            .map(|v| {
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
             .unwrap_or_else(|| kind.to_string());
         Error::from_marker_message(kind, message)
     }
@@ -678,6 +689,13 @@ impl Error {
         }
         let body = resp.extensions().get::<BufferedBody>().map(|b| b.0.clone());
         Error::api(resp.status(), resp.headers(), body.as_deref())
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    /// An HTTP client error from hand-written code: [`Error::Timeout`] or [`Error::Transport`].
+    fn from(e: reqwest::Error) -> Self {
+        Error::from_reqwest(e, None)
     }
 }
 
@@ -841,7 +859,8 @@ pub(crate) fn json_path_at(body: &[u8], offset: usize) -> String {
                 expecting_key: false,
             } => {
                 let plain = !k.is_empty()
-                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
                 if plain {
                     if !path.is_empty() {
                         path.push('.');
@@ -931,7 +950,10 @@ mod tests {
     fn keys_with_odd_characters_and_escapes() {
         let body = r#"{"a b":{"x\"y":[true, {"k": 1}]}}"#;
         let at = body.find("1}").unwrap();
-        assert_eq!(json_path_at(body.as_bytes(), at + 1), r#"["a b"]["x\"y"][1].k"#);
+        assert_eq!(
+            json_path_at(body.as_bytes(), at + 1),
+            r#"["a b"]["x\"y"][1].k"#
+        );
     }
 
     #[test]

@@ -115,13 +115,13 @@ pub struct ExportBatch<T> {
 }
 
 /// Streams over every page of a list operation. Implemented for every [`ListRequest`].
-pub trait ListRequestExt: ListRequest + 'static {
+pub trait ListRequestExt: ListRequest {
     /// Every page from page 1, one request at a time (one page in memory).
     fn stream_pages(
         self,
-    ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send + 'static
+    ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send + 'static,
+        <Self::Page as Page>::Item: Send,
     {
         self.stream_pages_from(1)
     }
@@ -130,9 +130,9 @@ pub trait ListRequestExt: ListRequest + 'static {
     fn stream_pages_from(
         self,
         first_page: i32,
-    ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send + 'static
+    ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send + 'static,
+        <Self::Page as Page>::Item: Send,
     {
         stream::try_unfold(Some(first_page.max(1)), move |next| {
             let request = self.clone();
@@ -145,7 +145,9 @@ pub trait ListRequestExt: ListRequest + 'static {
                 let total_count = page.total_count();
                 let items = page.into_items();
                 if has_more && items.is_empty() {
-                    return Err(Error::Paging(PagingError::EmptyPageWithMore { page: number }));
+                    return Err(Error::Paging(PagingError::EmptyPageWithMore {
+                        page: number,
+                    }));
                 }
                 let next = if has_more {
                     number.checked_add(1)
@@ -164,11 +166,9 @@ pub trait ListRequestExt: ListRequest + 'static {
     }
 
     /// Every item of every page, in order.
-    fn stream_items(
-        self,
-    ) -> impl Stream<Item = Result<<Self::Page as Page>::Item, Error>> + Send + 'static
+    fn stream_items(self) -> impl Stream<Item = Result<<Self::Page as Page>::Item, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send + 'static,
+        <Self::Page as Page>::Item: Send,
     {
         self.stream_pages()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
@@ -180,29 +180,29 @@ pub trait ListRequestExt: ListRequest + 'static {
         self,
     ) -> impl std::future::Future<Output = Result<Vec<<Self::Page as Page>::Item>, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send + 'static,
+        <Self::Page as Page>::Item: Send,
     {
         self.stream_items().try_collect()
     }
 }
 
-impl<T: ListRequest + 'static> ListRequestExt for T {}
+impl<T: ListRequest> ListRequestExt for T {}
 
 /// How many empty export pages with `hasMore: true` (each with a new token) are tolerated in a
 /// row before the stream stops.
 pub const MAX_EMPTY_EXPORT_PAGES: u32 = 3;
 
 /// Streams an export operation. Implemented for every [`ExportRequest`].
-pub trait ExportRequestExt: ExportRequest + 'static {
+pub trait ExportRequestExt: ExportRequest {
     /// Every page of the export from `from` (a saved continuation token; `None` starts where
     /// the request builder says, by default at the beginning), until `hasMore: false`. Each
     /// batch carries the token to checkpoint after processing it.
     fn stream_export(
         self,
         from: Option<String>,
-    ) -> impl Stream<Item = Result<ExportBatch<<Self::Page as ExportPage>::Item>, Error>> + Send + 'static
+    ) -> impl Stream<Item = Result<ExportBatch<<Self::Page as ExportPage>::Item>, Error>> + Send
     where
-        <Self::Page as ExportPage>::Item: Send + 'static,
+        <Self::Page as ExportPage>::Item: Send,
     {
         struct State {
             token: Option<String>,
@@ -276,9 +276,9 @@ pub trait ExportRequestExt: ExportRequest + 'static {
     fn stream_export_items(
         self,
         from: Option<String>,
-    ) -> impl Stream<Item = Result<<Self::Page as ExportPage>::Item, Error>> + Send + 'static
+    ) -> impl Stream<Item = Result<<Self::Page as ExportPage>::Item, Error>> + Send
     where
-        <Self::Page as ExportPage>::Item: Send + 'static,
+        <Self::Page as ExportPage>::Item: Send,
     {
         self.stream_export(from)
             .map_ok(|b| stream::iter(b.items.into_iter().map(Ok)))
@@ -286,7 +286,7 @@ pub trait ExportRequestExt: ExportRequest + 'static {
     }
 }
 
-impl<T: ExportRequest + 'static> ExportRequestExt for T {}
+impl<T: ExportRequest> ExportRequestExt for T {}
 
 /// Turns a stream of results into one that ends after the first error (streams above already
 /// do; this is for callers composing their own).
@@ -325,7 +325,9 @@ where
 /// The next watermark is the latest `modifiedOn` the server returned (never later than the
 /// run's start), so client clock skew cannot skip records; the overlap re-reads a little, so
 /// changes committed late are not missed (upserts make the repeats harmless).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Watermark(Option<chrono::DateTime<chrono::Utc>>);
 

@@ -77,7 +77,9 @@ impl TokenBucket {
         };
         let cost64 = u64::from(cost);
         self.tokens
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost64))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                t.checked_sub(cost64)
+            })
             .ok()
             .map(|_| cost)
     }
@@ -121,8 +123,14 @@ mod tests {
             HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
         );
         let d = retry_after(&h).unwrap();
-        assert!(d > Duration::from_secs(27) && d <= Duration::from_secs(30), "{d:?}");
-        h.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert!(
+            d > Duration::from_secs(27) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
@@ -130,7 +138,8 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
+        let p =
+            RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
         for _ in 0..50 {
             let d1 = backoff(&p, 1);
             assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100));

@@ -278,12 +278,14 @@ impl Runtime {
         let template = request.try_clone();
         let replayable = template.is_some();
         let mut first = Some(request);
-        self.send_with(&method, operation_id, replayable, move || match first.take() {
-            Some(r) => Ok(r),
-            None => template
-                .as_ref()
-                .and_then(reqwest::Request::try_clone)
-                .ok_or_else(|| Error::Other("the request body cannot be sent again".into())),
+        self.send_with(&method, operation_id, replayable, move || {
+            match first.take() {
+                Some(r) => Ok(r),
+                None => template
+                    .as_ref()
+                    .and_then(reqwest::Request::try_clone)
+                    .ok_or_else(|| Error::Other("the request body cannot be sent again".into())),
+            }
         })
         .await
     }
@@ -543,7 +545,11 @@ impl Runtime {
 }
 
 impl Shared {
-    fn tenant_state(shared: &Arc<Shared>, tenant: String, credentials: Credentials) -> Arc<TenantState> {
+    fn tenant_state(
+        shared: &Arc<Shared>,
+        tenant: String,
+        credentials: Credentials,
+    ) -> Arc<TenantState> {
         let key = (tenant.clone(), credentials.client_id().to_string());
         let token = {
             let mut tokens = shared.tokens.lock().unwrap_or_else(|p| p.into_inner());
@@ -649,7 +655,11 @@ mod tests {
             .tenant(1)
             .build()
             .unwrap();
-        let req = rt.http().get("https://api.servicetitan.io/x").build().unwrap();
+        let req = rt
+            .http()
+            .get("https://api.servicetitan.io/x")
+            .build()
+            .unwrap();
         let fut = rt.execute(req, "op");
         assert_send(&fut);
     }

@@ -56,13 +56,19 @@ impl FromStr for DateTime {
             return Ok(DateTime(t.with_timezone(&Utc)));
         }
         // No offset: the API's times are UTC. Fractions of any length are accepted.
-        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        for fmt in [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+        ] {
             if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
                 return Ok(DateTime(Utc.from_utc_datetime(&t)));
             }
         }
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(DateTime(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).ok_or_else(err)?)));
+            return Ok(DateTime(
+                Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).ok_or_else(err)?),
+            ));
         }
         Err(err())
     }

@@ -127,10 +127,8 @@ pub fn schema(v: &mut Value) {
             map.insert("example".into(), first);
         }
     }
-    if map.remove("contentMediaType").is_some() {
-        if !map.contains_key("format") {
-            map.insert("format".into(), json!("binary"));
-        }
+    if map.remove("contentMediaType").is_some() && !map.contains_key("format") {
+        map.insert("format".into(), json!("binary"));
     }
     if let Some(enc) = map.remove("contentEncoding") {
         if enc == "base64" {
