@@ -19,9 +19,9 @@
 //! the `ST-App-Key` header, the tenant in every path, rate limits, retries and paging.
 
 pub use servicetitan_core::{
-    binary, paging, reporting, types, upload, ApiError, AuthError, AuthErrorKind, Credentials,
-    DecodeError, Environment, Error, PagingError, Problem, RetryBudget, RetryPolicy, Runtime,
-    RuntimeBuilder, Secret,
+    binary, encode_path_segment, operations, paging, reporting, types, upload, ApiError, AuthError,
+    AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem, RetryBudget,
+    RetryPolicy, Runtime, RuntimeBuilder, Secret,
 };
 
 use std::time::Duration;

@@ -35,11 +35,7 @@ fn rewrite_items(items: &mut Vec<Item>) -> usize {
     for item in items.drain(..) {
         match &item {
             Item::Enum(e) if names.contains(&&e.ident.to_string()) => {
-                let variants = &targets
-                    .iter()
-                    .find(|(n, _)| e.ident == n)
-                    .unwrap()
-                    .1;
+                let variants = &targets.iter().find(|(n, _)| e.ident == n).unwrap().1;
                 let code = open_enum(e, variants);
                 let parsed: syn::File = syn::parse2(code).expect("open enum code parses");
                 replaced.extend(parsed.items);

@@ -52,8 +52,13 @@ impl FromStr for DateTime {
             input: s.to_string(),
         };
         let s = s.trim();
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-            return Ok(DateTime(t.with_timezone(&Utc)));
+        // The usual forms first: `...Z`/`+hh:mm` (RFC 3339) or no offset at all.
+        let has_offset =
+            s.ends_with(['Z', 'z']) || s.get(19..).is_some_and(|t| t.contains(['+', '-']));
+        if has_offset {
+            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                return Ok(DateTime(t.with_timezone(&Utc)));
+            }
         }
         // No offset: the API's times are UTC. Fractions of any length are accepted.
         for fmt in [
@@ -98,10 +103,27 @@ impl Serialize for DateTime {
     }
 }
 
+/// Parses strings without allocating: pages hold thousands of times.
+struct ParseStr<T>(std::marker::PhantomData<T>);
+
+impl<T> de::Visitor<'_> for ParseStr<T>
+where
+    T: FromStr<Err = ParseValueError>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date or date-time string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse().map_err(E::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(de::Error::custom)
+        d.deserialize_str(ParseStr(std::marker::PhantomData))
     }
 }
 
@@ -147,8 +169,7 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(de::Error::custom)
+        d.deserialize_str(ParseStr(std::marker::PhantomData))
     }
 }
 
