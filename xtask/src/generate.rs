@@ -141,7 +141,13 @@ serde_json = "1"
 regress = "0.10"
 futures-core = "0.3"
 bytes = "1"
-{optional}"#,
+{optional}
+[dev-dependencies]
+servicetitan-core = {core_testing}
+httpmock = "0.8"
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+futures = "0.3"
+"#,
         spec = info.spec_display_path,
         crate_name = info.crate_name,
         publish = if info.crate_name.starts_with("golden-") {
@@ -151,6 +157,7 @@ bytes = "1"
         },
         description = info.description,
         core = info.core_dependency,
+        core_testing = info.core_dependency.replacen(" }", ", features = [\"testing\"] }", 1),
     )
 }
 

@@ -34,6 +34,8 @@ pub mod reporting;
 mod retry;
 mod runtime;
 mod secret;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod types;
 pub mod upload;
 
