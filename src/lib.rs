@@ -21,7 +21,7 @@
 pub use servicetitan_core::{
     binary, encode_path_segment, operations, paging, reporting, types, upload, ApiError, AuthError,
     AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem, RetryBudget,
-    RetryPolicy, Runtime, RuntimeBuilder, Secret,
+    RetryPolicy, Runtime, RuntimeBuilder, Secret, TENANT_PLACEHOLDER,
 };
 
 use std::time::Duration;

@@ -63,6 +63,7 @@ pub struct ExportJob {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub checkpoint: Option<PathBuf>,
+    pub max_batches: Option<u64>,
     pub quiet: bool,
 }
 
@@ -117,7 +118,10 @@ pub async fn run(job: ExportJob) -> Result<ExportSummary, Error> {
     let mut records = 0u64;
     let mut pages = 0u64;
     let mut stream = std::pin::pin!(job.request.stream_export(from));
-    while let Some(batch) = stream.next().await {
+    while job.max_batches.is_none_or(|max| pages < max) {
+        let Some(batch) = stream.next().await else {
+            break;
+        };
         let batch = batch?;
         for item in &batch.items {
             writer.write(item)?;

@@ -57,6 +57,9 @@ enum Command {
         /// Write here instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Stop after this many batches (rerun with the same checkpoint to continue).
+        #[arg(long)]
+        max_batches: Option<u64>,
     },
     /// List records page by page.
     List {
@@ -187,7 +190,13 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 };
                 println!(
                     "{:<22} {:<7} {:<6} {}{}  {}",
-                    m.name, op.method, kind, m.server_path, op.path, op.id
+                    m.name,
+                    op.method,
+                    kind,
+                    m.server_path,
+                    op.path
+                        .replace(servicetitan::TENANT_PLACEHOLDER, "{tenant}"),
+                    op.id
                 );
             }
         }
@@ -203,6 +212,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             checkpoint,
             format,
             output,
+            max_batches,
         } => {
             let m = raw::module(&module)?;
             let op = raw::find(&m, OperationKind::Export, &resource)?;
@@ -223,6 +233,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 format,
                 output,
                 checkpoint,
+                max_batches,
                 quiet: cli.quiet,
             })
             .await?;
