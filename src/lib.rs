@@ -61,15 +61,6 @@ impl ServiceTitan {
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
     }
-
-    /// `https://api.servicetitan.io` + a module's server path (`/jpm/v2`).
-    fn base_url(&self, server_path: &str) -> String {
-        format!(
-            "{}{}",
-            self.runtime.api_base_url().trim_end_matches('/'),
-            server_path
-        )
-    }
 }
 
 impl From<Runtime> for ServiceTitan {
@@ -148,11 +139,7 @@ macro_rules! modules {
                 #[cfg(feature = $feature)]
                 #[doc = concat!("Client for the `", $feature, "` API, bound to this tenant.")]
                 pub fn $accessor(&self) -> $krate::Client {
-                    $krate::Client::new_with_client(
-                        &self.base_url($krate::SERVER_PATH),
-                        self.runtime.http().clone(),
-                        self.runtime.clone(),
-                    )
+                    $krate::Client::with_runtime(&self.runtime)
                 }
             )*
         }

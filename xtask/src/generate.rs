@@ -157,7 +157,9 @@ futures = "0.3"
         },
         description = info.description,
         core = info.core_dependency,
-        core_testing = info.core_dependency.replacen(" }", ", features = [\"testing\"] }", 1),
+        core_testing = info
+            .core_dependency
+            .replacen(" }", ", features = [\"testing\"] }", 1),
     )
 }
 
@@ -181,6 +183,15 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
         pub const SERVER_PATH: &str = #server_path;
         /// The module's key, as in `specs/<module>.yaml`.
         pub const MODULE: &str = #module;
+
+        impl Client {
+            /// A client for this module on `runtime`: the runtime's API host followed by
+            /// [`SERVER_PATH`], its connection pool, and its tenant, auth, limits and retries.
+            pub fn with_runtime(runtime: &servicetitan_core::Runtime) -> Self {
+                let base = format!("{}{}", runtime.api_base_url().trim_end_matches('/'), SERVER_PATH);
+                Self::new_with_client(&base, runtime.http().clone(), runtime.clone())
+            }
+        }
     };
     let mut list_pages = std::collections::BTreeSet::new();
     for op in &n.lists {

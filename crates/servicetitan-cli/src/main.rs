@@ -239,11 +239,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
             .await?;
             if !cli.quiet {
                 eprintln!(
-                    "exported {} records in {} batches, {:.1} s ({:.0} records/s)",
+                    "exported {} records in {} batches, {:.1} s ({:.0} records/s){}",
                     summary.records,
                     summary.pages,
                     summary.seconds,
-                    summary.records as f64 / summary.seconds.max(1e-9)
+                    summary.records as f64 / summary.seconds.max(1e-9),
+                    peak_rss()
+                        .map(|kib| format!(", peak RSS {:.1} MiB", kib as f64 / 1024.0))
+                        .unwrap_or_default()
                 );
             }
         }
@@ -311,6 +314,13 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Command::Ops { .. } => unreachable!("handled above"),
     }
     Ok(())
+}
+
+/// The process's peak resident memory in KiB (Linux; `None` elsewhere).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Runs a report through the generated Reporting client, waiting for the per-report limit,

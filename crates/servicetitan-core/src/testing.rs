@@ -4,7 +4,7 @@
 //! ```ignore
 //! let api = servicetitan_core::testing::MockApi::start().await;
 //! api.server.mock_async(|when, then| { when.path(api.path("/jpm/v2", "/jobs")); then.json_body(..); }).await;
-//! let client = servicetitan_jpm::Client::new_with_client(&api.base_url("/jpm/v2"), api.runtime.http().clone(), api.runtime.clone());
+//! let client = servicetitan_jpm::Client::with_runtime(&api.runtime);
 //! ```
 
 use std::time::Duration;

@@ -30587,6 +30587,16 @@ pub mod prelude {
 pub const SERVER_PATH: &str = "/pricebook/v2";
 /// The module's key, as in `specs/<module>.yaml`.
 pub const MODULE: &str = "pricebook";
+impl Client {
+    /// A client for this module on `runtime`: the runtime's API host followed by
+    /// [`SERVER_PATH`], its connection pool, and its tenant, auth, limits and retries.
+    pub fn with_runtime(runtime: &servicetitan_core::Runtime) -> Self {
+        let base = format!(
+            "{}{}", runtime.api_base_url().trim_end_matches('/'), SERVER_PATH
+        );
+        Self::new_with_client(&base, runtime.http().clone(), runtime.clone())
+    }
+}
 impl servicetitan_core::paging::Page for types::ClientSpecificPricingPage {
     type Item = types::ClientSpecificPricing;
     fn has_more(&self) -> bool {
