@@ -39,7 +39,11 @@ async fn throughput_at_the_limit() {
     let before = mock.requests_served();
     let started = Instant::now();
     let jpm = st.jpm();
-    let result: Result<Vec<_>, _> = jpm.export_jobs().stream_export_items(None).try_collect().await;
+    let result: Result<Vec<_>, _> = jpm
+        .export_jobs()
+        .stream_export_items(None)
+        .try_collect()
+        .await;
     let elapsed = started.elapsed().as_secs_f64();
     let (records, errors) = match &result {
         Ok(items) => (items.len(), 0),
@@ -59,12 +63,18 @@ async fn throughput_at_the_limit() {
 }
 
 fn cli_export_100k() {
-    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/servicetitan");
+    let binary =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/servicetitan");
     if !binary.exists() {
-        println!("cli export: skipped, build it first with `cargo build --release -p servicetitan-cli`");
+        println!(
+            "cli export: skipped, build it first with `cargo build --release -p servicetitan-cli`"
+        );
         return;
     }
-    let mock = MockTenant::builder().jobs(100_000).start_on_thread().expect("mock starts");
+    let mock = MockTenant::builder()
+        .jobs(100_000)
+        .start_on_thread()
+        .expect("mock starts");
     let out = std::env::temp_dir().join(format!("bench-jobs-{}.ndjson", std::process::id()));
     let started = Instant::now();
     let run = std::process::Command::new(&binary)
@@ -74,10 +84,16 @@ fn cli_export_100k() {
         .output()
         .expect("the CLI runs");
     let elapsed = started.elapsed().as_secs_f64();
-    let lines = std::fs::read_to_string(&out).map(|t| t.lines().count()).unwrap_or(0);
+    let lines = std::fs::read_to_string(&out)
+        .map(|t| t.lines().count())
+        .unwrap_or(0);
     let _ = std::fs::remove_file(&out);
     let stderr = String::from_utf8_lossy(&run.stderr);
-    let rss = stderr.split("peak RSS ").nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("?");
+    let rss = stderr
+        .split("peak RSS ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or("?");
     println!(
         "cli export: {lines} jobs in {elapsed:.2} s wall = {:.0} records/s; CLI peak RSS {rss} MiB; exit {}",
         lines as f64 / elapsed,
@@ -86,7 +102,10 @@ fn cli_export_100k() {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(throughput_at_the_limit());
     cli_export_100k();
 }

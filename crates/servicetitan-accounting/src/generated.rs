@@ -1041,67 +1041,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomFieldPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<CustomFieldPairName>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
     impl CustomFieldPair {
         pub fn builder() -> builder::CustomFieldPair {
             Default::default()
-        }
-    }
-    ///`CustomFieldPairName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CustomFieldPairName(::std::string::String);
-    impl ::std::ops::Deref for CustomFieldPairName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CustomFieldPairName> for ::std::string::String {
-        fn from(value: CustomFieldPairName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CustomFieldPairName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomFieldPairName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CustomFieldPairName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomFieldPairName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A custom field defined for a kind of record.
@@ -4473,389 +4419,6 @@ pub mod types {
     impl JournalEntryUpdateRequest {
         pub fn builder() -> builder::JournalEntryUpdateRequest {
             Default::default()
-        }
-    }
-    ///`ListGlAccountsDescription`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListGlAccountsDescription(::std::string::String);
-    impl ::std::ops::Deref for ListGlAccountsDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListGlAccountsDescription> for ::std::string::String {
-        fn from(value: ListGlAccountsDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListGlAccountsDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListGlAccountsDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListGlAccountsDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListGlAccountsDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListJournalEntriesCustomerName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListJournalEntriesCustomerName(::std::string::String);
-    impl ::std::ops::Deref for ListJournalEntriesCustomerName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListJournalEntriesCustomerName> for ::std::string::String {
-        fn from(value: ListJournalEntriesCustomerName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListJournalEntriesCustomerName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListJournalEntriesCustomerName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListJournalEntriesCustomerName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListJournalEntriesCustomerName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListJournalEntriesInventoryLocationName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListJournalEntriesInventoryLocationName(::std::string::String);
-    impl ::std::ops::Deref for ListJournalEntriesInventoryLocationName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListJournalEntriesInventoryLocationName>
-    for ::std::string::String {
-        fn from(value: ListJournalEntriesInventoryLocationName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListJournalEntriesInventoryLocationName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListJournalEntriesInventoryLocationName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListJournalEntriesInventoryLocationName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListJournalEntriesInventoryLocationName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListJournalEntriesLocationName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListJournalEntriesLocationName(::std::string::String);
-    impl ::std::ops::Deref for ListJournalEntriesLocationName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListJournalEntriesLocationName> for ::std::string::String {
-        fn from(value: ListJournalEntriesLocationName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListJournalEntriesLocationName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListJournalEntriesLocationName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListJournalEntriesLocationName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListJournalEntriesLocationName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListJournalEntriesName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListJournalEntriesName(::std::string::String);
-    impl ::std::ops::Deref for ListJournalEntriesName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListJournalEntriesName> for ::std::string::String {
-        fn from(value: ListJournalEntriesName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListJournalEntriesName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListJournalEntriesName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListJournalEntriesName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListJournalEntriesName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListJournalEntriesRefNumber`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListJournalEntriesRefNumber(::std::string::String);
-    impl ::std::ops::Deref for ListJournalEntriesRefNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListJournalEntriesRefNumber> for ::std::string::String {
-        fn from(value: ListJournalEntriesRefNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListJournalEntriesRefNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListJournalEntriesRefNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListJournalEntriesRefNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListJournalEntriesRefNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListJournalEntriesVendorName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListJournalEntriesVendorName(::std::string::String);
-    impl ::std::ops::Deref for ListJournalEntriesVendorName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListJournalEntriesVendorName> for ::std::string::String {
-        fn from(value: ListJournalEntriesVendorName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListJournalEntriesVendorName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListJournalEntriesVendorName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListJournalEntriesVendorName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListJournalEntriesVendorName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///How several filter conditions combine.
@@ -8817,7 +8380,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomFieldPair {
             name: ::std::result::Result<
-                ::std::option::Option<super::CustomFieldPairName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<
@@ -8836,9 +8399,7 @@ pub mod types {
         impl CustomFieldPair {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomFieldPairName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -23049,7 +22610,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/ap-credits`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApCreditPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ApCreditPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -23129,13 +22690,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23174,7 +22728,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::ApCreditMarkExportedResult>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -23209,13 +22763,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23370,7 +22917,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/ap-payments`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApPaymentPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ApPaymentPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -23450,13 +22997,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23495,7 +23035,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::ApPaymentMarkExportedResult>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -23530,13 +23070,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23586,10 +23119,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/invoices`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InvoiceExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InvoiceExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23629,13 +23159,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23685,10 +23208,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/invoice-items`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InvoiceItemExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InvoiceItemExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23730,13 +23250,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23786,10 +23299,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/payments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PaymentExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PaymentExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23829,13 +23339,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23885,10 +23388,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/inventory-bills`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InventoryBillExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InventoryBillExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23930,13 +23430,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23953,7 +23446,7 @@ pub mod builder {
             Option<::servicetitan_core::types::DateTime>,
             String,
         >,
-        description: Result<Option<types::ListGlAccountsDescription>, String>,
+        description: Result<Option<::std::string::String>, String>,
         ids: Result<Option<::std::string::String>, String>,
         include_total: Result<Option<bool>, String>,
         is_intacct_bank_account: Result<Option<bool>, String>,
@@ -24036,13 +23529,13 @@ pub mod builder {
         }
         pub fn description<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListGlAccountsDescription>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.description = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListGlAccountsDescription` for description failed"
+                    "conversion to `:: std :: string :: String` for description failed"
                         .to_string()
                 });
             self
@@ -24222,10 +23715,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/gl-accounts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::GlAccount>>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<::std::vec::Vec<types::GlAccount>>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -24343,13 +23833,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24396,9 +23879,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/gl-accounts`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::GlAccount>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::GlAccount>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -24434,20 +23915,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24477,9 +23944,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/gl-accounts/{accountId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::GlAccount>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::GlAccount>, Error<()>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24513,20 +23978,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24584,9 +24035,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/gl-accounts/{accountId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::GlAccount>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::GlAccount>, Error<()>> {
             let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24626,27 +24075,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24830,10 +24258,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/gl-accounts/types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::GlAccountType>>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<::std::vec::Vec<types::GlAccountType>>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -24919,13 +24344,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25285,10 +24703,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/inventory-bills`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::InventoryBill>>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<::std::vec::Vec<types::InventoryBill>>, Error<()>> {
             let Self {
                 client,
                 batch_id,
@@ -25438,13 +24853,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25584,10 +24992,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/inventory-bills/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -25666,13 +25071,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25719,9 +25117,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/inventory-bills/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -25744,10 +25140,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -25760,13 +25152,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25818,7 +25203,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::InventoryBillMarkExportedResult>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, body } = self;
             let body = body
@@ -25858,13 +25243,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26373,9 +25751,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/invoices`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::InvoicePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::InvoicePage>, Error<()>> {
             let Self {
                 client,
                 adjustment_to_id,
@@ -26597,13 +25973,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26651,9 +26020,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/invoices`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<i64>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<i64>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -26690,13 +26057,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26836,10 +26196,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/invoices/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -26918,13 +26275,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26971,9 +26321,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/invoices/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -26996,10 +26344,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -27012,13 +26356,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27076,9 +26413,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/invoices/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27102,10 +26437,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -27118,13 +26449,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27182,9 +26506,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/invoices/{invoiceId}/items`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, invoice_id, body } = self;
             let invoice_id = invoice_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27209,10 +26531,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -27225,13 +26543,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27272,9 +26583,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/invoices/{invoiceId}/items/{itemId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, invoice_id, item_id } = self;
             let invoice_id = invoice_id.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
@@ -27292,15 +26601,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_invoice_item",
             };
@@ -27310,13 +26611,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27353,7 +26647,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::InvoiceMarkExportedResult>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -27388,13 +26682,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27420,30 +26707,27 @@ pub mod builder {
             >,
             String,
         >,
-        customer_name: Result<Option<types::ListJournalEntriesCustomerName>, String>,
+        customer_name: Result<Option<::std::string::String>, String>,
         exported_by: Result<Option<::std::string::String>, String>,
         exported_from: Result<Option<::servicetitan_core::types::DateTime>, String>,
         exported_to: Result<Option<::servicetitan_core::types::DateTime>, String>,
         ids: Result<Option<::std::string::String>, String>,
         include_total: Result<Option<bool>, String>,
-        inventory_location_name: Result<
-            Option<types::ListJournalEntriesInventoryLocationName>,
-            String,
-        >,
-        location_name: Result<Option<types::ListJournalEntriesLocationName>, String>,
+        inventory_location_name: Result<Option<::std::string::String>, String>,
+        location_name: Result<Option<::std::string::String>, String>,
         modified_before: Result<Option<::servicetitan_core::types::DateTime>, String>,
         modified_on_or_after: Result<
             Option<::servicetitan_core::types::DateTime>,
             String,
         >,
-        name: Result<Option<types::ListJournalEntriesName>, String>,
+        name: Result<Option<::std::string::String>, String>,
         number_from: Result<Option<i32>, String>,
         number_to: Result<Option<i32>, String>,
         page: Result<Option<i32>, String>,
         page_size: Result<Option<i32>, String>,
         posted_from: Result<Option<::servicetitan_core::types::DateTime>, String>,
         posted_to: Result<Option<::servicetitan_core::types::DateTime>, String>,
-        ref_number: Result<Option<types::ListJournalEntriesRefNumber>, String>,
+        ref_number: Result<Option<::std::string::String>, String>,
         service_agreement_ids: Result<Option<::std::string::String>, String>,
         sort: Result<Option<::std::string::String>, String>,
         statuses: Result<
@@ -27466,7 +26750,7 @@ pub mod builder {
             Option<::std::vec::Vec<types::JournalEntryTransactionType>>,
             String,
         >,
-        vendor_name: Result<Option<types::ListJournalEntriesVendorName>, String>,
+        vendor_name: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListJournalEntries<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -27563,13 +26847,13 @@ pub mod builder {
         }
         pub fn customer_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListJournalEntriesCustomerName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.customer_name = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJournalEntriesCustomerName` for customer_name failed"
+                    "conversion to `:: std :: string :: String` for customer_name failed"
                         .to_string()
                 });
             self
@@ -27640,26 +26924,26 @@ pub mod builder {
         }
         pub fn inventory_location_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListJournalEntriesInventoryLocationName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.inventory_location_name = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJournalEntriesInventoryLocationName` for inventory_location_name failed"
+                    "conversion to `:: std :: string :: String` for inventory_location_name failed"
                         .to_string()
                 });
             self
         }
         pub fn location_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListJournalEntriesLocationName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.location_name = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJournalEntriesLocationName` for location_name failed"
+                    "conversion to `:: std :: string :: String` for location_name failed"
                         .to_string()
                 });
             self
@@ -27692,13 +26976,14 @@ pub mod builder {
         }
         pub fn name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListJournalEntriesName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.name = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJournalEntriesName` for name failed".to_string()
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
                 });
             self
         }
@@ -27770,13 +27055,13 @@ pub mod builder {
         }
         pub fn ref_number<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListJournalEntriesRefNumber>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.ref_number = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJournalEntriesRefNumber` for ref_number failed"
+                    "conversion to `:: std :: string :: String` for ref_number failed"
                         .to_string()
                 });
             self
@@ -27876,13 +27161,13 @@ pub mod builder {
         }
         pub fn vendor_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListJournalEntriesVendorName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.vendor_name = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJournalEntriesVendorName` for vendor_name failed"
+                    "conversion to `:: std :: string :: String` for vendor_name failed"
                         .to_string()
                 });
             self
@@ -27890,10 +27175,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/journal-entries`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JournalEntryPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JournalEntryPage>, Error<()>> {
             let Self {
                 client,
                 business_unit_ids,
@@ -28078,13 +27360,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28157,10 +27432,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/journal-entries/{id}/summary`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JournalEntrySummaryPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JournalEntrySummaryPage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -28202,13 +27474,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28281,10 +27546,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/journal-entries/{id}/details`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JournalEntryDetailPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JournalEntryDetailPage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -28326,13 +27588,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28396,7 +27651,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/journal-entries/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JournalEntry>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::JournalEntry>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28437,13 +27692,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28507,7 +27755,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/journal-entries/{id}/sync`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JournalEntry>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::JournalEntry>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28548,13 +27796,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28923,10 +28164,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/payments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DetailedPaymentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::DetailedPaymentPage>, Error<()>> {
             let Self {
                 client,
                 applied_to_invoice_ids,
@@ -29088,13 +28326,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29141,9 +28372,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/payments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Payment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Payment>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -29179,13 +28408,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29325,10 +28547,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/payments/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -29407,13 +28626,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29460,9 +28672,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/payments/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -29485,10 +28695,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -29501,13 +28707,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29565,9 +28764,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/payments/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Payment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Payment>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29607,13 +28804,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29661,9 +28851,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/payments/status`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -29684,10 +28872,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -29700,13 +28884,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29738,9 +28915,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/payment-terms/{paymentTermId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentTerm>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentTerm>, Error<()>> {
             let Self { client, payment_term_id } = self;
             let payment_term_id = payment_term_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29774,13 +28949,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29935,10 +29103,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/payment-terms`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PaymentTermPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PaymentTermPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -30018,13 +29183,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30145,10 +29303,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/payment-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PaymentTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PaymentTypePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -30211,13 +29366,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30247,9 +29395,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/payment-types/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentType>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentType>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -30283,13 +29429,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30456,9 +29595,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/tax-zones`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TaxZonePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TaxZonePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -30541,13 +29678,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -558,7 +558,7 @@ struct Carrier(Arc<Mutex<Option<Error>>>);
 
 /// A buffered error body, carried in the extensions of responses the runtime buffered.
 #[derive(Clone)]
-pub(crate) struct BufferedBody(pub(crate) Bytes);
+pub(crate) struct BufferedBody(pub(crate) Bytes, pub(crate) &'static str);
 
 const MESSAGE_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'%')
@@ -687,8 +687,14 @@ impl Error {
         {
             return Error::from_marker(kind, resp.headers(), Some(resp.extensions()));
         }
-        let body = resp.extensions().get::<BufferedBody>().map(|b| b.0.clone());
-        Error::api(resp.status(), resp.headers(), body.as_deref())
+        let buffered = resp.extensions().get::<BufferedBody>();
+        let body = buffered.map(|b| b.0.clone());
+        let operation = buffered.map(|b| b.1);
+        let err = Error::api(resp.status(), resp.headers(), body.as_deref());
+        match operation {
+            Some(op) => err.with_operation(op),
+            None => err,
+        }
     }
 }
 

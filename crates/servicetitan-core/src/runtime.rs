@@ -423,7 +423,7 @@ impl Runtime {
                         }
                     }
                     let mark = token_replaced && status == StatusCode::UNAUTHORIZED;
-                    match buffer(resp, mark).await {
+                    match buffer(resp, mark, operation_id).await {
                         Ok(resp) => {
                             if status.is_success() {
                                 shared.budget.on_success(refund);
@@ -577,6 +577,7 @@ impl Shared {
 async fn buffer(
     mut resp: reqwest::Response,
     token_replaced: bool,
+    operation_id: &'static str,
 ) -> Result<reqwest::Response, reqwest::Error> {
     let status = resp.status();
     let textual = resp
@@ -609,7 +610,7 @@ async fn buffer(
         *x = extensions;
     }
     if !status.is_success() {
-        builder = builder.extension(BufferedBody(body.clone()));
+        builder = builder.extension(BufferedBody(body.clone(), operation_id));
     }
     let rebuilt = builder
         .body(body)

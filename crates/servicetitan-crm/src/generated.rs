@@ -20339,10 +20339,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/booking-provider-tags`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingProviderTagPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingProviderTagPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -20427,13 +20424,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20483,10 +20473,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/booking-provider-tags`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingProviderTagCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingProviderTagCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -20525,20 +20512,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20570,10 +20543,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/booking-provider-tags/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingProviderTag>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingProviderTag>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20607,20 +20577,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20681,10 +20637,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/booking-provider-tags/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingProviderTagUpdateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingProviderTagUpdateResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -20725,13 +20678,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20899,9 +20845,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/bookings`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::BookingPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::BookingPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -20984,13 +20928,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21020,9 +20957,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/bookings/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Booking>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Booking>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -21056,20 +20991,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21139,10 +21060,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/bookings/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingContactPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingContactPage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -21184,20 +21102,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21380,9 +21284,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::BookingPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::BookingPage>, Error<()>> {
             let Self {
                 client,
                 booking_provider,
@@ -21470,13 +21372,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21538,9 +21433,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Booking>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Booking>, Error<()>> {
             let Self { client, booking_provider, body } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let body = body
@@ -21580,13 +21473,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21631,9 +21517,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Booking>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Booking>, Error<()>> {
             let Self { client, booking_provider, id } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -21669,20 +21553,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21755,9 +21625,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Booking>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Booking>, Error<()>> {
             let Self { client, booking_provider, id, body } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -21799,27 +21667,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21904,10 +21751,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingContactPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingContactPage>, Error<()>> {
             let Self { client, booking_provider, id, include_total, page, page_size } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -21951,20 +21795,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22040,7 +21870,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BookingContact>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::BookingContact>, Error<()>> {
             let Self { client, booking_provider, id, body } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -22083,20 +21913,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22152,9 +21968,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings/{id}/contacts/{contactId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, booking_provider, id, contact_id } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -22173,15 +21987,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_provider_booking_contact",
             };
@@ -22191,20 +21997,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22291,10 +22083,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/booking-provider/{booking_provider}/bookings/{id}/contacts/{contactId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingContactUpdateRequest>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingContactUpdateRequest>, Error<()>> {
             let Self { client, booking_provider, id, contact_id, body } = self;
             let booking_provider = booking_provider.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -22338,27 +22127,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22403,9 +22171,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/tags`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -22425,10 +22191,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -22441,20 +22203,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22501,9 +22249,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/tags`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -22523,10 +22269,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -22539,20 +22281,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22750,9 +22478,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/contacts`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ContactPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ContactPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -22841,20 +22567,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22901,9 +22613,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/contacts`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Contact>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -22939,27 +22649,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22991,9 +22680,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/contacts/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Contact>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23027,27 +22714,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23107,9 +22773,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/contacts/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Contact>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -23149,20 +22813,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23194,9 +22844,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/contacts/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23212,15 +22860,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_contact",
             };
@@ -23230,34 +22870,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23317,9 +22929,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/contacts/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Contact>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -23359,27 +22969,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23590,9 +23179,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/contacts/relationships/{relationshipId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ContactPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ContactPage>, Error<()>> {
             let Self {
                 client,
                 relationship_id,
@@ -23686,27 +23273,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23870,10 +23436,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/contacts/{contactId}/relationships`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ContactRelationshipPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ContactRelationshipPage>, Error<()>> {
             let Self {
                 client,
                 contact_id,
@@ -23952,34 +23515,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24040,9 +23575,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/contacts/{contactId}/relationships/{relatedEntityId}/{typeSlug}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, contact_id, related_entity_id, type_slug } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let related_entity_id = related_entity_id.map_err(Error::InvalidRequest)?;
@@ -24061,15 +23594,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "create_contact_relationship",
             };
@@ -24079,34 +23604,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24167,9 +23664,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/contacts/{contactId}/relationships/{relatedEntityId}/{typeSlug}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, contact_id, related_entity_id, type_slug } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let related_entity_id = related_entity_id.map_err(Error::InvalidRequest)?;
@@ -24188,15 +23683,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_contact_relationship",
             };
@@ -24206,34 +23693,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24431,10 +23890,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/contacts/{contactId}/contact-methods`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ContactMethodPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ContactMethodPage>, Error<()>> {
             let Self {
                 client,
                 contact_id,
@@ -24525,27 +23981,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24608,7 +24043,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/contacts/{contactId}/contact-methods`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactMethod>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ContactMethod>, Error<()>> {
             let Self { client, contact_id, body } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24649,27 +24084,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24719,7 +24133,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/contacts/{contactId}/contact-methods/{contactMethodId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactMethod>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ContactMethod>, Error<()>> {
             let Self { client, contact_id, contact_method_id } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let contact_method_id = contact_method_id.map_err(Error::InvalidRequest)?;
@@ -24755,27 +24169,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24854,7 +24247,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/tenant/__tenant__/contacts/{contactId}/contact-methods/{contactMethodId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactMethod>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ContactMethod>, Error<()>> {
             let Self { client, contact_id, contact_method_id, body } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let contact_method_id = contact_method_id.map_err(Error::InvalidRequest)?;
@@ -24897,27 +24290,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24965,9 +24337,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/contacts/{contactId}/contact-methods/{contactMethodId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, contact_id, contact_method_id } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let contact_method_id = contact_method_id.map_err(Error::InvalidRequest)?;
@@ -24985,15 +24355,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_contact_method",
             };
@@ -25003,27 +24365,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25102,7 +24443,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/contacts/{contactId}/contact-methods/{contactMethodId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactMethod>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ContactMethod>, Error<()>> {
             let Self { client, contact_id, contact_method_id, body } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let contact_method_id = contact_method_id.map_err(Error::InvalidRequest)?;
@@ -25145,27 +24486,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25544,7 +24864,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/customers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomerPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CustomerPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -25692,13 +25012,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25747,10 +25060,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/customers`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -25786,13 +25096,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25822,9 +25125,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/customers/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Customer>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Customer>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25858,20 +25159,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25929,9 +25216,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/customers/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Customer>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Customer>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25971,20 +25256,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26118,9 +25389,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/customers/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NotePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::NotePage>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -26199,20 +25468,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26271,9 +25526,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/customers/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Note>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Note>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -26314,20 +25567,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26368,9 +25607,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/customers/{id}/notes/{noteId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, note_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let note_id = note_id.map_err(Error::InvalidRequest)?;
@@ -26387,15 +25624,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_customer_note",
             };
@@ -26405,20 +25634,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26488,10 +25703,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/customers/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerContactDetailPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerContactDetailPage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -26533,27 +25745,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26614,10 +25805,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/customers/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerContactDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerContactDetail>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -26658,27 +25846,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26719,9 +25886,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/customers/{id}/contacts/{contactId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, contact_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
@@ -26738,15 +25903,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_customer_contact",
             };
@@ -26756,27 +25913,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26848,10 +25984,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/customers/{id}/contacts/{contactId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerContactDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerContactDetail>, Error<()>> {
             let Self { client, id, contact_id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
@@ -26893,27 +26026,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27053,10 +26165,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/customers/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerContactWithCustomerIdPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerContactWithCustomerIdPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -27135,20 +26244,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27191,10 +26286,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/customers/{id}/tags/{tagTypeId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerTagCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerTagCreateResponse>, Error<()>> {
             let Self { client, id, tag_type_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let tag_type_id = tag_type_id.map_err(Error::InvalidRequest)?;
@@ -27229,27 +26321,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27290,9 +26361,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/customers/{id}/tags/{tagTypeId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, tag_type_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let tag_type_id = tag_type_id.map_err(Error::InvalidRequest)?;
@@ -27309,15 +26378,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_customer_tag",
             };
@@ -27327,20 +26388,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27480,10 +26527,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/customers/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerCustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerCustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -27562,20 +26606,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27625,10 +26655,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/bookings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BookingExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BookingExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -27668,13 +26695,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27724,10 +26744,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/customers`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -27767,13 +26784,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27823,10 +26833,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/customers/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerContactExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerContactExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -27868,13 +26875,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27924,7 +26924,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/leads`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LeadExportPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::LeadExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -27964,13 +26964,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28020,10 +27013,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/locations`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -28063,13 +27053,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28119,10 +27102,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/locations/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationContactExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationContactExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -28164,13 +27144,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28484,9 +27457,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/leads`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::LeadPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -28626,13 +27597,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28677,9 +27641,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/leads`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lead>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -28715,13 +27677,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28751,9 +27706,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/leads/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lead>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28787,20 +27740,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28856,9 +27795,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/leads/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lead>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28898,13 +27835,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28965,7 +27895,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/leads/{id}/follow-up`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LeadFollowUp>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::LeadFollowUp>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29006,13 +27936,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29146,9 +28069,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/leads/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NotePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::NotePage>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -29227,20 +28148,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29298,9 +28205,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/leads/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Note>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Note>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29340,20 +28245,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29409,9 +28300,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/leads/{id}/dismiss`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29435,10 +28324,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -29451,20 +28336,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29525,10 +28396,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/leads/form`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LeadFormSubmitResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LeadFormSubmitResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29566,13 +28434,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29927,7 +28788,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/locations`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LocationPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::LocationPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -30066,13 +28927,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30121,10 +28975,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/locations`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -30160,20 +29011,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30203,9 +29040,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/locations/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Location>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Location>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -30239,20 +29074,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30310,9 +29131,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/locations/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Location>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Location>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30352,27 +29171,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30506,9 +29304,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/locations/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NotePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::NotePage>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -30587,20 +29383,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30659,9 +29441,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/locations/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Note>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Note>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30702,20 +29482,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30756,9 +29522,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/locations/{id}/notes/{noteId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, note_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let note_id = note_id.map_err(Error::InvalidRequest)?;
@@ -30775,15 +29539,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_location_note",
             };
@@ -30793,20 +29549,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30876,10 +29618,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/locations/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationContactDetailPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationContactDetailPage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -30921,27 +29660,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31002,10 +29720,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/locations/{id}/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationContactDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationContactDetail>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31046,27 +29761,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31107,9 +29801,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/locations/{id}/contacts/{contactId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, contact_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
@@ -31126,15 +29818,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_location_contact",
             };
@@ -31144,27 +29828,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31236,10 +29899,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/locations/{id}/contacts/{contactId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationContactDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationContactDetail>, Error<()>> {
             let Self { client, id, contact_id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
@@ -31281,27 +29941,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31441,10 +30080,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/locations/contacts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationContactWithLocationIdPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationContactWithLocationIdPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -31523,13 +30159,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31572,10 +30201,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/locations/{id}/tags/{tagTypeId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationTagCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationTagCreateResponse>, Error<()>> {
             let Self { client, id, tag_type_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let tag_type_id = tag_type_id.map_err(Error::InvalidRequest)?;
@@ -31610,27 +30236,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31671,9 +30276,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/locations/{id}/tags/{tagTypeId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, tag_type_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let tag_type_id = tag_type_id.map_err(Error::InvalidRequest)?;
@@ -31690,15 +30293,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_location_tag",
             };
@@ -31708,20 +30303,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31861,10 +30442,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/locations/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LocationCustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::LocationCustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -31943,20 +30521,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -1330,9 +1330,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/technician-rating/technician/{technicianId}/job/{jobId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, technician_id, job_id, body } = self;
             let technician_id = technician_id.map_err(Error::InvalidRequest)?;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
@@ -1359,10 +1357,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -1375,20 +1369,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1566,10 +1546,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/technician-ratings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianRatingPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianRatingPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -1659,13 +1636,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1715,10 +1685,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/technician-ratings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianRating>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianRating>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -1757,20 +1724,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1820,10 +1773,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/technician-ratings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianRatingExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianRatingExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -1865,13 +1815,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

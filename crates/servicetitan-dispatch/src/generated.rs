@@ -2046,67 +2046,11 @@ pub mod types {
         )]
         pub timesheet_code_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<TechnicianShiftCreateRequestTitle>,
+        pub title: ::std::option::Option<::std::string::String>,
     }
     impl TechnicianShiftCreateRequest {
         pub fn builder() -> builder::TechnicianShiftCreateRequest {
             Default::default()
-        }
-    }
-    ///`TechnicianShiftCreateRequestTitle`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TechnicianShiftCreateRequestTitle(::std::string::String);
-    impl ::std::ops::Deref for TechnicianShiftCreateRequestTitle {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TechnicianShiftCreateRequestTitle>
-    for ::std::string::String {
-        fn from(value: TechnicianShiftCreateRequestTitle) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TechnicianShiftCreateRequestTitle {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TechnicianShiftCreateRequestTitle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TechnicianShiftCreateRequestTitle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TechnicianShiftCreateRequestTitle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The shifts produced by a create request.
@@ -8296,7 +8240,7 @@ pub mod types {
                 ::std::string::String,
             >,
             title: ::std::result::Result<
-                ::std::option::Option<super::TechnicianShiftCreateRequestTitle>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -8456,9 +8400,7 @@ pub mod types {
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TechnicianShiftCreateRequestTitle>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.title = value
@@ -10279,10 +10221,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/gps-provider/{gps_provider}/gps-pings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::GpsPingResult>>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<::std::vec::Vec<types::GpsPingResult>>, Error<()>> {
             let Self { client, gps_provider, body } = self;
             let gps_provider = gps_provider.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -10318,13 +10257,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -10520,10 +10452,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/appointment-assignments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AppointmentAssignmentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AppointmentAssignmentPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -10619,13 +10548,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -10672,9 +10594,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/appointment-assignments/assign-technicians`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Appointment>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -10714,20 +10634,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -10775,9 +10681,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/appointment-assignments/unassign-technicians`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Appointment>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -10817,13 +10721,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -10929,10 +10826,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/arrival-windows`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ArrivalWindowPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ArrivalWindowPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -10992,13 +10886,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11048,7 +10935,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/arrival-windows`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ArrivalWindow>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ArrivalWindow>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -11085,13 +10972,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11123,7 +11003,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/arrival-windows/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ArrivalWindow>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ArrivalWindow>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11157,20 +11037,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11231,7 +11097,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/tenant/__tenant__/arrival-windows/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ArrivalWindow>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ArrivalWindow>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11272,13 +11138,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11337,9 +11196,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/arrival-windows/{id}/activated`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11364,10 +11221,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -11380,20 +11233,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11414,7 +11253,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::ArrivalWindowConfigurationResponse>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client } = self;
             let url = format!(
@@ -11447,13 +11286,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11505,7 +11337,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::ArrivalWindowConfigurationResponse>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, body } = self;
             let body = body
@@ -11545,13 +11377,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11570,7 +11395,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/business-hours`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BusinessHours>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::BusinessHours>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/tenant/__tenant__/business-hours", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -11600,13 +11425,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11656,10 +11474,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/business-hours`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BusinessHoursCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BusinessHoursCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -11696,13 +11511,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11749,10 +11557,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/capacity`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CapacityResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CapacityResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -11788,13 +11593,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11858,10 +11656,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/appointment-assignments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AppointmentAssignmentExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AppointmentAssignmentExportPage>, Error<()>> {
             let Self { client, active, from, include_recent_changes } = self;
             let active = active.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
@@ -11905,13 +11700,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11943,10 +11731,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/non-job-appointments/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NonJobAppointmentDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::NonJobAppointmentDetail>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11980,13 +11765,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12047,10 +11825,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/tenant/__tenant__/non-job-appointments/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NonJobAppointmentDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::NonJobAppointmentDetail>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12091,20 +11866,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12136,10 +11897,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/tenant/__tenant__/non-job-appointments/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NonJobAppointmentDeleteResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::NonJobAppointmentDeleteResult>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -12173,20 +11931,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12427,10 +12171,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/non-job-appointments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NonJobAppointmentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::NonJobAppointmentPage>, Error<()>> {
             let Self {
                 client,
                 active_only,
@@ -12554,13 +12295,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12610,10 +12344,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/non-job-appointments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NonJobAppointmentCreateResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::NonJobAppointmentCreateResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -12652,13 +12383,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12810,9 +12534,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/teams`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TeamPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TeamPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -12897,13 +12619,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12950,10 +12665,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/teams`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TeamCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TeamCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -12989,13 +12701,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13025,9 +12730,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/teams/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Team>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Team>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13061,20 +12764,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13104,9 +12793,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/teams/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13122,15 +12809,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_team",
             };
@@ -13140,20 +12819,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13393,10 +13058,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/technician-shifts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianShiftPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianShiftPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -13510,13 +13172,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13566,10 +13221,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/technician-shifts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianShiftCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianShiftCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -13606,13 +13258,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13644,10 +13289,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/technician-shifts/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianShift>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianShift>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13681,20 +13323,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13726,10 +13354,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/tenant/__tenant__/technician-shifts/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianShiftDeleteResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianShiftDeleteResult>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13763,20 +13388,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13837,10 +13448,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/technician-shifts/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianShiftUpdateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianShiftUpdateResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13881,20 +13489,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13944,10 +13538,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/technician-shifts/bulk-delete`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianShiftBulkDeleteResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianShiftBulkDeleteResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -13986,13 +13577,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -14144,9 +13728,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/zones`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ZonePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ZonePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -14226,13 +13808,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -14262,9 +13837,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/zones/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Zone>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Zone>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -14298,20 +13871,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -3745,10 +3745,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/installed-equipment`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InstalledEquipmentExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InstalledEquipmentExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -3790,13 +3787,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3980,10 +3970,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/installed-equipment`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InstalledEquipmentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InstalledEquipmentPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -4071,13 +4058,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4127,10 +4107,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/installed-equipment`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InstalledEquipmentDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InstalledEquipmentDetail>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4169,13 +4146,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4207,10 +4177,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/installed-equipment/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InstalledEquipmentDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InstalledEquipmentDetail>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4244,20 +4211,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4318,10 +4271,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/installed-equipment/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InstalledEquipmentDetail>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InstalledEquipmentDetail>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4362,20 +4312,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4409,9 +4345,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/installed-equipment/attachments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, path } = self;
             let path = path.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4441,20 +4375,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -293,127 +293,15 @@ pub mod types {
             rename = "fileName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub file_name: ::std::option::Option<FindingAttachmentCreateRequestFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<AttachmentAssetType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<FindingAttachmentCreateRequestUrl>,
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl FindingAttachmentCreateRequest {
         pub fn builder() -> builder::FindingAttachmentCreateRequest {
             Default::default()
-        }
-    }
-    ///`FindingAttachmentCreateRequestFileName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingAttachmentCreateRequestFileName(::std::string::String);
-    impl ::std::ops::Deref for FindingAttachmentCreateRequestFileName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingAttachmentCreateRequestFileName>
-    for ::std::string::String {
-        fn from(value: FindingAttachmentCreateRequestFileName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingAttachmentCreateRequestFileName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingAttachmentCreateRequestFileName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingAttachmentCreateRequestFileName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingAttachmentCreateRequestFileName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingAttachmentCreateRequestUrl`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingAttachmentCreateRequestUrl(::std::string::String);
-    impl ::std::ops::Deref for FindingAttachmentCreateRequestUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingAttachmentCreateRequestUrl>
-    for ::std::string::String {
-        fn from(value: FindingAttachmentCreateRequestUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingAttachmentCreateRequestUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingAttachmentCreateRequestUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingAttachmentCreateRequestUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingAttachmentCreateRequestUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///One page of finding attachments.
@@ -451,127 +339,15 @@ pub mod types {
             rename = "fileName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub file_name: ::std::option::Option<FindingAttachmentUpdateRequestFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<AttachmentAssetType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<FindingAttachmentUpdateRequestUrl>,
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl FindingAttachmentUpdateRequest {
         pub fn builder() -> builder::FindingAttachmentUpdateRequest {
             Default::default()
-        }
-    }
-    ///`FindingAttachmentUpdateRequestFileName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingAttachmentUpdateRequestFileName(::std::string::String);
-    impl ::std::ops::Deref for FindingAttachmentUpdateRequestFileName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingAttachmentUpdateRequestFileName>
-    for ::std::string::String {
-        fn from(value: FindingAttachmentUpdateRequestFileName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingAttachmentUpdateRequestFileName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingAttachmentUpdateRequestFileName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingAttachmentUpdateRequestFileName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingAttachmentUpdateRequestFileName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingAttachmentUpdateRequestUrl`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingAttachmentUpdateRequestUrl(::std::string::String);
-    impl ::std::ops::Deref for FindingAttachmentUpdateRequestUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingAttachmentUpdateRequestUrl>
-    for ::std::string::String {
-        fn from(value: FindingAttachmentUpdateRequestUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingAttachmentUpdateRequestUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingAttachmentUpdateRequestUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingAttachmentUpdateRequestUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingAttachmentUpdateRequestUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Body for recording a finding.
@@ -582,7 +358,7 @@ pub mod types {
             ::std::vec::Vec<FindingAttachmentCreateRequest>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<FindingCreateRequestDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "installedEquipmentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -592,21 +368,19 @@ pub mod types {
             rename = "internalNotes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub internal_notes: ::std::option::Option<FindingCreateRequestInternalNotes>,
+        pub internal_notes: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "locationId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub location_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<FindingCreateRequestName>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "recommendedSolution",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub recommended_solution: ::std::option::Option<
-            FindingCreateRequestRecommendedSolution,
-        >,
+        pub recommended_solution: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "sourceJobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -621,228 +395,6 @@ pub mod types {
     impl FindingCreateRequest {
         pub fn builder() -> builder::FindingCreateRequest {
             Default::default()
-        }
-    }
-    ///`FindingCreateRequestDescription`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingCreateRequestDescription(::std::string::String);
-    impl ::std::ops::Deref for FindingCreateRequestDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingCreateRequestDescription>
-    for ::std::string::String {
-        fn from(value: FindingCreateRequestDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingCreateRequestDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingCreateRequestDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingCreateRequestDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingCreateRequestDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingCreateRequestInternalNotes`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingCreateRequestInternalNotes(::std::string::String);
-    impl ::std::ops::Deref for FindingCreateRequestInternalNotes {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingCreateRequestInternalNotes>
-    for ::std::string::String {
-        fn from(value: FindingCreateRequestInternalNotes) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingCreateRequestInternalNotes {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingCreateRequestInternalNotes {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingCreateRequestInternalNotes {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingCreateRequestInternalNotes {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingCreateRequestName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingCreateRequestName(::std::string::String);
-    impl ::std::ops::Deref for FindingCreateRequestName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingCreateRequestName> for ::std::string::String {
-        fn from(value: FindingCreateRequestName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingCreateRequestName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingCreateRequestName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FindingCreateRequestName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingCreateRequestName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingCreateRequestRecommendedSolution`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingCreateRequestRecommendedSolution(::std::string::String);
-    impl ::std::ops::Deref for FindingCreateRequestRecommendedSolution {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingCreateRequestRecommendedSolution>
-    for ::std::string::String {
-        fn from(value: FindingCreateRequestRecommendedSolution) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingCreateRequestRecommendedSolution {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingCreateRequestRecommendedSolution {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingCreateRequestRecommendedSolution {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingCreateRequestRecommendedSolution {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A finding with its workflow status, attachments and linked estimates and jobs.
@@ -1055,21 +607,19 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub archived: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<FindingUpdateRequestDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "internalNotes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub internal_notes: ::std::option::Option<FindingUpdateRequestInternalNotes>,
+        pub internal_notes: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<FindingUpdateRequestName>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "recommendedSolution",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub recommended_solution: ::std::option::Option<
-            FindingUpdateRequestRecommendedSolution,
-        >,
+        pub recommended_solution: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "urgencyLevel",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1079,228 +629,6 @@ pub mod types {
     impl FindingUpdateRequest {
         pub fn builder() -> builder::FindingUpdateRequest {
             Default::default()
-        }
-    }
-    ///`FindingUpdateRequestDescription`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingUpdateRequestDescription(::std::string::String);
-    impl ::std::ops::Deref for FindingUpdateRequestDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingUpdateRequestDescription>
-    for ::std::string::String {
-        fn from(value: FindingUpdateRequestDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingUpdateRequestDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingUpdateRequestDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingUpdateRequestDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingUpdateRequestDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingUpdateRequestInternalNotes`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingUpdateRequestInternalNotes(::std::string::String);
-    impl ::std::ops::Deref for FindingUpdateRequestInternalNotes {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingUpdateRequestInternalNotes>
-    for ::std::string::String {
-        fn from(value: FindingUpdateRequestInternalNotes) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingUpdateRequestInternalNotes {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingUpdateRequestInternalNotes {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingUpdateRequestInternalNotes {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingUpdateRequestInternalNotes {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingUpdateRequestName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingUpdateRequestName(::std::string::String);
-    impl ::std::ops::Deref for FindingUpdateRequestName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingUpdateRequestName> for ::std::string::String {
-        fn from(value: FindingUpdateRequestName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingUpdateRequestName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingUpdateRequestName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FindingUpdateRequestName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingUpdateRequestName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FindingUpdateRequestRecommendedSolution`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FindingUpdateRequestRecommendedSolution(::std::string::String);
-    impl ::std::ops::Deref for FindingUpdateRequestRecommendedSolution {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FindingUpdateRequestRecommendedSolution>
-    for ::std::string::String {
-        fn from(value: FindingUpdateRequestRecommendedSolution) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FindingUpdateRequestRecommendedSolution {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingUpdateRequestRecommendedSolution {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FindingUpdateRequestRecommendedSolution {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FindingUpdateRequestRecommendedSolution {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///How urgently a finding should be dealt with.
@@ -1920,7 +1248,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct FindingAttachmentCreateRequest {
             file_name: ::std::result::Result<
-                ::std::option::Option<super::FindingAttachmentCreateRequestFileName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -1928,7 +1256,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<super::FindingAttachmentCreateRequestUrl>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -1944,9 +1272,7 @@ pub mod types {
         impl FindingAttachmentCreateRequest {
             pub fn file_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingAttachmentCreateRequestFileName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_name = value
@@ -1972,9 +1298,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingAttachmentCreateRequestUrl>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -2136,7 +1460,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct FindingAttachmentUpdateRequest {
             file_name: ::std::result::Result<
-                ::std::option::Option<super::FindingAttachmentUpdateRequestFileName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -2144,7 +1468,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<super::FindingAttachmentUpdateRequestUrl>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -2160,9 +1484,7 @@ pub mod types {
         impl FindingAttachmentUpdateRequest {
             pub fn file_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingAttachmentUpdateRequestFileName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_name = value
@@ -2188,9 +1510,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingAttachmentUpdateRequestUrl>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -2233,7 +1553,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<super::FindingCreateRequestDescription>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             installed_equipment_id: ::std::result::Result<
@@ -2241,7 +1561,7 @@ pub mod types {
                 ::std::string::String,
             >,
             internal_notes: ::std::result::Result<
-                ::std::option::Option<super::FindingCreateRequestInternalNotes>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location_id: ::std::result::Result<
@@ -2249,11 +1569,11 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::FindingCreateRequestName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             recommended_solution: ::std::result::Result<
-                ::std::option::Option<super::FindingCreateRequestRecommendedSolution>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             source_job_id: ::std::result::Result<
@@ -2299,9 +1619,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingCreateRequestDescription>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -2327,9 +1645,7 @@ pub mod types {
             }
             pub fn internal_notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingCreateRequestInternalNotes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.internal_notes = value
@@ -2355,9 +1671,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingCreateRequestName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -2369,9 +1683,7 @@ pub mod types {
             }
             pub fn recommended_solution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingCreateRequestRecommendedSolution>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.recommended_solution = value
@@ -2978,19 +2290,19 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<super::FindingUpdateRequestDescription>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             internal_notes: ::std::result::Result<
-                ::std::option::Option<super::FindingUpdateRequestInternalNotes>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::FindingUpdateRequestName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             recommended_solution: ::std::result::Result<
-                ::std::option::Option<super::FindingUpdateRequestRecommendedSolution>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             urgency_level: ::std::result::Result<
@@ -3038,9 +2350,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingUpdateRequestDescription>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -3052,9 +2362,7 @@ pub mod types {
             }
             pub fn internal_notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingUpdateRequestInternalNotes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.internal_notes = value
@@ -3068,9 +2376,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingUpdateRequestName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -3082,9 +2388,7 @@ pub mod types {
             }
             pub fn recommended_solution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingUpdateRequestRecommendedSolution>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.recommended_solution = value
@@ -3657,9 +2961,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/assets`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, path } = self;
             let path = path.map_err(Error::InvalidRequest)?;
             let url = format!("{}/tenant/__tenant__/assets", client.baseurl,);
@@ -3687,20 +2989,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200..=299 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3905,9 +3193,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/location-findings`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::FindingPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::FindingPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -4007,13 +3293,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4062,7 +3341,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/location-findings`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FindingDetail>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::FindingDetail>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4098,13 +3377,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4136,7 +3408,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/location-findings/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FindingDetail>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::FindingDetail>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4170,20 +3442,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4243,7 +3501,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/location-findings/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FindingDetail>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::FindingDetail>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4283,20 +3541,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4429,10 +3673,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/location-findings/{id}/attachments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FindingAttachmentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::FindingAttachmentPage>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -4500,20 +3741,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4574,10 +3801,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/location-findings/{id}/attachments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FindingAttachment>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::FindingAttachment>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4618,27 +3842,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4681,10 +3884,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/location-findings/{id}/attachments/{attachmentId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FindingAttachment>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::FindingAttachment>, Error<()>> {
             let Self { client, id, attachment_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
@@ -4720,20 +3920,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4774,9 +3960,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/location-findings/{id}/attachments/{attachmentId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, attachment_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
@@ -4794,15 +3978,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_finding_attachment",
             };
@@ -4812,13 +3988,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4890,10 +4059,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/location-findings/{id}/attachments/{attachmentId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FindingAttachment>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::FindingAttachment>, Error<()>> {
             let Self { client, id, attachment_id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
@@ -4936,27 +4102,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

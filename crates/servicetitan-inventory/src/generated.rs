@@ -22416,7 +22416,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/adjustments`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AdjustmentPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::AdjustmentPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -22601,13 +22601,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22667,10 +22660,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/adjustments/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -22711,20 +22701,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22771,9 +22747,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/adjustments/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -22796,10 +22770,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -22812,13 +22782,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22868,10 +22831,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/adjustments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AdjustmentExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AdjustmentExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -22913,13 +22873,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22969,10 +22922,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/purchase-orders`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23014,13 +22964,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23070,10 +23013,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/returns`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InventoryReturnExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InventoryReturnExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23113,13 +23053,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23169,10 +23102,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/transfers`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TransferExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TransferExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -23212,13 +23142,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23514,10 +23437,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/purchase-orders`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -23639,13 +23559,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23695,10 +23608,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/purchase-orders`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -23735,13 +23645,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24007,7 +23910,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/purchase-orders/requests`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PoRequestPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::PoRequestPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -24124,13 +24027,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24162,7 +24058,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/purchase-orders/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PurchaseOrder>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::PurchaseOrder>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24196,20 +24092,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24270,10 +24152,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/purchase-orders/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24314,20 +24193,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24388,10 +24253,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/purchase-orders/{id}/cancellation`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24432,20 +24294,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24477,10 +24325,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/purchase-orders/requests/{id}/approve`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24514,20 +24359,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24585,10 +24416,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/purchase-orders/requests/{id}/reject`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24628,20 +24456,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24796,10 +24610,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/purchase-order-markups`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderMarkupPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderMarkupPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -24881,13 +24692,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24937,10 +24741,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/purchase-order-markups`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderMarkup>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderMarkup>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -24979,13 +24780,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25017,10 +24811,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/purchase-order-markups/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderMarkup>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderMarkup>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25054,20 +24845,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25097,9 +24874,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/purchase-order-markups/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25115,15 +24890,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_purchase_order_markup",
             };
@@ -25133,20 +24900,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25207,10 +24960,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/purchase-order-markups/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderMarkup>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderMarkup>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25251,20 +25001,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25418,10 +25154,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/purchase-order-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchaseOrderTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PurchaseOrderTypePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -25503,13 +25236,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25559,10 +25285,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/purchase-order-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -25601,13 +25324,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25668,10 +25384,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/purchase-order-types/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25712,27 +25425,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26104,9 +25796,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/receipts`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ReceiptPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ReceiptPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -26275,13 +25965,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26330,10 +26013,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/receipts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -26369,20 +26049,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26429,9 +26095,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/receipts/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -26454,10 +26118,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -26470,13 +26130,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26548,10 +26201,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/receipts/{id_in_path}/cancellation`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id_in_path, id, body } = self;
             let id_in_path = id_in_path.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -26593,20 +26243,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27024,10 +26660,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/returns`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InventoryReturnPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InventoryReturnPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -27221,13 +26854,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27277,10 +26903,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/returns`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -27317,20 +26940,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27377,9 +26986,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/returns/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -27402,10 +27009,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -27418,13 +27021,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27485,10 +27081,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/returns/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27529,27 +27122,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27610,10 +27182,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/returns/{id}/cancellation`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27654,20 +27223,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27833,7 +27388,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/return-types`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ReturnTypePage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ReturnTypePage>, Error<()>> {
             let Self {
                 client,
                 active_only,
@@ -27916,13 +27471,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27971,10 +27519,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/return-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -28011,13 +27556,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28077,10 +27615,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/return-types/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28121,27 +27656,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28531,7 +28045,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/transfers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TransferPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::TransferPage>, Error<()>> {
             let Self {
                 client,
                 batch_id,
@@ -28712,13 +28226,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28765,9 +28272,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/transfers/custom-fields`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -28790,10 +28295,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -28806,13 +28307,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28872,10 +28366,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/transfers/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28915,20 +28406,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29140,9 +28617,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/trucks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TruckPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TruckPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -29251,13 +28726,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29315,10 +28783,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/trucks/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29358,20 +28823,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29583,9 +29034,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/vendors`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::VendorPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::VendorPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -29694,13 +29143,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29747,10 +29189,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/vendors`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -29786,13 +29225,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29867,9 +29299,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/vendors/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Vendor>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Vendor>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -29932,20 +29362,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30003,10 +29419,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/vendors/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30046,20 +29459,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30273,7 +29672,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/warehouses`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::WarehousePage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::WarehousePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -30382,13 +29781,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30448,10 +29840,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/warehouses/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30491,20 +29880,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

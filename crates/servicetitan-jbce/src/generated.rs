@@ -889,7 +889,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/call-reasons`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CallReasonPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CallReasonPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -969,13 +969,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -2828,66 +2828,11 @@ pub mod types {
         )]
         pub pin_to_top: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<ProjectNoteCreateRequestText>,
+        pub text: ::std::option::Option<::std::string::String>,
     }
     impl ProjectNoteCreateRequest {
         pub fn builder() -> builder::ProjectNoteCreateRequest {
             Default::default()
-        }
-    }
-    ///`ProjectNoteCreateRequestText`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ProjectNoteCreateRequestText(::std::string::String);
-    impl ::std::ops::Deref for ProjectNoteCreateRequestText {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ProjectNoteCreateRequestText> for ::std::string::String {
-        fn from(value: ProjectNoteCreateRequestText) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ProjectNoteCreateRequestText {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ProjectNoteCreateRequestText {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ProjectNoteCreateRequestText {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ProjectNoteCreateRequestText {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A project note as delivered by the export feed.
@@ -13055,7 +13000,7 @@ pub mod types {
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<super::ProjectNoteCreateRequestText>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -13082,9 +13027,7 @@ pub mod types {
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProjectNoteCreateRequestText>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -15798,9 +15741,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/appointments/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Appointment>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -15834,20 +15775,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15877,9 +15804,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/appointments/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -15895,15 +15820,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_appointment",
             };
@@ -15913,27 +15830,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16207,10 +16103,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/appointments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AppointmentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AppointmentPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -16326,13 +16219,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16379,9 +16265,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/appointments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Appointment>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -16418,20 +16302,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16490,9 +16360,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/appointments/{id}/reschedule`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Appointment>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -16533,27 +16401,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16611,9 +16458,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/appointments/{id}/hold`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -16637,10 +16482,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -16653,27 +16494,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16703,9 +16523,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/appointments/{id}/hold`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -16721,15 +16539,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "remove_appointment_hold",
             };
@@ -16739,27 +16549,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16821,9 +16610,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/appointments/{id}/special-instructions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Appointment>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -16864,27 +16651,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16914,9 +16680,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/appointments/{id}/confirmation`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -16932,15 +16696,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.put(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "confirm_appointment",
             };
@@ -16950,27 +16706,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17000,9 +16735,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/appointments/{id}/confirmation`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -17018,15 +16751,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "remove_appointment_confirmation",
             };
@@ -17036,27 +16761,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17106,7 +16810,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/jobs`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JobExportPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::JobExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17146,13 +16850,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17202,10 +16899,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/projects`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProjectExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ProjectExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17245,13 +16939,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17301,10 +16988,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/appointments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AppointmentExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AppointmentExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17346,13 +17030,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17402,10 +17079,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/job-canceled-logs`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobCanceledLogExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobCanceledLogExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17447,13 +17121,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17503,10 +17170,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/job-notes`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobNoteExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobNoteExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17546,13 +17210,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17602,10 +17259,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/project-notes`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProjectNoteExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ProjectNoteExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17647,13 +17301,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17703,10 +17350,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/job-history`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobHistoryExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobHistoryExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -17748,13 +17392,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17908,10 +17545,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/job-cancel-reasons`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobCancelReasonPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobCancelReasonPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -17993,13 +17627,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18153,10 +17780,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/job-hold-reasons`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobHoldReasonPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobHoldReasonPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -18236,13 +17860,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18287,9 +17904,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Job>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Job>, Error<()>> {
             let Self { client, id, external_data_application_guid } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let external_data_application_guid = external_data_application_guid
@@ -18331,20 +17946,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18400,9 +18001,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/jobs/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Job>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Job>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -18442,20 +18041,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18968,9 +18553,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/jobs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::JobPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::JobPage>, Error<()>> {
             let Self {
                 client,
                 appointment_starts_before,
@@ -19195,13 +18778,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19246,9 +18822,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/jobs`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Job>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Job>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -19284,13 +18858,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19346,9 +18913,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/jobs/{id}/cancel`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -19372,10 +18937,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -19388,20 +18949,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19431,9 +18978,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/jobs/{id}/remove-cancellation`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -19449,15 +18994,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.put(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "remove_job_cancellation",
             };
@@ -19467,13 +19004,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19529,9 +19059,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/jobs/{id}/hold`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -19555,10 +19083,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -19571,20 +19095,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19640,9 +19150,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/jobs/{id}/complete`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -19666,10 +19174,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -19682,27 +19186,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19770,9 +19253,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NotePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::NotePage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -19814,20 +19295,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19885,9 +19352,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/jobs/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Note>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Note>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -19927,20 +19392,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -19975,10 +19426,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/cancel-reasons`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobCancellationReasonPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobCancellationReasonPage>, Error<()>> {
             let Self { client, ids } = self;
             let ids = ids.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20012,13 +19460,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20048,9 +19489,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{id}/history`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::JobHistory>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::JobHistory>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20084,20 +19523,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20157,10 +19582,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/jobs/{id}/messages`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MessageCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::MessageCreateResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -20200,13 +19622,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20276,10 +19691,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{id}/canceled-log`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::JobCanceledLogPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::JobCanceledLogPage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -20321,20 +19733,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20366,7 +19764,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{id}/booked-log`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JobBookedLog>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::JobBookedLog>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20400,20 +19798,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20553,10 +19937,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -20635,13 +20016,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -20892,9 +20266,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/job-types`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::JobTypePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::JobTypePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -21006,13 +20378,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21059,9 +20424,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/job-types`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::JobType>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::JobType>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -21097,13 +20460,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21148,9 +20504,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/job-types/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::JobType>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::JobType>, Error<()>> {
             let Self { client, id, external_data_application_guid } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let external_data_application_guid = external_data_application_guid
@@ -21192,20 +20546,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21263,9 +20603,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/job-types/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::JobType>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::JobType>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -21305,13 +20643,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21356,9 +20687,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/projects/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Project>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Project>, Error<()>> {
             let Self { client, id, external_data_application_guid } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let external_data_application_guid = external_data_application_guid
@@ -21400,20 +20729,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21471,9 +20786,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/projects/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Project>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Project>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -21513,20 +20826,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21956,9 +21255,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/projects`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ProjectPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ProjectPage>, Error<()>> {
             let Self {
                 client,
                 appointment_id,
@@ -22162,13 +21459,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22215,9 +21505,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/projects`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Project>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Project>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -22253,13 +21541,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22327,9 +21608,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/projects/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NotePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::NotePage>, Error<()>> {
             let Self { client, id, include_total, page, page_size } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -22371,20 +21650,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22442,9 +21707,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/projects/{id}/notes`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Note>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Note>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -22485,20 +21748,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22539,9 +21788,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/projects/{id}/attach-job/{jobId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, job_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
@@ -22558,15 +21805,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "attach_job_to_project",
             };
@@ -22576,13 +21815,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22612,9 +21844,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/projects/detach-job/{jobId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, job_id } = self;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -22630,15 +21860,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "detach_job_from_project",
             };
@@ -22648,13 +21870,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22714,10 +21929,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/projects/{id}/messages`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MessageCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::MessageCreateResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -22757,13 +21969,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22903,10 +22108,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/projects/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -22985,13 +22187,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23161,10 +22356,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/project-statuses`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProjectStatusPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ProjectStatusPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -23247,13 +22439,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23285,7 +22470,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/project-statuses/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ProjectStatus>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ProjectStatus>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23319,20 +22504,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23528,10 +22699,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/project-substatuses`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProjectSubStatusPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ProjectSubStatusPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -23622,13 +22790,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23660,10 +22821,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/project-substatuses/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProjectSubStatus>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ProjectSubStatus>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23697,20 +22855,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23740,9 +22884,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/project-types/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ProjectType>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ProjectType>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23776,20 +22918,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -23848,10 +22976,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/project-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProjectTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ProjectTypePage>, Error<()>> {
             let Self { client, include_total, page, page_size } = self;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -23889,13 +23014,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -2194,10 +2194,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/categories`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CampaignCategoryPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CampaignCategoryPage>, Error<()>> {
             let Self { client, include_total, page, page_size } = self;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -2235,13 +2232,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2291,10 +2281,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/categories`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -2331,13 +2318,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2369,10 +2349,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/categories/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CampaignCategory>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CampaignCategory>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2406,13 +2383,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2473,10 +2443,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/categories/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2517,13 +2484,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2555,7 +2515,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/costs/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CampaignCost>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CampaignCost>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2589,13 +2549,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2656,10 +2609,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/costs/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2700,13 +2650,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2756,7 +2699,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/costs`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CampaignCost>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CampaignCost>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -2793,13 +2736,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2935,7 +2871,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/campaigns`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CampaignPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CampaignPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -3004,13 +2940,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3057,9 +2986,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/campaigns`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Campaign>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Campaign>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -3095,13 +3022,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3131,9 +3051,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/campaigns/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Campaign>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Campaign>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3167,13 +3085,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3231,9 +3142,7 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/tenant/__tenant__/campaigns/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Campaign>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Campaign>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -3273,13 +3182,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3373,10 +3275,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/campaigns/{id}/costs`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CampaignCostPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CampaignCostPage>, Error<()>> {
             let Self { client, id, include_total, month, page, page_size, year } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -3422,13 +3321,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -14864,10 +14864,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/memberships`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerMembershipPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerMembershipPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -14964,13 +14961,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15110,10 +15100,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/memberships/custom-fields`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomFieldTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldTypePage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -15192,13 +15179,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15230,10 +15210,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/memberships/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerMembership>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerMembership>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -15267,20 +15244,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15341,10 +15304,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/memberships/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15385,20 +15345,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15432,7 +15378,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::CustomerMembershipStatusChange>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -15467,20 +15413,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15530,10 +15462,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/memberships/sale`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MembershipSaleCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::MembershipSaleCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -15570,13 +15499,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15626,10 +15548,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/membership-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MembershipTypeExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::MembershipTypeExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -15671,13 +15590,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15727,10 +15639,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/recurring-service-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServiceTypeExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServiceTypeExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -15772,13 +15681,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15828,10 +15730,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/memberships`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomerMembershipExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerMembershipExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -15873,13 +15772,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15929,10 +15821,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/invoice-templates`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InvoiceTemplateExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InvoiceTemplateExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -15974,13 +15863,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16030,10 +15912,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/recurring-services`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServiceExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServiceExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -16075,13 +15954,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16131,10 +16003,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/recurring-service-events`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServiceEventExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServiceEventExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -16176,13 +16045,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16232,10 +16094,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/membership-status-changes`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MembershipStatusChangeExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::MembershipStatusChangeExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -16277,13 +16136,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16318,10 +16170,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/invoice-templates`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InvoiceTemplatePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InvoiceTemplatePage>, Error<()>> {
             let Self { client, ids } = self;
             let ids = ids.map_err(Error::InvalidRequest)?;
             let url = format!("{}/tenant/__tenant__/invoice-templates", client.baseurl,);
@@ -16353,13 +16202,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16409,10 +16251,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/invoice-templates`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -16449,13 +16288,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16487,10 +16319,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/invoice-templates/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::InvoiceTemplate>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::InvoiceTemplate>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -16524,20 +16353,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16598,10 +16413,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/invoice-templates/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -16642,20 +16454,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16800,10 +16598,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/recurring-service-events`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServiceEventPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServiceEventPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -16874,13 +16669,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16941,10 +16729,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/recurring-service-events/{id}/mark-complete`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -16985,20 +16770,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17059,10 +16830,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/recurring-service-events/{id}/mark-incomplete`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -17103,20 +16871,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17300,10 +17054,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/recurring-services`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServicePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServicePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -17393,13 +17144,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17431,10 +17175,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/recurring-services/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringService>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringService>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -17468,20 +17209,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17542,10 +17269,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/recurring-services/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -17586,20 +17310,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17795,10 +17505,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/membership-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MembershipTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::MembershipTypePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -17898,13 +17605,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17936,7 +17636,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/membership-types/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MembershipType>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::MembershipType>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -17970,20 +17670,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18017,7 +17703,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::MembershipTypeRecurringServiceItem>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -18052,20 +17738,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18099,7 +17771,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::MembershipTypeDiscountItem>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -18134,20 +17806,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18195,7 +17853,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::MembershipTypeDurationBillingItem>>,
-            Error<types::ProblemDetails>,
+            Error<()>,
         > {
             let Self { client, id, active } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -18232,20 +17890,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18458,10 +18102,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/recurring-service-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServiceTypePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServiceTypePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -18567,13 +18208,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18605,10 +18239,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/recurring-service-types/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RecurringServiceType>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RecurringServiceType>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -18642,20 +18273,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -4813,10 +4813,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/gross-pay-items`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::GrossPayItemPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::GrossPayItemPage>, Error<()>> {
             let Self {
                 client,
                 date_on_or_after,
@@ -4886,13 +4883,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4942,10 +4932,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/gross-pay-items`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4982,20 +4969,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5056,10 +5029,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/tenant/__tenant__/gross-pay-items/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5100,20 +5070,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5143,9 +5099,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/gross-pay-items/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5161,15 +5115,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_gross_pay_item",
             };
@@ -5179,13 +5125,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5217,10 +5156,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{job}/splits`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::JobSplit>>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<::std::vec::Vec<types::JobSplit>>, Error<()>> {
             let Self { client, job } = self;
             let job = job.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5254,20 +5190,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5326,10 +5248,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/activity-codes`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ActivityCodePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ActivityCodePage>, Error<()>> {
             let Self { client, include_total, page, page_size } = self;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -5367,13 +5286,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5405,7 +5317,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/activity-codes/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityCode>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ActivityCode>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5439,20 +5351,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5559,10 +5457,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/payroll-adjustments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PayrollAdjustmentPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PayrollAdjustmentPage>, Error<()>> {
             let Self {
                 client,
                 employee_ids,
@@ -5627,13 +5522,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5683,10 +5571,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/payroll-adjustments`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5725,20 +5610,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5784,10 +5655,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/payroll-adjustments/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PayrollAdjustment>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::PayrollAdjustment>, Error<()>> {
             let Self { client, id, employee_type } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let employee_type = employee_type.map_err(Error::InvalidRequest)?;
@@ -5825,20 +5693,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5942,9 +5796,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/payrolls`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PayrollPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PayrollPage>, Error<()>> {
             let Self {
                 client,
                 employee_type,
@@ -6009,20 +5861,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6123,9 +5961,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/technicians/{technician}/payrolls`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PayrollPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PayrollPage>, Error<()>> {
             let Self {
                 client,
                 technician,
@@ -6190,20 +6026,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6304,9 +6126,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/employees/{employee}/payrolls`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PayrollPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PayrollPage>, Error<()>> {
             let Self {
                 client,
                 employee,
@@ -6371,20 +6191,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6443,10 +6249,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/timesheet-codes`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TimesheetCodePage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TimesheetCodePage>, Error<()>> {
             let Self { client, include_total, page, page_size } = self;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -6484,13 +6287,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6522,7 +6318,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/timesheet-codes/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TimesheetCode>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::TimesheetCode>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6556,20 +6352,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6643,10 +6425,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/jobs/{job}/timesheets`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::JobTimesheet>>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<::std::vec::Vec<types::JobTimesheet>>, Error<()>> {
             let Self { client, job, ended_on, started_on, technician_id } = self;
             let job = job.map_err(Error::InvalidRequest)?;
             let ended_on = ended_on.map_err(Error::InvalidRequest)?;
@@ -6688,13 +6467,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -2187,10 +2187,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/report-categories`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ReportCategoryPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ReportCategoryPage>, Error<()>> {
             let Self { client, include_total, page, page_size } = self;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -2228,13 +2225,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2305,9 +2295,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/report-category/{report_category}/reports`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ReportPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ReportPage>, Error<()>> {
             let Self { client, report_category, include_total, page, page_size } = self;
             let report_category = report_category.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -2349,20 +2337,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2408,10 +2382,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/report-category/{report_category}/reports/{reportId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ReportDescription>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ReportDescription>, Error<()>> {
             let Self { client, report_category, report_id } = self;
             let report_category = report_category.map_err(Error::InvalidRequest)?;
             let report_id = report_id.map_err(Error::InvalidRequest)?;
@@ -2447,20 +2418,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2570,7 +2527,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/report-category/{report_category}/reports/{reportId}/data`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ReportDataPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::ReportDataPage>, Error<()>> {
             let Self {
                 client,
                 report_category,
@@ -2628,20 +2585,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2751,7 +2694,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/report-category/{report_category}/reports/{reportId}/data/query`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
             let Self {
                 client,
                 report_category,
@@ -2810,20 +2753,6 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2856,9 +2785,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/data-queries/{token}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2885,13 +2812,6 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 202u16 => Ok(ResponseValue::stream(response)),
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2924,9 +2844,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/data-queries/{token}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2942,15 +2860,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "cancel_data_query",
             };
@@ -2960,13 +2870,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3039,10 +2942,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/dynamic-value-sets/{dynamicSetId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DynamicValueSetPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::DynamicValueSetPage>, Error<()>> {
             let Self { client, dynamic_set_id, include_total, page, page_size } = self;
             let dynamic_set_id = dynamic_set_id.map_err(Error::InvalidRequest)?;
             let include_total = include_total.map_err(Error::InvalidRequest)?;
@@ -3084,20 +2984,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -4513,9 +4513,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/estimates/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Estimate>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Estimate>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4549,13 +4547,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4613,9 +4604,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/estimates/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Estimate>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Estimate>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4655,13 +4644,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4997,7 +4979,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/estimates`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EstimatePage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::EstimatePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -5129,13 +5111,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5182,9 +5157,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/estimates`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Estimate>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Estimate>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5220,13 +5193,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5359,10 +5325,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/estimates/items`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EstimateItemPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::EstimateItemPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -5428,13 +5391,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5490,9 +5446,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/estimates/{id}/sell`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Estimate>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Estimate>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5532,13 +5486,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5568,9 +5515,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/estimates/{id}/unsell`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5586,15 +5531,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.put(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unsell_estimate",
             };
@@ -5604,13 +5541,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5640,9 +5570,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/tenant/__tenant__/estimates/{id}/dismiss`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5658,15 +5586,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.put(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "dismiss_estimate",
             };
@@ -5676,13 +5596,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5743,10 +5656,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/tenant/__tenant__/estimates/{id}/items`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EstimateItemUpsertResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::EstimateItemUpsertResult>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5787,13 +5697,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5834,9 +5737,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/tenant/__tenant__/estimates/{id}/items/{itemId}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id, item_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
@@ -5853,15 +5754,7 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_estimate_item",
             };
@@ -5871,13 +5764,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5927,10 +5813,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/estimates/export`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EstimateExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::EstimateExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -5970,13 +5853,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -4155,9 +4155,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/routers/{id}/sessions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SessionPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::SessionPage>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -4236,20 +4234,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4319,10 +4303,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/routers/{id}/performance`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RouterPerformance>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::RouterPerformance>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -4377,20 +4358,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4515,7 +4482,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/schedulers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SchedulerPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::SchedulerPage>, Error<()>> {
             let Self {
                 client,
                 created_before,
@@ -4589,20 +4556,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4739,9 +4692,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/schedulers/{id}/sessions`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SessionPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::SessionPage>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -4820,20 +4771,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4903,10 +4840,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/schedulers/{id}/performance`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SchedulerPerformance>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::SchedulerPerformance>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -4961,20 +4895,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -3559,10 +3559,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/service-agreements`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServiceAgreementExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ServiceAgreementExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -3604,13 +3601,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3809,10 +3799,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/service-agreements`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServiceAgreementPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ServiceAgreementPage>, Error<()>> {
             let Self {
                 client,
                 business_unit_ids,
@@ -3908,13 +3895,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3946,10 +3926,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/service-agreements/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServiceAgreement>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ServiceAgreement>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3983,20 +3960,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

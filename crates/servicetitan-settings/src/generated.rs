@@ -10871,7 +10871,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/employees`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EmployeePage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::EmployeePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -10957,13 +10957,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11012,10 +11005,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/employees`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EmployeeCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::EmployeeCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -11051,13 +11041,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11087,9 +11070,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/employees/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Employee>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Employee>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11123,20 +11104,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11196,10 +11163,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/employees/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EmployeeUpdateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::EmployeeUpdateResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11239,20 +11203,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11312,10 +11262,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/employees/{id}/account-actions`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AccountActionResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AccountActionResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11355,13 +11302,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11411,10 +11351,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/employees`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EmployeeExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::EmployeeExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -11454,13 +11391,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11510,10 +11440,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/technicians`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -11555,13 +11482,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11745,7 +11665,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/technicians`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TechnicianPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::TechnicianPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -11831,13 +11751,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11886,10 +11799,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/technicians`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianCreateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -11926,13 +11836,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11962,9 +11865,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/technicians/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Technician>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Technician>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11998,20 +11899,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12071,10 +11958,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/technicians/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TechnicianUpdateResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TechnicianUpdateResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12115,20 +11999,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12189,10 +12059,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/technicians/{id}/account-actions`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AccountActionResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::AccountActionResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12233,13 +12100,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12390,7 +12250,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/user-roles`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserRolePage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::UserRolePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -12461,13 +12321,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12651,10 +12504,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/business-units`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BusinessUnitPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BusinessUnitPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -12746,13 +12596,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12799,7 +12642,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/business-units/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BusinessUnit>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::BusinessUnit>, Error<()>> {
             let Self { client, id, external_data_application_guid } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let external_data_application_guid = external_data_application_guid
@@ -12841,20 +12684,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12915,10 +12744,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/tenant/__tenant__/business-units/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ModificationResponse>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::ModificationResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12959,20 +12785,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13022,10 +12834,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/business-units`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BusinessUnitExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::BusinessUnitExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -13067,13 +12876,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13123,10 +12925,7 @@ pub mod builder {
         ///Sends a `GET` request to `/tenant/__tenant__/export/tag-types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TagTypeExportPage>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::TagTypeExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -13166,13 +12965,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13324,9 +13116,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/tag-types`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TagTypePage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TagTypePage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -13406,13 +13196,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -4945,9 +4945,7 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/tenant/__tenant__/data`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TaskData>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TaskData>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/tenant/__tenant__/data", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -4977,13 +4975,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5453,9 +5444,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/tasks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TaskPage>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TaskPage>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -5661,13 +5650,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5712,9 +5694,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/tenant/__tenant__/tasks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CreatedTask>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::CreatedTask>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5750,13 +5730,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5800,9 +5773,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/tenant/__tenant__/tasks/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Task>, Error<()>> {
             let Self { client, id, include_subtasks } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_subtasks = include_subtasks.map_err(Error::InvalidRequest)?;
@@ -5843,20 +5814,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5916,7 +5873,7 @@ pub mod builder {
         ///Sends a `POST` request to `/tenant/__tenant__/tasks/{id}/subtasks`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatedSubtask>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CreatedSubtask>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5956,13 +5913,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

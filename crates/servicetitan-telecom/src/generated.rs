@@ -211,7 +211,7 @@ pub mod types {
         )]
         pub modified_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<BusinessUnitName>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "officialName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -254,60 +254,6 @@ pub mod types {
     impl BusinessUnitAddress {
         pub fn builder() -> builder::BusinessUnitAddress {
             Default::default()
-        }
-    }
-    ///`BusinessUnitName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct BusinessUnitName(::std::string::String);
-    impl ::std::ops::Deref for BusinessUnitName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<BusinessUnitName> for ::std::string::String {
-        fn from(value: BusinessUnitName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for BusinessUnitName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BusinessUnitName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for BusinessUnitName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BusinessUnitName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The tenant a business unit belongs to.
@@ -1158,7 +1104,7 @@ pub mod types {
         )]
         pub modified_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<CampaignName>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "otherMedium",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1185,119 +1131,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<CampaignCategoryName>,
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl CampaignCategory {
         pub fn builder() -> builder::CampaignCategory {
             Default::default()
-        }
-    }
-    ///`CampaignCategoryName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CampaignCategoryName(::std::string::String);
-    impl ::std::ops::Deref for CampaignCategoryName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CampaignCategoryName> for ::std::string::String {
-        fn from(value: CampaignCategoryName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CampaignCategoryName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CampaignCategoryName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CampaignCategoryName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CampaignCategoryName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CampaignName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CampaignName(::std::string::String);
-    impl ::std::ops::Deref for CampaignName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CampaignName> for ::std::string::String {
-        fn from(value: CampaignName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CampaignName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CampaignName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CampaignName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CampaignName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A contact method of a customer.
@@ -1422,7 +1260,7 @@ pub mod types {
         )]
         pub modified_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<CustomerName>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "phoneSettings",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1451,60 +1289,6 @@ pub mod types {
     impl CustomerInput {
         pub fn builder() -> builder::CustomerInput {
             Default::default()
-        }
-    }
-    ///`CustomerName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CustomerName(::std::string::String);
-    impl ::std::ops::Deref for CustomerName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CustomerName> for ::std::string::String {
-        fn from(value: CustomerName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CustomerName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CustomerName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A customer phone number and its texting preference.
@@ -1862,65 +1646,11 @@ pub mod types {
         )]
         pub modified_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<JobTypeName>,
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl JobType {
         pub fn builder() -> builder::JobType {
             Default::default()
-        }
-    }
-    ///`JobTypeName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct JobTypeName(::std::string::String);
-    impl ::std::ops::Deref for JobTypeName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<JobTypeName> for ::std::string::String {
-        fn from(value: JobTypeName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for JobTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for JobTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for JobTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for JobTypeName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A job type (v3).
@@ -2808,7 +2538,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::BusinessUnitName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             official_name: ::std::result::Result<
@@ -3066,9 +2796,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BusinessUnitName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5475,7 +5203,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::CampaignName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             other_medium: ::std::result::Result<
@@ -5627,7 +5355,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CampaignName>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5723,7 +5451,7 @@ pub mod types {
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             name: ::std::result::Result<
-                ::std::option::Option<super::CampaignCategoryName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -5761,9 +5489,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CampaignCategoryName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6176,7 +5902,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::CustomerName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             phone_settings: ::std::result::Result<
@@ -6422,7 +6148,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CustomerName>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -7189,7 +6915,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::JobTypeName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -7229,7 +6955,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::JobTypeName>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -9283,9 +9009,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v3/tenant/__tenant__/calls`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CallV3Page>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::CallV3Page>, Error<()>> {
             let Self {
                 client,
                 active,
@@ -9424,13 +9148,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9447,9 +9164,7 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/v3/tenant/__tenant__/optinouts/optouts`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OptOutList>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::OptOutList>, Error<()>> {
             let Self { client } = self;
             let url = format!(
                 "{}/v3/tenant/__tenant__/optinouts/optouts", client.baseurl,
@@ -9481,13 +9196,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9534,10 +9242,7 @@ pub mod builder {
         ///Sends a `POST` request to `/v3/tenant/__tenant__/optinouts/optouts`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::OptOutCreateResult>,
-            Error<types::ProblemDetails>,
-        > {
+        ) -> Result<ResponseValue<types::OptOutCreateResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -9575,13 +9280,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9626,9 +9324,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/tenant/__tenant__/optinouts/optouts/getlist`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OptOutList>, Error<types::ProblemDetails>> {
+        pub async fn send(self) -> Result<ResponseValue<types::OptOutList>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -9666,13 +9362,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -10418,7 +10107,7 @@ pub mod builder {
         ///Sends a `GET` request to `/v2/tenant/__tenant__/export/calls`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CallExportPage>, Error<types::ProblemDetails>> {
+        ) -> Result<ResponseValue<types::CallExportPage>, Error<()>> {
             let Self { client, from, include_recent_changes } = self;
             let from = from.map_err(Error::InvalidRequest)?;
             let include_recent_changes = include_recent_changes
@@ -10458,13 +10147,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -436,6 +436,10 @@ fn fix_parameters(n: &mut Normalized) {
         .extend(renames.into_iter().map(|l| display_path(&l)));
 }
 
+fn is_error_status(code: &str) -> bool {
+    code.starts_with('4') || code.starts_with('5') || code == "default"
+}
+
 /// progenitor allows one success body type per operation. When 2xx responses disagree (the
 /// reporting data query answers 200 with data or 202 with a token), the operation returns JSON
 /// values and the caller (or the runtime's poller) tells them apart by status.
@@ -445,31 +449,10 @@ fn single_success_type(n: &mut Normalized) {
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             continue;
         };
-        // Error statuses: an undocumented (empty) body is left to the runtime's untyped error;
-        // differing typed bodies become JSON values.
-        let is_error =
-            |code: &str| code.starts_with('4') || code.starts_with('5') || code == "default";
-        let has_body = |r: &Value| {
-            r.get("$ref").is_some()
-                || r.get("content")
-                    .and_then(Value::as_object)
-                    .is_some_and(|c| !c.is_empty())
-        };
-        let error_bodies: BTreeSet<String> = responses
-            .iter()
-            .filter(|(code, r)| is_error(code) && has_body(r))
-            .map(|(_, r)| r.to_string())
-            .collect();
-        if !error_bodies.is_empty() {
-            let before = responses.len();
-            responses.retain(|code, r| !is_error(code) || has_body(r));
-            if responses.len() != before {
-                fixed.push(format!(
-                    "{} {path}: error statuses without a body are left untyped",
-                    method.to_uppercase()
-                ));
-            }
-        }
+        // Error statuses are all left to the runtime: it buffers every error body and parses
+        // ServiceTitan's problem details leniently, so an empty or HTML error page keeps its
+        // status instead of becoming a decode failure of a typed error body.
+        responses.retain(|code, _| !is_error_status(code));
         let bodies: BTreeSet<String> = responses
             .iter()
             .filter(|(code, _)| code.starts_with('2'))
@@ -680,12 +663,17 @@ fn walk_schemas(v: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
 }
 
 /// The server breaks its own documents: fields marked required arrive null or absent, and
-/// objects carry fields nobody listed. Every property becomes optional and nullable, and no
-/// object refuses unknown fields.
+/// objects carry fields nobody listed. Every property becomes optional and nullable, no object
+/// refuses unknown fields, and no string is checked for length or pattern.
 fn lenient_models(doc: &mut Value) {
     walk_schemas(doc, &mut |s| {
         if s.get("additionalProperties") == Some(&json!(false)) {
             s.remove("additionalProperties");
+        }
+        // String constraints become checked newtypes that reject, say, an empty name inside a
+        // page; validating input is the server's job.
+        for key in ["minLength", "maxLength", "pattern"] {
+            s.remove(key);
         }
         if s.contains_key("properties") {
             s.remove("required");

@@ -853,9 +853,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/edge/v2/tenant/__tenant__/gadgets`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::GadgetPage>, Error<types::ApiErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::GadgetPage>, Error<()>> {
             let Self { client, kind, owners, page } = self;
             let kind = kind.map_err(Error::InvalidRequest)?;
             let owners = owners.map_err(Error::InvalidRequest)?;
@@ -891,13 +889,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -927,9 +918,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/edge/v2/tenant/__tenant__/gadgets/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Gadget>, Error<types::ApiErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Gadget>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -963,13 +952,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
