@@ -367,3 +367,22 @@ fn the_reference_corpus_generates_with_nothing_skipped() {
     }
     assert_eq!(seen, 18, "expected the 18 reference documents in ../shared");
 }
+
+#[test]
+fn decimal_query_parameters_are_written_as_text() {
+    let text =
+        std::fs::read_to_string(crate::workspace_root().join("specs/accounting.yaml")).unwrap();
+    let n = normalized("accounting.yaml", &text);
+    let params =
+        &n.doc["paths"][format!("/tenant/{TENANT_PLACEHOLDER}/invoices")]["get"]["parameters"];
+    let total = params
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "totalGreater")
+        .unwrap();
+    assert_eq!(
+        total["schema"]["x-rust-type"]["path"], "servicetitan_core::types::DecimalParam",
+        "{total}"
+    );
+}

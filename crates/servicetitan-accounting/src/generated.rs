@@ -24378,8 +24378,8 @@ pub mod builder {
         ids: Result<Option<::std::string::String>, String>,
         include_total: Result<Option<bool>, String>,
         job_number: Result<Option<::std::string::String>, String>,
-        max_cost: Result<Option<::servicetitan_core::types::Decimal>, String>,
-        min_cost: Result<Option<::servicetitan_core::types::Decimal>, String>,
+        max_cost: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
+        min_cost: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
         modified_before: Result<Option<::servicetitan_core::types::DateTime>, String>,
         modified_on_or_after: Result<
             Option<::servicetitan_core::types::DateTime>,
@@ -24591,26 +24591,26 @@ pub mod builder {
         }
         pub fn max_cost<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.max_cost = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for max_cost failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for max_cost failed"
                         .to_string()
                 });
             self
         }
         pub fn min_cost<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.min_cost = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for min_cost failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for min_cost failed"
                         .to_string()
                 });
             self
@@ -25256,7 +25256,7 @@ pub mod builder {
         adjustment_to_id: Result<Option<i64>, String>,
         assigned_to_ids: Result<Option<::std::vec::Vec<i64>>, String>,
         balance_filter_balance: Result<
-            Option<::servicetitan_core::types::Decimal>,
+            Option<::servicetitan_core::types::DecimalParam>,
             String,
         >,
         balance_filter_comparer: Result<Option<types::BalanceComparer>, String>,
@@ -25309,8 +25309,8 @@ pub mod builder {
         >,
         sort: Result<Option<::std::string::String>, String>,
         statuses: Result<Option<::std::vec::Vec<types::TransactionStatus>>, String>,
-        total_greater: Result<Option<::servicetitan_core::types::Decimal>, String>,
-        total_less: Result<Option<::servicetitan_core::types::Decimal>, String>,
+        total_greater: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
+        total_less: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
     }
     impl<'a> ListInvoices<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -25377,13 +25377,13 @@ pub mod builder {
         }
         pub fn balance_filter_balance<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.balance_filter_balance = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for balance_filter_balance failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for balance_filter_balance failed"
                         .to_string()
                 });
             self
@@ -25726,26 +25726,26 @@ pub mod builder {
         }
         pub fn total_greater<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.total_greater = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for total_greater failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for total_greater failed"
                         .to_string()
                 });
             self
         }
         pub fn total_less<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.total_less = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for total_less failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for total_less failed"
                         .to_string()
                 });
             self
@@ -27840,8 +27840,8 @@ pub mod builder {
         paid_on_before: Result<Option<::servicetitan_core::types::DateTime>, String>,
         sort: Result<Option<::std::string::String>, String>,
         statuses: Result<Option<::std::string::String>, String>,
-        total_greater: Result<Option<::servicetitan_core::types::Decimal>, String>,
-        total_less: Result<Option<::servicetitan_core::types::Decimal>, String>,
+        total_greater: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
+        total_less: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
         transaction_type: Result<Option<types::PaymentTransactionType>, String>,
     }
     impl<'a> ListPayments<'a> {
@@ -28124,26 +28124,26 @@ pub mod builder {
         }
         pub fn total_greater<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.total_greater = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for total_greater failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for total_greater failed"
                         .to_string()
                 });
             self
         }
         pub fn total_less<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.total_less = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for total_less failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for total_less failed"
                         .to_string()
                 });
             self

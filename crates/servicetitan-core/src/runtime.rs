@@ -422,6 +422,24 @@ impl Runtime {
                             Plan::GiveUp => {}
                         }
                     }
+                    // A download redirected to another host (images live in storage): fetched
+                    // there without our credentials, which never leave the API's origin.
+                    let resp = match foreign_redirect(&resp, method) {
+                        Some(location) => {
+                            tracing::debug!(%location, "following a redirect without credentials");
+                            match shared.http.get(location).send().await {
+                                Ok(r) => r,
+                                Err(e) => {
+                                    return Err(Failure::Sdk(Error::from_reqwest(
+                                        e,
+                                        Some(operation_id),
+                                    )))
+                                }
+                            }
+                        }
+                        None => resp,
+                    };
+                    let status = resp.status();
                     let mark = token_replaced && status == StatusCode::UNAUTHORIZED;
                     match buffer(resp, mark, operation_id).await {
                         Ok(resp) => {
@@ -616,6 +634,24 @@ async fn buffer(
         .body(body)
         .expect("parts of a valid response make a valid response");
     Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The target of a redirect answering a GET that points at another origin, if this is one.
+fn foreign_redirect(resp: &reqwest::Response, method: &reqwest::Method) -> Option<reqwest::Url> {
+    if !resp.status().is_redirection() || method != reqwest::Method::GET {
+        return None;
+    }
+    let location = resp
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    let target = resp.url().join(location).ok()?;
+    let here = resp.url();
+    let same = target.scheme() == here.scheme()
+        && target.host_str() == here.host_str()
+        && target.port_or_known_default() == here.port_or_known_default();
+    (!same).then_some(target)
 }
 
 /// Follows redirects only within the same origin (at most 5); a redirect to another host is

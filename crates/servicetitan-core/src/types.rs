@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time, always UTC. Parses RFC 3339 with any number of fractional digits, and
@@ -80,8 +80,16 @@ impl FromStr for DateTime {
 }
 
 impl fmt::Display for DateTime {
+    /// RFC 3339 in UTC with the fraction the value has, trailing zeros dropped
+    /// (`2024-03-01T12:30:45.1234567Z`, `2024-03-01T12:30:45Z`), as the API writes times.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
+        let nanos = self.0.timestamp_subsec_nanos();
+        if nanos > 0 {
+            let digits = format!("{nanos:09}");
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
     }
 }
 
@@ -242,6 +250,63 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
+/// A decimal sent in a query string (`totalGreater=1234.10`): written as its text. (In JSON
+/// bodies [`Decimal`] writes a raw number, which query serializers cannot take.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct DecimalParam(pub Decimal);
+
+impl Serialize for DecimalParam {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DecimalParam {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Decimal::deserialize(d).map(DecimalParam)
+    }
+}
+
+impl fmt::Display for DecimalParam {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl FromStr for DecimalParam {
+    type Err = ParseValueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(DecimalParam)
+    }
+}
+
+impl TryFrom<&str> for DecimalParam {
+    type Error = ParseValueError;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Decimal> for DecimalParam {
+    fn from(d: Decimal) -> Self {
+        DecimalParam(d)
+    }
+}
+
+impl From<rust_decimal::Decimal> for DecimalParam {
+    fn from(d: rust_decimal::Decimal) -> Self {
+        DecimalParam(Decimal(d))
+    }
+}
+
+impl From<i64> for DecimalParam {
+    fn from(v: i64) -> Self {
+        DecimalParam(Decimal::from(v))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +319,7 @@ mod tests {
         assert_eq!(a.0.timestamp_subsec_nanos(), 123_456_700);
         let c: DateTime = "2024-03-01T14:30:45+02:00".parse().unwrap();
         assert_eq!(c.to_string(), "2024-03-01T12:30:45Z");
+        assert_eq!(a.to_string(), "2024-03-01T12:30:45.1234567Z");
         assert!("yesterday".parse::<DateTime>().is_err());
     }
 
@@ -266,6 +332,22 @@ mod tests {
         let big: Decimal = serde_json::from_str("12345678901234.5678").unwrap();
         assert_eq!(serde_json::to_string(&big).unwrap(), "12345678901234.5678");
         assert!(serde_json::from_str::<Decimal>("\"abc\"").is_err());
+    }
+
+    #[test]
+    fn decimal_params_are_plain_text_in_query_strings() {
+        let p: DecimalParam = "1234.10".parse().unwrap();
+        let query = serde_urlencoded_like(&p);
+        assert_eq!(query, "1234.10");
+    }
+
+    /// What a query-string serializer receives: a string, not a raw JSON struct.
+    fn serde_urlencoded_like(p: &DecimalParam) -> String {
+        serde_json::to_value(p)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     #[test]

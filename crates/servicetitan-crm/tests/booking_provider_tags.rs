@@ -58,7 +58,7 @@ async fn list_booking_provider_tags_sends_filters_and_decodes_a_page() {
     assert_eq!(tag.active, Some(true));
     assert_eq!(
         tag.created_on.unwrap().to_string(),
-        "2023-05-01T08:00:00.123456700Z"
+        "2023-05-01T08:00:00.1234567Z"
     );
 }
 

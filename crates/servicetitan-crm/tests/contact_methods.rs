@@ -71,7 +71,7 @@ async fn list_contact_methods_sends_filters_and_decodes_a_page() {
     assert_eq!(method.type_, Some(types::ContactType::MobilePhone));
     assert_eq!(
         method.created_on.unwrap().to_string(),
-        "2024-03-01T10:00:00.123456700Z"
+        "2024-03-01T10:00:00.1234567Z"
     );
 }
 

@@ -80,7 +80,7 @@ async fn list_contacts_sends_filters_and_decodes_a_page() {
     );
     assert_eq!(
         contact.modified_on.unwrap().to_string(),
-        "2024-03-04T12:00:00.765432100Z"
+        "2024-03-04T12:00:00.7654321Z"
     );
 }
 

@@ -82,7 +82,7 @@ async fn list_leads_sends_filters_and_decodes_a_page() {
     );
     assert_eq!(
         lead.created_on.unwrap().to_string(),
-        "2024-03-01T10:00:00.123456700Z"
+        "2024-03-01T10:00:00.1234567Z"
     );
 }
 

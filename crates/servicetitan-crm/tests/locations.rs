@@ -75,7 +75,7 @@ async fn list_locations_sends_filters_and_decodes_a_page() {
     assert_eq!((location.zone_id, location.tax_zone_id), (Some(3), Some(8)));
     assert_eq!(
         location.modified_on.unwrap().to_string(),
-        "2024-03-02T11:30:00.765432100Z"
+        "2024-03-02T11:30:00.7654321Z"
     );
     assert_eq!(location.address.as_ref().unwrap().latitude, Some(33.4484));
 }
@@ -171,7 +171,7 @@ async fn create_location_sends_the_customer_and_address() {
     assert_eq!(created.id, Some(5500002));
     assert_eq!(
         created.created_on.unwrap().to_string(),
-        "2024-03-03T08:00:00.000000100Z"
+        "2024-03-03T08:00:00.0000001Z"
     );
     let contact = &created.contacts.unwrap()[0];
     assert_eq!((contact.id, contact.memo.as_deref()), (Some(9100), None));

@@ -116,7 +116,7 @@ async fn list_reports_of_a_category() {
     assert_eq!(reports[0].id, Some(1001));
     assert_eq!(
         reports[0].modified_on.unwrap().to_string(),
-        "2024-02-20T14:03:11.123456700Z"
+        "2024-02-20T14:03:11.1234567Z"
     );
     assert_eq!(reports[1].description, None);
     assert_eq!(reports[1].modified_on, None);

@@ -4680,8 +4680,8 @@ pub mod builder {
         sold_by_employee_id: Result<Option<i64>, String>,
         sold_by_id: Result<Option<i64>, String>,
         status: Result<Option<::std::string::String>, String>,
-        total_greater: Result<Option<::servicetitan_core::types::Decimal>, String>,
-        total_less: Result<Option<::servicetitan_core::types::Decimal>, String>,
+        total_greater: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
+        total_less: Result<Option<::servicetitan_core::types::DecimalParam>, String>,
     }
     impl<'a> ListEstimates<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4952,26 +4952,26 @@ pub mod builder {
         }
         pub fn total_greater<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.total_greater = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for total_greater failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for total_greater failed"
                         .to_string()
                 });
             self
         }
         pub fn total_less<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::servicetitan_core::types::Decimal>,
+            V: std::convert::TryInto<::servicetitan_core::types::DecimalParam>,
         {
             self.total_less = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: servicetitan_core :: types :: Decimal` for total_less failed"
+                    "conversion to `:: servicetitan_core :: types :: DecimalParam` for total_less failed"
                         .to_string()
                 });
             self

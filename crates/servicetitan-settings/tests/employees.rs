@@ -77,7 +77,7 @@ async fn list_employees_sends_filters_and_decodes_a_page() {
     assert_eq!(dana.business_unit_id, Some(301));
     assert_eq!(
         dana.modified_on.unwrap().to_string(),
-        "2024-03-01T10:00:00.765432100Z"
+        "2024-03-01T10:00:00.7654321Z"
     );
     assert_eq!(dana.aad_user_id, None);
     let field = &dana.custom_fields.as_ref().unwrap()[0];

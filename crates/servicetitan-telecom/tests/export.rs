@@ -86,7 +86,7 @@ async fn export_calls_streams_two_pages_passing_the_token_back() {
     assert_eq!(call.job.as_ref().unwrap().number.as_deref(), Some("81234"));
     assert_eq!(
         call.modified_on.unwrap().to_string(),
-        "2024-03-01T10:05:00.765432100Z"
+        "2024-03-01T10:05:00.7654321Z"
     );
 
     assert!(!batches[1].has_more);

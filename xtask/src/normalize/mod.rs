@@ -117,6 +117,7 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
     set_aside_uploads(&mut n);
     dedupe_enums(&mut n);
     lenient_models(&mut n.doc);
+    decimal_parameters(&mut n.doc);
     runtime_types(&mut n.doc);
     find_paged_operations(&mut n);
     n.doc.as_object_mut().unwrap().remove("security");
@@ -691,6 +692,34 @@ fn lenient_models(doc: &mut Value) {
     });
 }
 
+/// Decimals in query, path and header parameters are written as text (the body type writes a
+/// raw JSON number, which query serializers would mangle).
+fn decimal_parameters(doc: &mut Value) {
+    for (_, _, op) in operations_mut(doc) {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            continue;
+        };
+        for p in params {
+            let Some(schema) = p.get_mut("schema") else {
+                continue;
+            };
+            let items = schema.get("type") == Some(&json!("array"));
+            let target = if items {
+                schema.get_mut("items")
+            } else {
+                Some(schema)
+            };
+            if let Some(s) = target {
+                if s.get("type") == Some(&json!("number"))
+                    && s.get("format") == Some(&json!("decimal"))
+                {
+                    s["x-rust-type"] = rust_type("servicetitan_core::types::DecimalParam");
+                }
+            }
+        }
+    }
+}
+
 /// Date-times, dates and decimals decode into the runtime's lenient types.
 fn runtime_types(doc: &mut Value) {
     walk_schemas(doc, &mut |s| {
@@ -704,7 +733,9 @@ fn runtime_types(doc: &mut Value) {
                 s.insert("x-rust-type".into(), rust_type(path));
             }
         }
-        if s.get("type") == Some(&json!("number")) && s.get("format") == Some(&json!("decimal")) {
+        let decimal =
+            s.get("type") == Some(&json!("number")) && s.get("format") == Some(&json!("decimal"));
+        if decimal && !s.contains_key("x-rust-type") {
             s.insert(
                 "x-rust-type".into(),
                 rust_type("servicetitan_core::types::Decimal"),
