@@ -307,6 +307,55 @@ impl From<i64> for DecimalParam {
     }
 }
 
+/// A list of objects in a query string, written the way ASP.NET binds them
+/// (`owners[0].type=Job&owners[0].id=42`): the generator uses it for query parameters that are
+/// arrays of objects, which form encoding cannot express.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct IndexedObjects {
+    name: String,
+    items: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl IndexedObjects {
+    /// `name` is the parameter's wire name (`owners`); each item must serialize to an object.
+    pub fn new<T: Serialize>(
+        name: impl Into<String>,
+        items: impl IntoIterator<Item = T>,
+    ) -> Result<Self, serde_json::Error> {
+        let items = items
+            .into_iter()
+            .map(|item| match serde_json::to_value(item)? {
+                serde_json::Value::Object(map) => Ok(map),
+                other => Err(de::Error::custom(format!(
+                    "query list items must be objects, not {other}"
+                ))),
+            })
+            .collect::<Result<_, serde_json::Error>>()?;
+        Ok(IndexedObjects {
+            name: name.into(),
+            items,
+        })
+    }
+}
+
+impl Serialize for IndexedObjects {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (i, item) in self.items.iter().enumerate() {
+            for (field, value) in item {
+                let text = match value {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(t) => t.clone(),
+                    other => other.to_string(),
+                };
+                map.serialize_entry(&format!("{}[{i}].{field}", self.name), &text)?;
+            }
+        }
+        map.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +381,23 @@ mod tests {
         let big: Decimal = serde_json::from_str("12345678901234.5678").unwrap();
         assert_eq!(serde_json::to_string(&big).unwrap(), "12345678901234.5678");
         assert!(serde_json::from_str::<Decimal>("\"abc\"").is_err());
+    }
+
+    #[test]
+    fn indexed_objects_are_written_with_index_and_field() {
+        let owners = IndexedObjects::new(
+            "owners",
+            [
+                serde_json::json!({"type": "Job", "id": 42}),
+                serde_json::json!({"type": "Customer", "id": 7}),
+            ],
+        )
+        .unwrap();
+        let v = serde_json::to_value(&owners).unwrap();
+        assert_eq!(v["owners[0].type"], "Job");
+        assert_eq!(v["owners[0].id"], "42");
+        assert_eq!(v["owners[1].type"], "Customer");
+        assert!(IndexedObjects::new("x", [1, 2]).is_err());
     }
 
     #[test]

@@ -4864,7 +4864,7 @@ pub mod builder {
         form_ids: Result<Option<::std::string::String>, String>,
         include_total: Result<Option<bool>, String>,
         owner_type: Result<Option<types::FormOwnerType>, String>,
-        owners: Result<Option<::std::vec::Vec<types::FormOwner>>, String>,
+        owners: Result<Option<::servicetitan_core::types::IndexedObjects>, String>,
         page: Result<Option<i32>, String>,
         page_size: Result<Option<i32>, String>,
         sort: Result<Option<::std::string::String>, String>,
@@ -4954,13 +4954,13 @@ pub mod builder {
         }
         pub fn owners<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::FormOwner>>,
+            V: std::convert::TryInto<::servicetitan_core::types::IndexedObjects>,
         {
             self.owners = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < FormOwner >` for owners failed"
+                    "conversion to `:: servicetitan_core :: types :: IndexedObjects` for owners failed"
                         .to_string()
                 });
             self

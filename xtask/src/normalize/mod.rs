@@ -118,6 +118,7 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
     dedupe_enums(&mut n);
     lenient_models(&mut n.doc);
     decimal_parameters(&mut n.doc);
+    object_array_parameters(&mut n.doc);
     runtime_types(&mut n.doc);
     find_paged_operations(&mut n);
     n.doc.as_object_mut().unwrap().remove("security");
@@ -690,6 +691,38 @@ fn lenient_models(doc: &mut Value) {
             }
         }
     });
+}
+
+/// Query parameters that are arrays of objects become `IndexedObjects` (`name[0].field=v`):
+/// form encoding has no way to write them and would fail at run time.
+fn object_array_parameters(doc: &mut Value) {
+    let root = doc.clone();
+    for (_, _, op) in operations_mut(doc) {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            continue;
+        };
+        for p in params {
+            if p.get("in") != Some(&json!("query")) {
+                continue;
+            }
+            let Some(schema) = p.get_mut("schema") else {
+                continue;
+            };
+            if schema.get("type") != Some(&json!("array")) {
+                continue;
+            }
+            let item = schema.get("items").cloned().unwrap_or(Value::Null);
+            let resolved = match item.get("$ref").and_then(Value::as_str) {
+                Some(r) => pointer::resolve(&root, r).cloned().unwrap_or(Value::Null),
+                None => item,
+            };
+            let is_object = resolved.get("type") == Some(&json!("object"))
+                || resolved.get("properties").is_some();
+            if is_object {
+                schema["x-rust-type"] = rust_type("servicetitan_core::types::IndexedObjects");
+            }
+        }
+    }
 }
 
 /// Decimals in query, path and header parameters are written as text (the body type writes a

@@ -807,7 +807,7 @@ pub mod builder {
     pub struct GadgetsGetList<'a> {
         client: &'a super::Client,
         kind: Result<Option<types::GadgetKind>, String>,
-        owners: Result<Option<::std::vec::Vec<types::Owner>>, String>,
+        owners: Result<Option<::servicetitan_core::types::IndexedObjects>, String>,
         page: Result<Option<i32>, String>,
     }
     impl<'a> GadgetsGetList<'a> {
@@ -831,13 +831,13 @@ pub mod builder {
         }
         pub fn owners<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::Owner>>,
+            V: std::convert::TryInto<::servicetitan_core::types::IndexedObjects>,
         {
             self.owners = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < Owner >` for owners failed"
+                    "conversion to `:: servicetitan_core :: types :: IndexedObjects` for owners failed"
                         .to_string()
                 });
             self
