@@ -177,9 +177,9 @@ pub mod types {
         }
     }
     ///Status of the matched job; the documentation gives only the numeric values.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct ReviewJobStatus(i32);
+    pub struct ReviewJobStatus(pub i32);
     impl ::std::ops::Deref for ReviewJobStatus {
         type Target = i32;
         fn deref(&self) -> &i32 {
@@ -191,31 +191,38 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::convert::TryFrom<i32> for ReviewJobStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i32, 2_i32, 3_i32, 4_i32, 5_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
+    impl ::std::convert::From<i32> for ReviewJobStatus {
+        fn from(value: i32) -> Self {
+            Self(value)
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ReviewJobStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    impl ::std::fmt::Display for ReviewJobStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ReviewJobStatus {
+        type Err = <i32 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewJobStatus {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ReviewJobStatus {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///How confidently a review was matched to a job; the documentation gives only the numeric values.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct ReviewMatchConfidenceLevel(i32);
+    pub struct ReviewMatchConfidenceLevel(pub i32);
     impl ::std::ops::Deref for ReviewMatchConfidenceLevel {
         type Target = i32;
         fn deref(&self) -> &i32 {
@@ -227,25 +234,32 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::convert::TryFrom<i32> for ReviewMatchConfidenceLevel {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i32, 1_i32, 2_i32, 3_i32, 4_i32, 5_i32, 6_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
+    impl ::std::convert::From<i32> for ReviewMatchConfidenceLevel {
+        fn from(value: i32) -> Self {
+            Self(value)
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ReviewMatchConfidenceLevel {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    impl ::std::fmt::Display for ReviewMatchConfidenceLevel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ReviewMatchConfidenceLevel {
+        type Err = <i32 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewMatchConfidenceLevel {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ReviewMatchConfidenceLevel {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///One page of reviews. Unlike other modules, the documentation marks no field of this page as required and lets data be null.
@@ -277,9 +291,9 @@ pub mod types {
         }
     }
     ///Recommendation flag pulled with the review; the documentation gives only the numeric values.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct ReviewRecommendationStatus(i32);
+    pub struct ReviewRecommendationStatus(pub i32);
     impl ::std::ops::Deref for ReviewRecommendationStatus {
         type Target = i32;
         fn deref(&self) -> &i32 {
@@ -291,31 +305,38 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::convert::TryFrom<i32> for ReviewRecommendationStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i32, 1_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
+    impl ::std::convert::From<i32> for ReviewRecommendationStatus {
+        fn from(value: i32) -> Self {
+            Self(value)
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ReviewRecommendationStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    impl ::std::fmt::Display for ReviewRecommendationStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ReviewRecommendationStatus {
+        type Err = <i32 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewRecommendationStatus {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ReviewRecommendationStatus {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///Review report to run; the documentation gives only the numeric values.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct ReviewReportType(i32);
+    pub struct ReviewReportType(pub i32);
     impl ::std::ops::Deref for ReviewReportType {
         type Target = i32;
         fn deref(&self) -> &i32 {
@@ -327,31 +348,38 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::convert::TryFrom<i32> for ReviewReportType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i32, 1_i32, 2_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
+    impl ::std::convert::From<i32> for ReviewReportType {
+        fn from(value: i32) -> Self {
+            Self(value)
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ReviewReportType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    impl ::std::fmt::Display for ReviewReportType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ReviewReportType {
+        type Err = <i32 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewReportType {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ReviewReportType {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///Response state of a review; the documentation gives only the numeric values.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct ReviewResponseType(i32);
+    pub struct ReviewResponseType(pub i32);
     impl ::std::ops::Deref for ReviewResponseType {
         type Target = i32;
         fn deref(&self) -> &i32 {
@@ -363,31 +391,38 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::convert::TryFrom<i32> for ReviewResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i32, 1_i32, 2_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
+    impl ::std::convert::From<i32> for ReviewResponseType {
+        fn from(value: i32) -> Self {
+            Self(value)
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ReviewResponseType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    impl ::std::fmt::Display for ReviewResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ReviewResponseType {
+        type Err = <i32 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewResponseType {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ReviewResponseType {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///Kind of review entry; the documentation gives only the numeric values.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct ReviewUpdatedStatus(i32);
+    pub struct ReviewUpdatedStatus(pub i32);
     impl ::std::ops::Deref for ReviewUpdatedStatus {
         type Target = i32;
         fn deref(&self) -> &i32 {
@@ -399,25 +434,32 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::convert::TryFrom<i32> for ReviewUpdatedStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i32, 1_i32, 2_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
+    impl ::std::convert::From<i32> for ReviewUpdatedStatus {
+        fn from(value: i32) -> Self {
+            Self(value)
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ReviewUpdatedStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    impl ::std::fmt::Display for ReviewUpdatedStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ReviewUpdatedStatus {
+        type Err = <i32 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewUpdatedStatus {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ReviewUpdatedStatus {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     /// Types for composing complex structures.

@@ -677,6 +677,14 @@ fn lenient_models(doc: &mut Value) {
         for key in ["minLength", "maxLength", "pattern"] {
             s.remove(key);
         }
+        // Numeric enums become closed newtypes that reject an unlisted number and fail the
+        // page; they stay plain numbers (string enums are opened instead, see open_enums).
+        if matches!(
+            s.get("type").and_then(Value::as_str),
+            Some("integer" | "number")
+        ) {
+            s.remove("enum");
+        }
         if s.contains_key("properties") {
             s.remove("required");
         }
