@@ -18,6 +18,8 @@
 //! (the default) enables all of them. The runtime ([`servicetitan_core`]) handles OAuth tokens,
 //! the `ST-App-Key` header, the tenant in every path, rate limits, retries and paging.
 
+#![warn(missing_docs)]
+
 pub use servicetitan_core::{
     binary, encode_path_segment, operations, paging, reporting, types, upload, ApiError, AuthError,
     AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem, RetryBudget,
