@@ -12,11 +12,7 @@ use servicetitan_core::types::DateTime;
 const ENTRY_ID: &str = "5f1c2a8e-3b7d-4c1e-9a60-2d8f0b9e7c41";
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 fn entry_json(sync_status: &str, version: i32) -> String {

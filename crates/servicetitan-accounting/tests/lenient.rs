@@ -6,11 +6,7 @@ use servicetitan_accounting::{types, Client, SERVER_PATH};
 use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 #[tokio::test]

@@ -6,11 +6,7 @@ use servicetitan_crm::{types, Client, SERVER_PATH};
 use uuid::Uuid;
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 const CONTACT_ID: &str = "3f2c8d4e-9b1a-4c7e-8f60-2d5b9a1e7c34";

@@ -7,11 +7,7 @@ use servicetitan_crm::{types, Client, SERVER_PATH};
 use uuid::Uuid;
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 fn at(s: &str) -> DateTime {

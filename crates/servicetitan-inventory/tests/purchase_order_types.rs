@@ -5,11 +5,7 @@ use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
 use servicetitan_inventory::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 #[tokio::test]

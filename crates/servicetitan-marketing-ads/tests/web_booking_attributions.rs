@@ -7,11 +7,7 @@ use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
 use servicetitan_marketing_ads::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 fn session() -> types::WebSessionData {

@@ -11,11 +11,7 @@ use servicetitan_core::types::{DateTime, Decimal};
 use servicetitan_memberships::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 fn at(text: &str) -> DateTime {

@@ -217,6 +217,8 @@ struct Client {
 
 impl Client {
     async fn new(mock: MockTenant) -> Client {
+        // A crypto provider first: workspace features may turn on `rustls-no-provider`.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
         let body: Value = http
             .post(mock.auth_url())

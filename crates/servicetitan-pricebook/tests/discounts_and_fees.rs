@@ -7,11 +7,7 @@ use servicetitan_pricebook::{types, Client, SERVER_PATH};
 const APP_GUID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 const FEE: &str = r#"{

@@ -13,11 +13,7 @@ use servicetitan_pricebook::{types, Client, SERVER_PATH};
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10fake-image-bytes\xff\xfe";
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 #[tokio::test]

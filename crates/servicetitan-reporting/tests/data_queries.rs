@@ -15,11 +15,7 @@ use servicetitan_core::{DecodeError, Error};
 use servicetitan_reporting::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 const QUERY_PATH: &str = "/report-category/operations/reports/1001/data/query";

@@ -13,11 +13,7 @@ const SCHEDULER_ID: &str = "3f2b9c1e-8d4a-4e7b-9c0d-1a2b3c4d5e6f";
 const ROUTER_ID: &str = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
 fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 fn at(text: &str) -> DateTime {

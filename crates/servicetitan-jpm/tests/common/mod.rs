@@ -8,11 +8,7 @@ use servicetitan_jpm::{Client, SERVER_PATH};
 
 /// A jpm client pointed at the mock server, through the test runtime.
 pub fn client(api: &MockApi) -> Client {
-    Client::new_with_client(
-        &api.base_url(SERVER_PATH),
-        api.runtime.http().clone(),
-        api.runtime.clone(),
-    )
+    Client::with_runtime(&api.runtime)
 }
 
 /// The request path the server sees for `path` under the test tenant.

@@ -14,7 +14,7 @@ async fn token_endpoint_checks_the_client() {
         .credentials("id-1", "secret-1")
         .start()
         .await;
-    let http = reqwest::Client::new();
+    let http = crate::common::http();
     let ask = |id: &'static str, secret: &'static str, grant: &'static str| {
         http.post(mock.auth_url())
             .form(&[
@@ -148,7 +148,7 @@ async fn tokens_expire() {
         .token_lifetime(Duration::from_millis(700))
         .start()
         .await;
-    let http = reqwest::Client::new();
+    let http = crate::common::http();
     let token = fetch_token(&http, &mock).await;
     let url = format!(
         "{}/settings/v2/tenant/{}/technicians",
@@ -265,7 +265,7 @@ async fn tenants_with_their_own_credentials() {
         .start()
         .await;
     assert_eq!(mock.tenant_ids(), &[1_000_001, 5_550_001]);
-    let http = reqwest::Client::new();
+    let http = crate::common::http();
     let default_token = fetch_token(&http, &mock).await;
     let resp = http
         .post(mock.auth_url())

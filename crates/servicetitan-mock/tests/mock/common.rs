@@ -31,11 +31,18 @@ pub async fn fetch_token(http: &reqwest::Client, mock: &MockTenant) -> String {
         .to_string()
 }
 
+/// An HTTP client for the tests. When the workspace's features turn on reqwest's
+/// `rustls-no-provider`, a crypto provider must be installed first.
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 impl Api {
     /// Starts a mock (rate limit off unless the builder says otherwise) and gets a token.
     pub async fn start(builder: MockTenantBuilder) -> Api {
         let mock = builder.start().await;
-        let http = reqwest::Client::new();
+        let http = http();
         let token = fetch_token(&http, &mock).await;
         Api { mock, http, token }
     }
