@@ -6,7 +6,8 @@
 //! use futures::StreamExt;
 //!
 //! let st = servicetitan::ServiceTitan::from_env()?; // ST_CLIENT_ID, ST_CLIENT_SECRET, ...
-//! let mut jobs = st.jpm().list_jobs().page_size(500).stream_items();
+//! let jpm = st.jpm();
+//! let mut jobs = std::pin::pin!(jpm.list_jobs().page_size(500).stream_items());
 //! while let Some(job) = jobs.next().await {
 //!     let job = job?;
 //!     println!("{:?} {:?}", job.id, job.job_status);
