@@ -222,14 +222,13 @@ fn generate_one(
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let r = &normalized.report;
     let mut report = format!(
-        "{module} ({}, {}): {} operation(s): {} generated, {} as multipart uploads, {} renamed, {} skipped; {} list and {} export operation(s) paged",
+        "{module} ({}, {}): {} operation(s): {} generated, {} as multipart uploads, {} renamed; {} list and {} export operation(s) paged",
         display,
         r.dialect.map(|d| d.to_string()).unwrap_or_default(),
         r.operations,
-        r.operations - normalized.uploads.len() - r.skipped.len(),
+        r.operations - normalized.uploads.len(),
         normalized.uploads.len(),
         r.renamed.len(),
-        r.skipped.len(),
         normalized.lists.len(),
         normalized.exports.len(),
     );
@@ -237,7 +236,6 @@ fn generate_one(
         .renamed
         .iter()
         .map(|l| format!("renamed: {l}"))
-        .chain(r.skipped.iter().map(|l| format!("skipped: {l}")))
         .chain(r.fixes.iter().map(|l| format!("fixed: {l}")))
     {
         report.push_str("\n    ");

@@ -82,12 +82,7 @@ pub fn generate(
     let enums = crate::open_enums::rewrite(&mut file);
     let extra = if positional {
         // Paging impls and upload methods are written against the builder interface.
-        let server_path = &n.server_path;
-        let module = info.module;
-        quote! {
-            pub const SERVER_PATH: &str = #server_path;
-            pub const MODULE: &str = #module;
-        }
+        module_constants(n, info)
     } else {
         extra_items(n, info)
     };
@@ -173,11 +168,11 @@ fn scaffold_lib(info: &ModuleInfo) -> String {
     )
 }
 
-/// Server path constant, paging impls and upload methods.
-fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
+/// `SERVER_PATH`, `MODULE` and `Client::with_runtime`: what every module crate has.
+fn module_constants(n: &Normalized, info: &ModuleInfo) -> TokenStream {
     let server_path = &n.server_path;
     let module = info.module;
-    let mut out = quote! {
+    quote! {
         /// The module's path under the API host, e.g. `/jpm/v2`; the client's base URL is the
         /// API host followed by this.
         pub const SERVER_PATH: &str = #server_path;
@@ -192,7 +187,12 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
                 Self::new_with_client(&base, runtime.http().clone(), runtime.clone())
             }
         }
-    };
+    }
+}
+
+/// The module constants, paging impls, the operation table and upload methods.
+fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
+    let mut out = module_constants(n, info);
     let mut list_pages = std::collections::BTreeSet::new();
     for op in &n.lists {
         let builder = format_ident!("{}", naming::pascal(&op.operation_id));

@@ -72,17 +72,7 @@ fn string_enum(e: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
 fn derives(attrs: &[Attribute], name: &str) -> bool {
     attrs
         .iter()
-        .any(|a| a.path().is_ident("derive") && a.to_token_stream_string().contains(name))
-}
-
-trait AttrText {
-    fn to_token_stream_string(&self) -> String;
-}
-
-impl AttrText for Attribute {
-    fn to_token_stream_string(&self) -> String {
-        quote!(#self).to_string()
-    }
+        .any(|a| a.path().is_ident("derive") && quote!(#a).to_string().contains(name))
 }
 
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {

@@ -69,7 +69,6 @@ pub struct Report {
     pub dialect: Option<Dialect>,
     pub operations: usize,
     pub renamed: Vec<String>,
-    pub skipped: Vec<String>,
     pub fixes: Vec<String>,
 }
 
