@@ -129,6 +129,17 @@ impl ServiceTitanBuilder {
     }
 }
 
+/// One module of the API as compiled into this build.
+#[derive(Clone, Copy, Debug)]
+pub struct Module {
+    /// The module's key and feature name (`jpm`).
+    pub name: &'static str,
+    /// Its path under the API host (`/jpm/v2`).
+    pub server_path: &'static str,
+    /// Every operation it offers.
+    pub operations: &'static [operations::OperationMeta],
+}
+
 /// One accessor per module, each behind the module's feature.
 macro_rules! modules {
     ($( $feature:literal $krate:ident $alias:ident $accessor:ident; )*) => {
@@ -146,13 +157,18 @@ macro_rules! modules {
                 }
             )*
         }
-        /// The modules compiled into this build (their feature names).
+        /// The modules compiled into this build, with their server paths and operations
+        /// (for tools that choose operations at run time).
         #[allow(clippy::vec_init_then_push)] // each push is behind its own feature
-        pub fn modules() -> Vec<&'static str> {
+        pub fn modules() -> Vec<Module> {
             let mut enabled = Vec::new();
             $(
                 #[cfg(feature = $feature)]
-                enabled.push($feature);
+                enabled.push(Module {
+                    name: $krate::MODULE,
+                    server_path: $krate::SERVER_PATH,
+                    operations: $krate::OPERATIONS,
+                });
             )*
             enabled
         }

@@ -185,5 +185,9 @@ async fn debug_output_never_shows_secrets() {
 
 #[test]
 fn every_module_is_compiled_in_with_full() {
-    assert_eq!(servicetitan::modules().len(), 24);
+    let modules = servicetitan::modules();
+    assert_eq!(modules.len(), 24);
+    let jpm = modules.iter().find(|m| m.name == "jpm").unwrap();
+    assert_eq!(jpm.server_path, "/jpm/v2");
+    assert!(jpm.operations.iter().any(|op| op.id == "export_jobs"));
 }

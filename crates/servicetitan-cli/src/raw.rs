@@ -7,53 +7,7 @@ use servicetitan::operations::{OperationKind, OperationMeta};
 use servicetitan::paging::{ExportPage, ExportRequest, ListRequest, Page};
 use servicetitan::{DecodeError, Error, Runtime};
 
-/// One module's operations and where its server lives.
-#[derive(Clone, Copy)]
-pub struct Module {
-    pub name: &'static str,
-    pub server_path: &'static str,
-    pub operations: &'static [OperationMeta],
-}
-
-macro_rules! module_table {
-    ($( $krate:ident ),* $(,)?) => {
-        /// Every module compiled into the CLI.
-        pub fn modules() -> Vec<Module> {
-            vec![$( Module {
-                name: servicetitan::$krate::MODULE,
-                server_path: servicetitan::$krate::SERVER_PATH,
-                operations: servicetitan::$krate::OPERATIONS,
-            } ),*]
-        }
-    };
-}
-
-module_table!(
-    accounting,
-    crm,
-    customer_interactions,
-    dispatch,
-    equipment_systems,
-    findings,
-    forms,
-    inventory,
-    jbce,
-    jpm,
-    marketing,
-    marketing_ads,
-    marketing_reputation,
-    memberships,
-    payroll,
-    pricebook,
-    reporting_api,
-    salestech,
-    scheduling_pro,
-    service_agreements,
-    settings,
-    task_management,
-    telecom,
-    timesheets,
-);
+pub use servicetitan::{modules, Module};
 
 /// Finds a module by name.
 pub fn module(name: &str) -> Result<Module, Error> {
