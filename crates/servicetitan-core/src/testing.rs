@@ -20,6 +20,14 @@ pub const TOKEN: &str = "test-access-token";
 /// The app key the test runtime sends.
 pub const APP_KEY: &str = "test-app-key";
 
+/// Answers 200 with `body` as JSON, sent as written: raw text keeps decimals such as `1234.10`
+/// (`serde_json::json!` would turn them into `1234.1`).
+pub fn json_reply(then: httpmock::Then, body: &str) {
+    then.status(200)
+        .header("content-type", "application/json")
+        .body(body);
+}
+
 /// An httpmock server answering the token endpoint, and a runtime pointed at it.
 pub struct MockApi {
     /// The server: register the API operations a test expects on it.

@@ -3,10 +3,9 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use serde_json::json;
 use servicetitan_core::paging::{ExportRequestExt, ListRequestExt};
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::{Date, DateTime, Decimal};
 use servicetitan_core::upload::UploadFile;
 use servicetitan_equipment_systems::{types, Client, SERVER_PATH};
@@ -25,12 +24,6 @@ fn day(text: &str) -> Date {
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 const EQUIPMENT: &str = r##"{

@@ -3,9 +3,8 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use servicetitan_core::paging::ListRequestExt;
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::DateTime;
 use servicetitan_core::upload::UploadFile;
 use servicetitan_forms::{types, Client, SERVER_PATH};
@@ -16,12 +15,6 @@ fn client(api: &MockApi) -> Client {
 
 fn at(text: &str) -> DateTime {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 // ---- Forms -------------------------------------------------------------------------------

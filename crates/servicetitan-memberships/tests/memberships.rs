@@ -3,10 +3,9 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use serde_json::json;
 use servicetitan_core::paging::{ExportRequestExt, ListRequestExt};
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::{DateTime, Decimal};
 use servicetitan_memberships::{types, Client, SERVER_PATH};
 
@@ -20,13 +19,6 @@ fn at(text: &str) -> DateTime {
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
-}
-
-/// A 200 answer with a raw JSON body (raw text keeps decimals like `1234.10` as written).
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 const MEMBERSHIP: &str = r#"{

@@ -3,10 +3,9 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use serde_json::json;
 use servicetitan_core::paging::ListRequestExt;
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::{DateTime, Decimal};
 use servicetitan_payroll::{types, Client, SERVER_PATH};
 
@@ -20,12 +19,6 @@ fn at(text: &str) -> DateTime {
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 // ---- Gross pay items ---------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use serde_json::json;
 use servicetitan_core::paging::{ExportRequestExt, ListRequestExt};
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::{DateTime, Decimal};
 use servicetitan_salestech::{types, Client, SERVER_PATH};
 
@@ -19,12 +18,6 @@ fn at(text: &str) -> DateTime {
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 const ITEM: &str = r#"{

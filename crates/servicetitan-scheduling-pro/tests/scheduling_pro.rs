@@ -3,9 +3,8 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use servicetitan_core::paging::ListRequestExt;
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::DateTime;
 use servicetitan_scheduling_pro::{types, Client, SERVER_PATH};
 
@@ -18,12 +17,6 @@ fn client(api: &MockApi) -> Client {
 
 fn at(text: &str) -> DateTime {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 const SCHEDULER: &str = r#"{"id": "3f2b9c1e-8d4a-4e7b-9c0d-1a2b3c4d5e6f", "name": "Website scheduler",

@@ -2,9 +2,8 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use servicetitan_core::paging::{ExportRequestExt, ListRequestExt};
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::{Date, DateTime};
 use servicetitan_service_agreements::{types, Client, SERVER_PATH};
 
@@ -18,12 +17,6 @@ fn at(text: &str) -> DateTime {
 
 fn day(text: &str) -> Date {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 const AGREEMENT: &str = r#"{

@@ -2,10 +2,9 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use serde_json::json;
 use servicetitan_core::paging::ListRequestExt;
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::DateTime;
 use servicetitan_task_management::{types, Client, SERVER_PATH};
 
@@ -15,12 +14,6 @@ fn client(api: &MockApi) -> Client {
 
 fn at(text: &str) -> DateTime {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 const TASK: &str = r#"{

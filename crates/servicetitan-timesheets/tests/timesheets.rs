@@ -3,10 +3,9 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use httpmock::Then;
 use serde_json::json;
 use servicetitan_core::paging::{ExportRequestExt, ListRequestExt};
-use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::testing::{json_reply, MockApi, APP_KEY, TOKEN};
 use servicetitan_core::types::DateTime;
 use servicetitan_timesheets::{types, Client, SERVER_PATH};
 
@@ -16,12 +15,6 @@ fn client(api: &MockApi) -> Client {
 
 fn at(text: &str) -> DateTime {
     text.parse().unwrap()
-}
-
-fn json_reply(then: Then, body: &str) {
-    then.status(200)
-        .header("content-type", "application/json")
-        .body(body);
 }
 
 fn activity(id: i64) -> String {
