@@ -1,10 +1,26 @@
 //! `cargo xtask codegen`: every document in a directory → one crate each, with a report.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::generate::{self, GeneratedCrate, ModuleInfo};
 use crate::load;
 use crate::normalize;
+
+/// What `cargo xtask codegen --help` explains below the usage lines.
+pub const OPTIONS: &str = "options:
+  --check          compare what would be written with what is there; exit 1 with a diff if stale
+  --only MODULE    only the document whose module key is MODULE (its file name without
+                   `tenant-` and `-v2`: `jpm`, `edge31`); without --out, `--only edge31`
+                   regenerates that golden fixture and leaves crates/ alone
+  --specs DIR      read the documents in DIR (default: specs/)
+  --out DIR        write a standalone workspace to DIR instead of crates/ and tests/golden/
+  --positional     progenitor's positional interface instead of builders (no paging impls)
+  -h, --help       this text
+
+Each document gets a report line (fixes and warnings below it). A document that fails prints
+the file and, where known, the JSON pointer of the part that failed; the others still generate.
+The exit code is 1 if any document failed, 2 if none generated or the arguments are wrong.";
 
 pub struct Options {
     pub root: PathBuf,
@@ -84,6 +100,7 @@ pub fn run(opts: &Options) -> Result<bool, String> {
     let mut ok = true;
     let mut stale = Vec::new();
     let mut count = 0;
+    let mut selected = 0;
     for target in &targets {
         let docs = documents_in(&target.specs)?;
         if docs.is_empty() {
@@ -93,7 +110,12 @@ pub fn run(opts: &Options) -> Result<bool, String> {
             ));
         }
         count += docs.len();
-        ok &= run_target(opts, target, &docs, &mut stale)?;
+        let (target_ok, target_selected) = run_target(opts, target, &docs, &mut stale)?;
+        ok &= target_ok;
+        selected += target_selected;
+    }
+    if let (Some(only), 0) = (&opts.only, selected) {
+        return Err(format!("--only {only}: no document has that module key"));
     }
     if opts.check {
         for (target, current, wanted) in &stale {
@@ -112,35 +134,84 @@ pub fn run(opts: &Options) -> Result<bool, String> {
     Ok(ok)
 }
 
+/// One document, loaded and normalized, waiting for generation.
+struct Prepared {
+    path: PathBuf,
+    module: String,
+    display: String,
+    doc: load::Document,
+    normalized: normalize::Normalized,
+}
+
+/// Generates the selected documents of one target. Returns whether every one generated, and
+/// how many were selected.
 fn run_target(
     opts: &Options,
     target: &Target,
     docs: &[PathBuf],
     stale: &mut Vec<(PathBuf, String, String)>,
-) -> Result<bool, String> {
+) -> Result<(bool, usize), String> {
     let standalone = opts.out.is_some();
     let core_path = opts.root.join("crates/servicetitan-core");
     let mut ok = true;
-    let mut modules = Vec::new();
+    let mut selected = 0;
+    // Every document is loaded and normalized first: the reports compare documents.
+    let mut prepared = Vec::new();
+    let mut keys: BTreeMap<String, PathBuf> = BTreeMap::new();
     for path in docs {
         let module = module_key(path);
         if opts.only.as_deref().is_some_and(|o| o != module) {
             continue;
         }
+        selected += 1;
+        if let Some(first) = keys.get(&module) {
+            eprintln!(
+                "error: {}: module key `{module}` is already taken by {} in this run (one crate per key); rename one of the files",
+                path.display(),
+                first.display()
+            );
+            ok = false;
+            continue;
+        }
+        keys.insert(module.clone(), path.clone());
         let file_name = path.file_name().unwrap().to_string_lossy();
         let display = match &target.display_dir {
             Some(dir) => format!("{dir}/{file_name}"),
             None => file_name.to_string(),
         };
-        let crate_name = format!("{}{module}", target.prefix);
+        let loaded = load::load(path).and_then(|doc| {
+            let normalized = normalize::normalize(&doc)?;
+            Ok((doc, normalized))
+        });
+        match loaded {
+            Ok((doc, normalized)) => prepared.push(Prepared {
+                path: path.clone(),
+                module,
+                display,
+                doc,
+                normalized,
+            }),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ok = false;
+            }
+        }
+    }
+    let server_paths: Vec<(String, BTreeSet<String>)> = prepared
+        .iter()
+        .map(|p| (p.display.clone(), p.normalized.module_paths()))
+        .collect();
+    let shared = shared_server_paths(&server_paths);
+    let mut modules = Vec::new();
+    for (p, shared) in prepared.iter().zip(&shared) {
+        let crate_name = format!("{}{}", target.prefix, p.module);
         let result = generate_one(
-            path,
-            &module,
+            p,
             &crate_name,
-            &display,
             standalone,
             &core_path,
             opts.positional,
+            shared,
         );
         let (krate, report) = match result {
             Ok(r) => r,
@@ -170,6 +241,18 @@ fn run_target(
             }
         }
     }
+    if standalone && modules.is_empty() {
+        // An empty workspace would only fail later, in `cargo check`, with a confusing error.
+        let why = match (&opts.only, selected) {
+            (Some(only), 0) => format!("--only {only} matches none of them"),
+            _ => format!("all {selected} failed (see the errors above)"),
+        };
+        return Err(format!(
+            "no document generated from the {} document(s) in {}: {why}; no workspace written",
+            docs.len(),
+            target.specs.display()
+        ));
+    }
     if let (Some(out_root), false) = (&opts.out, opts.check) {
         let members: Vec<String> = modules
             .iter()
@@ -182,20 +265,49 @@ fn run_target(
         );
         write_if_changed(&out_root.join("Cargo.toml"), &manifest)?;
     }
-    Ok(ok)
+    Ok((ok, selected))
+}
+
+/// For each document of a run (its name and server paths), a warning per server path that
+/// another document of the run declares too: their clients would call the same endpoints.
+pub fn shared_server_paths(docs: &[(String, BTreeSet<String>)]) -> Vec<Vec<String>> {
+    let mut declared: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, paths) in docs {
+        for path in paths {
+            declared.entry(path).or_default().push(name);
+        }
+    }
+    docs.iter()
+        .map(|(name, paths)| {
+            paths
+                .iter()
+                .filter_map(|path| {
+                    let others: Vec<&str> = declared[path.as_str()]
+                        .iter()
+                        .copied()
+                        .filter(|other| other != name)
+                        .collect();
+                    (!others.is_empty()).then(|| {
+                        format!(
+                            "server path {path} is also declared by {}: their clients call the same endpoints",
+                            others.join(", ")
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn generate_one(
-    path: &Path,
-    module: &str,
+    p: &Prepared,
     crate_name: &str,
-    display: &str,
     standalone: bool,
     core_path: &Path,
     positional: bool,
+    warnings: &[String],
 ) -> Result<(GeneratedCrate, String), String> {
-    let doc = load::load(path).map_err(|e| e.to_string())?;
-    let normalized = normalize::normalize(&doc).map_err(|e| e.to_string())?;
+    let (doc, normalized, module, display) = (&p.doc, &p.normalized, &p.module, &p.display);
     let title = doc
         .value
         .pointer("/info/title")
@@ -218,8 +330,9 @@ fn generate_one(
         core_dependency: &core_dependency,
         description: &description,
     };
-    let krate = generate::generate(&normalized, &info, positional)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let krate = generate::generate(normalized, &info, positional).map_err(|e| {
+        load::DocError::new(&p.path, e.location.unwrap_or_default(), e.message).to_string()
+    })?;
     let r = &normalized.report;
     let mut report = format!(
         "{module} ({}, {}): {} operation(s): {} generated, {} as multipart uploads, {} renamed; {} list and {} export operation(s) paged",
@@ -237,6 +350,9 @@ fn generate_one(
         .iter()
         .map(|l| format!("renamed: {l}"))
         .chain(r.fixes.iter().map(|l| format!("fixed: {l}")))
+        .chain(krate.fixes.iter().map(|l| format!("fixed: {l}")))
+        .chain(r.warnings.iter().map(|l| format!("warning: {l}")))
+        .chain(warnings.iter().map(|l| format!("warning: {l}")))
     {
         report.push_str("\n    ");
         report.push_str(&line);

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use sha2::{Digest, Sha256};
 
 use crate::naming;
-use crate::normalize::Normalized;
+use crate::normalize::{Normalized, TotalCount};
 
 /// The generator's version, as written into every generated header.
 pub const GENERATOR: &str = concat!("xtask ", env!("CARGO_PKG_VERSION"), " (progenitor 0.15.1)");
@@ -19,6 +19,8 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
     /// `lib.rs` to write only when the crate has none (it is hand-written afterwards).
     pub scaffold_lib: String,
+    /// What generation changed, for the document's report.
+    pub fixes: Vec<String>,
 }
 
 /// Everything that identifies a module's crate.
@@ -37,48 +39,42 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Why a document did not generate, and where in it when that is known.
+#[derive(Debug)]
+pub struct GenerateError {
+    /// A JSON pointer into the input document.
+    pub location: Option<String>,
+    pub message: String,
+}
+
+impl From<String> for GenerateError {
+    fn from(message: String) -> Self {
+        GenerateError {
+            location: None,
+            message,
+        }
+    }
+}
+
 /// Runs progenitor and our passes.
 pub fn generate(
     n: &Normalized,
     info: &ModuleInfo,
     positional: bool,
-) -> Result<GeneratedCrate, String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(n.doc.clone())
-        .map_err(|e| format!("normalized document is not valid OpenAPI 3.0: {e}"))?;
-    let mut settings = progenitor::GenerationSettings::default();
-    settings
-        .with_interface(if positional {
-            progenitor::InterfaceStyle::Positional
-        } else {
-            progenitor::InterfaceStyle::Builder
-        })
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_inner_type(quote!(servicetitan_core::Runtime))
-        .with_hooks(progenitor::HooksMode::Expected)
-        .with_map_type("::std::collections::BTreeMap")
-        .with_crate("servicetitan-core", progenitor::CrateVers::Any, None);
-    let mut generator = progenitor::Generator::new(&settings);
-    // progenitor reports some problems by panicking; turn those into errors for this document.
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&spec)
-    }));
-    std::panic::set_hook(previous_hook);
-    let tokens = match tokens {
-        Ok(Ok(t)) => t,
-        Ok(Err(e)) => return Err(format!("progenitor: {e}")),
-        Err(p) => {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "panic".into());
-            return Err(format!("progenitor failed: {msg}"));
+) -> Result<GeneratedCrate, GenerateError> {
+    let settings = progenitor_settings(positional);
+    let tokens = match quietly(|| run_progenitor(&n.doc, &settings)) {
+        Ok(t) => t,
+        Err(message) => {
+            return Err(GenerateError {
+                location: quietly(|| locate_failure(n, &settings)),
+                message,
+            })
         }
     };
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let fixes = dedupe_fields(&mut file);
     let enums = crate::open_enums::rewrite(&mut file);
     let extra = if positional {
         // Paging impls and upload methods are written against the builder interface.
@@ -105,7 +101,357 @@ pub fn generate(
     Ok(GeneratedCrate {
         files,
         scaffold_lib: scaffold_lib(info),
+        fixes,
     })
+}
+
+fn progenitor_settings(positional: bool) -> progenitor::GenerationSettings {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(if positional {
+            progenitor::InterfaceStyle::Positional
+        } else {
+            progenitor::InterfaceStyle::Builder
+        })
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_inner_type(quote!(servicetitan_core::Runtime))
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_map_type("::std::collections::BTreeMap")
+        .with_crate("servicetitan-core", progenitor::CrateVers::Any, None);
+    settings
+}
+
+/// Runs `f` with the panic message printer switched off: progenitor reports some problems by
+/// panicking, and [`run_progenitor`] turns those into errors.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = f();
+    std::panic::set_hook(previous_hook);
+    out
+}
+
+/// progenitor over one (normalized) document; a panic becomes an error.
+fn run_progenitor(
+    doc: &serde_json::Value,
+    settings: &progenitor::GenerationSettings,
+) -> Result<TokenStream, String> {
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .map_err(|e| format!("normalized document is not valid OpenAPI 3.0: {e}"))?;
+    let mut generator = progenitor::Generator::new(settings);
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&spec)
+    }));
+    match tokens {
+        Ok(Ok(t)) => Ok(t),
+        Ok(Err(e)) => Err(format!("progenitor: {e}")),
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into());
+            Err(format!("progenitor failed: {msg}"))
+        }
+    }
+}
+
+/// progenitor's errors name no place ("type error unexpected value type"). When it fails, the
+/// document is cut down until the failing part is found: each component schema alone (the ones
+/// it refers to replaced by `{}` so references still resolve), then each operation alone, then
+/// that operation's parameters, body and responses. Returns a pointer into the input document.
+fn locate_failure(n: &Normalized, settings: &progenitor::GenerationSettings) -> Option<String> {
+    use serde_json::{json, Map, Value};
+    let fails = |doc: &Value| run_progenitor(doc, settings).is_err();
+    let schemas = n
+        .doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    // The document with other schemas and paths; other components stay for references.
+    let skeleton = |schemas: Map<String, Value>, paths: Value| {
+        let mut doc = n.doc.clone();
+        doc["paths"] = paths;
+        if !doc.get("components").is_some_and(Value::is_object) {
+            doc["components"] = json!({});
+        }
+        doc["components"]["schemas"] = Value::Object(schemas);
+        doc
+    };
+    // The schemas one schema refers to, as `{}`: enough for its references to resolve.
+    fn referenced(v: &Value, out: &mut Map<String, Value>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                        out.insert(name.to_string(), json!({}));
+                    }
+                }
+                map.values().for_each(|c| referenced(c, out));
+            }
+            Value::Array(items) => items.iter().for_each(|c| referenced(c, out)),
+            _ => {}
+        }
+    }
+    let schema_origin = |name: &str| {
+        n.schema_origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("/components/schemas/{name}"))
+    };
+    // A failure outside schemas and paths (`info`, `servers`) has no better place to name.
+    if fails(&skeleton(Map::new(), json!({}))) {
+        return None;
+    }
+    for (name, schema) in &schemas {
+        let mut one = Map::new();
+        referenced(schema, &mut one);
+        one.insert(name.clone(), schema.clone());
+        if fails(&skeleton(one, json!({}))) {
+            return Some(schema_origin(name));
+        }
+    }
+    if fails(&skeleton(schemas.clone(), json!({}))) {
+        return Some("/components/schemas (the schemas together, none alone)".into());
+    }
+    let paths = n.doc.get("paths").and_then(Value::as_object)?;
+    for (path, item) in paths {
+        for (method, op) in item.as_object()? {
+            if op.get("responses").is_none() {
+                continue;
+            }
+            let only = |op: Value| skeleton(schemas.clone(), json!({ path: { method: op } }));
+            if !fails(&only(op.clone())) {
+                continue;
+            }
+            let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
+            let at = n
+                .operation_origins
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("/paths/{}/{method}", crate::pointer::escape(path)));
+            let without = |keys: &[&str]| {
+                let mut op = op.clone();
+                for k in keys {
+                    op.as_object_mut()?.remove(*k);
+                }
+                if keys.contains(&"responses") {
+                    op["responses"] = json!({ "204": { "description": "" } });
+                }
+                Some(op)
+            };
+            // The part that fails on its own.
+            if let Some(params) = op.get("parameters").and_then(Value::as_array) {
+                for p in params {
+                    let mut alone = without(&["requestBody", "responses"])?;
+                    alone["parameters"] = json!([p]);
+                    if fails(&only(alone)) {
+                        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                        return Some(format!("{at} (parameter `{name}`)"));
+                    }
+                }
+            }
+            if op.get("requestBody").is_some()
+                && fails(&only(without(&["parameters", "responses"])?))
+            {
+                return Some(format!("{at}/requestBody"));
+            }
+            if fails(&only(without(&["parameters", "requestBody"])?)) {
+                return Some(format!("{at}/responses"));
+            }
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Properties that differ only in case (`name`, `Name`) get the same Rust name from typify:
+/// the struct, its builder and their conversions would declare each field twice. The second
+/// (third, ...) such field becomes `name_2` (`name_3`, ...) everywhere it is written, keeping
+/// its `#[serde(rename = "...")]` wire key. Returns one report line per renamed field.
+fn dedupe_fields(file: &mut syn::File) -> Vec<String> {
+    use syn::visit_mut::VisitMut;
+
+    // For every struct with repeated field names: for each such name, the Rust names of its
+    // first, second, ... occurrence (the builder struct has the model's fields, in its order).
+    let mut plan: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    let mut lines = Vec::new();
+    struct FindDuplicates<'a> {
+        plan: &'a mut BTreeMap<String, BTreeMap<String, Vec<String>>>,
+        lines: &'a mut Vec<String>,
+    }
+    impl VisitMut for FindDuplicates<'_> {
+        fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
+            let syn::Fields::Named(fields) = &mut s.fields else {
+                return;
+            };
+            let names: Vec<String> = fields
+                .named
+                .iter()
+                .map(|f| f.ident.as_ref().unwrap().to_string())
+                .collect();
+            let model = s.attrs.iter().any(|a| {
+                a.path().is_ident("derive") && a.to_token_stream().to_string().contains("serde")
+            });
+            let mut renames: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (i, field) in fields.named.iter_mut().enumerate() {
+                let name = &names[i];
+                let earlier = names[..i].iter().filter(|n| *n == name).count();
+                if earlier == 0 && !names[i + 1..].contains(name) {
+                    continue;
+                }
+                let slot = renames.entry(name.clone()).or_default();
+                if earlier == 0 {
+                    slot.push(name.clone());
+                    continue;
+                }
+                let base = name.trim_start_matches("r#");
+                let mut k = earlier + 1;
+                let mut new = format!("{base}_{k}");
+                while names.contains(&new) || slot.contains(&new) {
+                    k += 1;
+                    new = format!("{base}_{k}");
+                }
+                slot.push(new.clone());
+                // The model struct keeps each wire key; its builder has no serde attributes.
+                if model {
+                    let wire = serde_rename(&field.attrs).unwrap_or_else(|| base.to_string());
+                    if serde_rename(&field.attrs).is_none() {
+                        field
+                            .attrs
+                            .push(syn::parse_quote!(#[serde(rename = #wire)]));
+                    }
+                    self.lines.push(format!(
+                        "{}: properties that differ only in case share the Rust name `{base}`; {wire:?} is the field `{new}`",
+                        s.ident
+                    ));
+                }
+                field.ident = Some(format_ident!("{}", new));
+            }
+            if !renames.is_empty() {
+                self.plan.insert(s.ident.to_string(), renames);
+            }
+        }
+    }
+    FindDuplicates {
+        plan: &mut plan,
+        lines: &mut lines,
+    }
+    .visit_file_mut(file);
+    if plan.is_empty() {
+        return lines;
+    }
+
+    // Everything else typify writes per field, in field order: struct literals (`Self { name:
+    // .. }`, conversions read `value.name`) and the builder's setters (`fn name`, `self.name`).
+    struct Rename<'a> {
+        plan: &'a BTreeMap<String, BTreeMap<String, Vec<String>>>,
+        /// The struct whose impl block is being visited.
+        current: Option<String>,
+    }
+    impl Rename<'_> {
+        fn names(&self, ty: &str) -> Option<&BTreeMap<String, Vec<String>>> {
+            self.plan.get(ty)
+        }
+    }
+    /// Renames field accesses `x.old` to `x.new` inside one expression.
+    struct Access<'a> {
+        old: &'a str,
+        new: &'a str,
+    }
+    impl VisitMut for Access<'_> {
+        fn visit_member_mut(&mut self, m: &mut syn::Member) {
+            if let syn::Member::Named(id) = m {
+                if id == self.old {
+                    *id = format_ident!("{}", self.new);
+                }
+            }
+        }
+    }
+    impl VisitMut for Rename<'_> {
+        fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
+            let previous = self.current.take();
+            self.current = last_ident(&i.self_ty);
+            // Setters: the k-th `fn name` of a struct sets its k-th `name` field.
+            if let Some(names) = self.current.as_deref().and_then(|t| self.names(t)).cloned() {
+                let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+                for item in &mut i.items {
+                    let syn::ImplItem::Fn(f) = item else { continue };
+                    let name = f.sig.ident.to_string();
+                    let Some(new_names) = names.get(&name) else {
+                        continue;
+                    };
+                    let k = seen.entry(name.clone()).or_default();
+                    if let Some(new) = new_names.get(*k) {
+                        f.sig.ident = format_ident!("{}", new);
+                        Access { old: &name, new }.visit_block_mut(&mut f.block);
+                    }
+                    *k += 1;
+                }
+            }
+            syn::visit_mut::visit_item_impl_mut(self, i);
+            self.current = previous;
+        }
+        fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+            syn::visit_mut::visit_expr_struct_mut(self, e);
+            let ty = match e.path.segments.last() {
+                Some(seg) if seg.ident == "Self" => self.current.clone(),
+                Some(seg) => Some(seg.ident.to_string()),
+                None => None,
+            };
+            let Some(names) = ty.as_deref().and_then(|t| self.names(t)) else {
+                return;
+            };
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for field in &mut e.fields {
+                let syn::Member::Named(id) = &field.member else {
+                    continue;
+                };
+                let name = id.to_string();
+                let Some(new_names) = names.get(&name) else {
+                    continue;
+                };
+                let k = seen.entry(name.clone()).or_default();
+                if let Some(new) = new_names.get(*k) {
+                    field.member = syn::Member::Named(format_ident!("{}", new));
+                    Access { old: &name, new }.visit_expr_mut(&mut field.expr);
+                }
+                *k += 1;
+            }
+        }
+    }
+    Rename {
+        plan: &plan,
+        current: None,
+    }
+    .visit_file_mut(file);
+    lines
+}
+
+/// `rename = "..."` inside a field's `#[serde(...)]`.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                found = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// `super::Thing` → `Thing`.
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
 }
 
 fn cargo_toml(info: &ModuleInfo, body: &str) -> String {
@@ -207,13 +553,19 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
                 self
             })
         };
+        let total_count = match op.total_count {
+            TotalCount::Lossless => quote!(self.total_count.map(i64::from)),
+            TotalCount::Checked => quote!(self.total_count.and_then(|t| i64::try_from(t).ok())),
+            // The page schema has no `totalCount`, so the struct has no such field.
+            TotalCount::Absent => quote!(None),
+        };
         if list_pages.insert(op.page_schema.clone()) {
             out.extend(quote! {
                 impl servicetitan_core::paging::Page for types::#page {
                     type Item = #item;
                     fn has_more(&self) -> bool { self.has_more.unwrap_or(false) }
                     fn into_items(self) -> Vec<Self::Item> { self.data.unwrap_or_default() }
-                    fn total_count(&self) -> Option<i64> { self.total_count.map(i64::from) }
+                    fn total_count(&self) -> Option<i64> { #total_count }
                 }
             });
         }

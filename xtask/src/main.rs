@@ -29,6 +29,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let rest = &args[1..];
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        if let Some(usage) = task_usage(task) {
+            println!("{usage}");
+            return ExitCode::SUCCESS;
+        }
+    }
     let result = match task.as_str() {
         "codegen" => parse_codegen(rest).and_then(|opts| codegen::run(&opts)),
         "spec-diff" => spec_diff::run(rest),
@@ -70,6 +76,30 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, String> {
         }
     }
     Ok(opts)
+}
+
+/// `cargo xtask TASK --help`: the task's lines of [`USAGE`] (codegen's options explained).
+fn task_usage(task: &str) -> Option<String> {
+    let head = format!("  cargo xtask {task} ");
+    let mut lines = Vec::new();
+    let mut inside = false;
+    for line in USAGE.lines().skip(1) {
+        if line.starts_with("  cargo xtask ") {
+            inside = line.starts_with(&head);
+        }
+        if inside {
+            lines.push(line);
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let mut text = format!("usage:\n{}", lines.join("\n"));
+    if task == "codegen" {
+        text.push_str("\n\n");
+        text.push_str(codegen::OPTIONS);
+    }
+    Some(text)
 }
 
 /// The repository root: xtask lives one level below it.

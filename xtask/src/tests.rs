@@ -391,3 +391,399 @@ fn decimal_query_parameters_are_written_as_text() {
         "{total}"
     );
 }
+
+/// A small 3.1 document around one extra component schema `Extra` (YAML, indented for
+/// `components/schemas`) and a list operation whose page has no `totalCount`.
+fn doc_with(extra_schema: &str, list_params: &str) -> String {
+    format!(
+        r#"
+openapi: 3.1.0
+info: {{ title: t, version: "1" }}
+servers: [{{ url: "https://api.servicetitan.io/t/v2" }}]
+paths:
+  /tenant/{{tenant}}/things:
+    get:
+      operationId: listThings
+      parameters:
+        - {{ name: tenant, in: path, required: true, schema: {{ type: integer }} }}
+{list_params}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: '#/components/schemas/ThingPage' }}
+components:
+  schemas:
+    ThingPage:
+      type: object
+      properties:
+        page: {{ type: integer, format: int32 }}
+        hasMore: {{ type: boolean }}
+        data: {{ type: array, items: {{ $ref: '#/components/schemas/Extra' }} }}
+{extra_schema}
+"#
+    )
+}
+
+const PAGE_PARAMS: &str =
+    "        - { name: page, in: query, schema: { type: integer, format: int32 } }
+        - { name: pageSize, in: query, schema: { type: integer, format: int32 } }";
+
+#[test]
+fn unquoted_yaml_booleans_in_a_string_enum_stay_as_written() {
+    let text = doc_with(
+        "    Extra:
+      type: object
+      properties:
+        mode: { type: string, enum: [True, Any, False] }
+        level: { type: [string, 'null'], enum: [1, 02, high], default: 1 }
+        on: { type: boolean, enum: [true] }",
+        PAGE_PARAMS,
+    );
+    let n = normalized("yb.yaml", &text);
+    let props = &n.doc["components"]["schemas"]["Extra"]["properties"];
+    // YAML 1.1 booleans: the strings as the file writes them, not `true`.
+    assert_eq!(props["mode"]["enum"], json!(["True", "Any", "False"]));
+    assert_eq!(props["level"]["enum"], json!(["1", "02", "high"]));
+    assert_eq!(props["level"]["default"], "1");
+    // A boolean schema keeps its booleans.
+    assert_eq!(props["on"]["enum"], json!([true]));
+    let fixes = n.report.fixes.join("\n");
+    assert!(
+        fixes.contains("/components/schemas/Extra/properties/mode: `True`, `False`"),
+        "{fixes}"
+    );
+    let code = generated_code(&n);
+    assert!(
+        code.contains("Self::True => \"True\""),
+        "variants keep the wire spelling"
+    );
+
+    // JSON has no spelling to recover: the JSON text.
+    let json_doc = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+        "paths": {"/tenant/{tenant}/x": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {"Mode": {"type": "string", "enum": [true, "Any", 3]}}}}"#;
+    let n = normalized("jb.json", json_doc);
+    assert_eq!(
+        n.doc["components"]["schemas"]["Mode"]["enum"],
+        json!(["true", "Any", "3"])
+    );
+    assert!(n
+        .report
+        .fixes
+        .iter()
+        .any(|l| l.contains("/components/schemas/Mode")));
+}
+
+#[test]
+fn progenitor_failures_name_the_schema_or_operation() {
+    let info = ModuleInfo {
+        module: "t",
+        crate_name: "servicetitan-t",
+        spec_display_path: "t.json",
+        spec_bytes: b"",
+        core_dependency: "{ path = \"x\" }",
+        description: "test",
+    };
+    // An object among the values of a string enum: typify's "unexpected value type".
+    let bad_schema = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+        "paths": {"/tenant/{tenant}/x": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {"Fine": {"type": "string"}, "Odd.Name": {"type": "string", "enum": [{"a": 1}, "b"]}}}}"#;
+    let e = generate::generate(&normalized("bs.json", bad_schema), &info, false)
+        .err()
+        .unwrap();
+    // The pointer uses the document's own schema name, not the cleaned Rust one.
+    assert_eq!(e.location.as_deref(), Some("/components/schemas/Odd.Name"));
+    assert!(e.message.contains("progenitor"), "{}", e.message);
+
+    // A body media type progenitor cannot send.
+    let bad_body = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+        "paths": {"/tenant/{tenant}/x": {"post": {"operationId": "x",
+            "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
+            "responses": {"200": {"description": "ok"}}}}}}"#;
+    let e = generate::generate(&normalized("bb.json", bad_body), &info, false)
+        .err()
+        .unwrap();
+    assert_eq!(
+        e.location.as_deref(),
+        Some("/paths/~1tenant~1{tenant}~1x/post/requestBody")
+    );
+
+    // Through the command: the file and the pointer, and the other document still generates.
+    let specs = temp_dir("located-specs");
+    write(&specs, "bad.json", bad_schema);
+    write(&specs, "good.yaml", MINIMAL_31);
+    let out = temp_dir("located-out");
+    let opts = Options {
+        root: crate::workspace_root(),
+        specs,
+        out: Some(out.clone()),
+        check: false,
+        positional: false,
+        only: None,
+    };
+    assert_eq!(codegen::run(&opts), Ok(false));
+    assert!(out.join("crates/servicetitan-good").exists());
+    let e = load::DocError::new(Path::new("bad.json"), "/components/schemas/Odd.Name", "x");
+    assert_eq!(e.to_string(), "bad.json at /components/schemas/Odd.Name: x");
+}
+
+#[test]
+fn a_page_without_total_count_reports_none() {
+    let text = doc_with(
+        "    Extra: { type: object, properties: { id: { type: integer } } }",
+        PAGE_PARAMS,
+    );
+    let n = normalized("tc.yaml", &text);
+    assert_eq!(n.lists.len(), 1);
+    assert_eq!(n.lists[0].total_count, normalize::TotalCount::Absent);
+    let code: String = generated_code(&n).split_whitespace().collect();
+    assert!(
+        code.contains("fntotal_count(&self)->Option<i64>{None}"),
+        "no read of a field the page does not have"
+    );
+    // With the property, the committed form.
+    let with_total = text.replace(
+        "        hasMore: { type: boolean }",
+        "        hasMore: { type: boolean }\n        totalCount: { type: integer, format: int32 }",
+    );
+    let n = normalized("tc2.yaml", &with_total);
+    assert_eq!(n.lists[0].total_count, normalize::TotalCount::Lossless);
+    let code: String = generated_code(&n).split_whitespace().collect();
+    assert!(code.contains("self.total_count.map(i64::from)"));
+}
+
+#[test]
+fn bounded_paging_parameters_stay_signed_integers() {
+    let text = doc_with(
+        "    Extra: { type: object, properties: { id: { type: integer, minimum: 1 }, n: { type: integer, exclusiveMinimum: 0 } } }",
+        "        - { name: page, in: query, schema: { type: integer, minimum: 1 } }
+        - { name: pageSize, in: query, schema: { type: integer, format: int32, minimum: 1, maximum: 500 } }
+        - { name: ids, in: query, schema: { type: array, items: { type: integer, minimum: 0 } } }",
+    );
+    let n = normalized("pb.yaml", &text);
+    let params = n.doc["paths"][format!("/tenant/{TENANT_PLACEHOLDER}/things")]["get"]
+        ["parameters"]
+        .as_array()
+        .unwrap();
+    let page = params.iter().find(|p| p["name"] == "page").unwrap();
+    assert_eq!(
+        page["schema"],
+        json!({ "type": "integer", "format": "int32" })
+    );
+    let size = params.iter().find(|p| p["name"] == "pageSize").unwrap();
+    assert_eq!(
+        size["schema"],
+        json!({ "type": "integer", "format": "int32" })
+    );
+    let code = generated_code(&n);
+    assert!(!code.contains("NonZero"), "no NonZero type anywhere");
+    let flat: String = code.split_whitespace().collect();
+    assert!(flat.contains("page:Result<Option<i32>,String>"));
+    assert!(flat.contains("page_size:Result<Option<i32>,String>"));
+    assert!(
+        !flat.contains("Option<u64>"),
+        "bounded integers stay signed"
+    );
+    assert!(flat.contains("pubid:::std::option::Option<i64>"), "{flat}");
+    assert!(n
+        .report
+        .fixes
+        .iter()
+        .any(|l| l.contains("lost minimum/maximum")));
+}
+
+#[test]
+fn a_body_with_several_media_types_keeps_json() {
+    let n = normalized(
+        "mt.yaml",
+        r#"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.servicetitan.io/t/v2" }]
+paths:
+  /tenant/{tenant}/a:
+    post:
+      operationId: a
+      requestBody:
+        content:
+          text/plain: { schema: { type: string } }
+          application/json-patch+json: { schema: { type: object } }
+          application/json: { schema: { $ref: '#/components/schemas/Body' } }
+      responses: { '204': { description: ok } }
+  /tenant/{tenant}/b:
+    post:
+      operationId: b
+      requestBody:
+        content:
+          text/plain: { schema: { type: string } }
+          text/json: { schema: { $ref: '#/components/schemas/Body' } }
+          application/vnd.t+json: { schema: { $ref: '#/components/schemas/Body' } }
+      responses: { '204': { description: ok } }
+  /tenant/{tenant}/c:
+    post:
+      operationId: c
+      requestBody:
+        content:
+          text/json: { schema: { $ref: '#/components/schemas/Body' } }
+      responses: { '204': { description: ok } }
+components:
+  schemas:
+    Body: { type: object, properties: { a: { type: string } } }
+"#,
+    );
+    let content = |p: &str| {
+        let c = &n.doc["paths"][format!("/tenant/{TENANT_PLACEHOLDER}/{p}")]["post"]["requestBody"]
+            ["content"];
+        c.as_object().unwrap().clone()
+    };
+    for p in ["a", "b", "c"] {
+        let c = content(p);
+        assert_eq!(c.keys().collect::<Vec<_>>(), ["application/json"], "{p}");
+        assert_eq!(
+            c["application/json"]["schema"]["$ref"], "#/components/schemas/Body",
+            "{p}"
+        );
+    }
+    let fixes = n.report.fixes.join("\n");
+    assert!(
+        fixes.contains("POST /tenant/{tenant}/a: request body offered as text/plain, application/json-patch+json, application/json; the client sends application/json only"),
+        "{fixes}"
+    );
+    assert!(fixes.contains("POST /tenant/{tenant}/b: request body offered as text/plain, text/json, application/vnd.t+json; the client sends it as application/json"), "{fixes}");
+    // And progenitor takes it.
+    assert!(generated_code(&n).contains("pub fn b(&self)"));
+}
+
+#[test]
+fn properties_that_differ_only_in_case_get_two_fields() {
+    let text = doc_with(
+        "    Extra:
+      type: object
+      properties:
+        name: { type: string }
+        Name: { type: string }
+        NAME: { type: integer }
+        name_2: { type: boolean }",
+        PAGE_PARAMS,
+    );
+    let n = normalized("cs.yaml", &text);
+    let info = ModuleInfo {
+        module: "t",
+        crate_name: "servicetitan-t",
+        spec_display_path: "t.yaml",
+        spec_bytes: b"",
+        core_dependency: "{ path = \"x\" }",
+        description: "test",
+    };
+    let krate = generate::generate(&n, &info, false).unwrap();
+    let code: String = krate.files["src/generated.rs"].split_whitespace().collect();
+    // Each wire key keeps its own field; the taken `name_2` pushes the next one to `name_3`.
+    assert_eq!(code.matches("pubname:").count(), 1, "{code}");
+    assert!(
+        code.contains("pubname_3:") && code.contains("pubname_4:"),
+        "{code}"
+    );
+    assert!(code.contains("pubname_2:::std::option::Option<bool>"));
+    // The builder, its setters and the conversions follow the same names.
+    assert!(code.contains("pubfnname_3<T>") && code.contains("self.name_3=value"));
+    assert!(code.contains("name_4:value.name_4?"));
+    assert!(code.contains("name_3:Ok(value.name_3)"));
+    // Every wire key is still there exactly once.
+    for key in ["\"NAME\"", "\"Name\""] {
+        assert_eq!(code.matches(&format!("rename={key}")).count(), 1, "{key}");
+    }
+    assert_eq!(code.matches("#[serde(rename=\"name\")]").count(), 1);
+    assert_eq!(krate.fixes.len(), 2, "{:?}", krate.fixes);
+}
+
+#[test]
+fn when_no_document_generates_no_workspace_is_written() {
+    let specs = temp_dir("none-specs");
+    write(&specs, "bad.yaml", "openapi: 3.1.0\n  : : :\n");
+    write(&specs, "worse.json", "{");
+    let out = temp_dir("none-out");
+    let opts = Options {
+        root: crate::workspace_root(),
+        specs: specs.clone(),
+        out: Some(out.clone()),
+        check: false,
+        positional: false,
+        only: None,
+    };
+    let e = codegen::run(&opts).unwrap_err();
+    assert!(e.contains("no document generated"), "{e}");
+    assert!(!out.join("Cargo.toml").exists());
+    // An --only that matches nothing says so.
+    write(&specs, "good.yaml", MINIMAL_31);
+    let opts = Options {
+        only: Some("nothing".into()),
+        ..opts
+    };
+    let e = codegen::run(&opts).unwrap_err();
+    assert!(e.contains("--only nothing"), "{e}");
+    assert!(!out.join("Cargo.toml").exists());
+}
+
+#[test]
+fn paths_without_a_tenant_and_shared_server_paths_are_warned_about() {
+    let n = normalized(
+        "nt.yaml",
+        r#"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.servicetitan.io/t/v2" }]
+paths:
+  /tenant/{tenant}/a:
+    get: { operationId: a, responses: { '204': { description: ok } } }
+  /status:
+    get: { operationId: s, responses: { '204': { description: ok } } }
+"#,
+    );
+    let warnings = n.report.warnings.join("\n");
+    assert!(
+        warnings.contains("1 of 2 path(s) have no /tenant/{tenant} segment (first: /status"),
+        "{warnings}"
+    );
+    assert!(normalized("m.yaml", MINIMAL_31).report.warnings.is_empty());
+
+    let a = normalized("a.yaml", MINIMAL_31);
+    let b = normalized("b.yaml", MINIMAL_31);
+    let c = normalized(
+        "c.yaml",
+        &MINIMAL_31.replace("api.servicetitan.io/t/v2", "api.servicetitan.io/other/v2"),
+    );
+    assert_eq!(a.module_paths().into_iter().collect::<Vec<_>>(), ["/t/v2"]);
+    let docs = [
+        ("a.yaml".to_string(), a.module_paths()),
+        ("b.yaml".to_string(), b.module_paths()),
+        ("c.yaml".to_string(), c.module_paths()),
+    ];
+    let warnings = codegen::shared_server_paths(&docs);
+    assert_eq!(
+        warnings[0],
+        ["server path /t/v2 is also declared by b.yaml: their clients call the same endpoints"]
+    );
+    assert_eq!(warnings[1].len(), 1);
+    assert!(warnings[2].is_empty());
+}
+
+#[test]
+fn every_task_has_a_help() {
+    let codegen = crate::task_usage("codegen").unwrap();
+    assert!(codegen.starts_with("usage:\n  cargo xtask codegen"));
+    assert!(codegen.contains("--only MODULE") && codegen.contains("--positional"));
+    assert!(!codegen.contains("spec-diff"));
+    let diff = crate::task_usage("spec-diff").unwrap();
+    assert!(diff.contains("--min-coverage") && !diff.contains("codegen"));
+    assert!(crate::task_usage("no-such-task").is_none());
+    // Every task named in the usage has one.
+    for line in crate::USAGE
+        .lines()
+        .filter(|l| l.starts_with("  cargo xtask "))
+    {
+        let task = line.split_whitespace().nth(2).unwrap();
+        assert!(crate::task_usage(task).is_some(), "{task}");
+    }
+}

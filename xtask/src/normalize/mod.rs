@@ -1,10 +1,12 @@
 //! Normalization: any supported dialect in, one OpenAPI 3.0 document that progenitor accepts out,
 //! rewritten for a lenient, tenant-bound client.
 //!
-//! Passes, in order: dialect conversion; `$ref` check; schema renaming; server layout and tenant
-//! binding; parameter fixes (shadowed path parameters, duplicate names); operation ids; upload
-//! operations set aside for the multipart emitter; enum de-duplication; lenient models; runtime
-//! types for date-time, date and decimal.
+//! Passes, in order: dialect conversion; `$ref` check; booleans and numbers in string enums made
+//! strings; schema renaming; server layout and tenant binding (warning about paths without a
+//! tenant); operation ids; parameter fixes (shadowed path parameters, duplicate names); upload
+//! operations set aside for the multipart emitter; one request media type per body; enum
+//! de-duplication; lenient models (no integer bounds either); runtime types for date-time, date
+//! and decimal; paged operations.
 
 mod swagger2;
 mod v31;
@@ -37,6 +39,34 @@ pub struct Normalized {
     pub exports: Vec<PagedOperation>,
     /// Per-document report lines.
     pub report: Report,
+    /// Each component schema's new name → its pointer in the input document, for errors.
+    pub schema_origins: BTreeMap<String, String>,
+    /// Each operation id → the operation's pointer in the input document, for errors.
+    pub operation_origins: BTreeMap<String, String>,
+}
+
+impl Normalized {
+    /// The module's paths under the API host: the server path followed by what comes before
+    /// `/tenant/` in each path (`/jpm/v2`). Two documents with one of these in common would
+    /// build clients for the same endpoints.
+    pub fn module_paths(&self) -> BTreeSet<String> {
+        let paths = self
+            .doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .chain(self.uploads.iter().map(|u| &u.path));
+        let mut out: BTreeSet<String> = paths
+            .filter_map(|p| p.find("/tenant/").map(|i| &p[..i]))
+            .map(|prefix| format!("{}{prefix}", self.server_path))
+            .filter(|p| !p.is_empty())
+            .collect();
+        if out.is_empty() && !self.server_path.is_empty() {
+            out.insert(self.server_path.clone());
+        }
+        out
+    }
 }
 
 /// One multipart upload operation.
@@ -61,6 +91,19 @@ pub struct PagedOperation {
     pub item_type: String,
     /// Whether the operation takes `pageSize` (a few lists only take `page`).
     pub has_page_size: bool,
+    /// How the page's `totalCount` becomes an `Option<i64>` (lists only).
+    pub total_count: TotalCount,
+}
+
+/// The Rust form of a list page's `totalCount` property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalCount {
+    /// No such property (or not an integer): the page never knows its total.
+    Absent,
+    /// `i32` or `i64`: converts with `i64::from`.
+    Lossless,
+    /// Another integer type: converts with `i64::try_from`.
+    Checked,
 }
 
 /// What happened to a document's operations.
@@ -70,6 +113,8 @@ pub struct Report {
     pub operations: usize,
     pub renamed: Vec<String>,
     pub fixes: Vec<String>,
+    /// Things that generate but probably do not do what the document's author meant.
+    pub warnings: Vec<String>,
 }
 
 /// Only the dialect conversion and parameter inlining: the document's facts in 3.0 form, for
@@ -97,6 +142,7 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
         ..Default::default()
     };
     n.report.dialect = Some(document.dialect);
+    n.report.fixes.extend(document.fixes.iter().cloned());
     check_refs(&n.doc, &n.doc, "", &mut |at, r| {
         DocError::new(path, at, format!("$ref {r:?} points to nothing"))
     })?;
@@ -107,19 +153,25 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
             "the document has no paths object",
         ));
     }
+    string_schema_scalars(&mut n);
+    mark_operation_origins(&mut n.doc);
     inline_parameter_refs(&mut n.doc);
     rename_schemas(&mut n);
     server_and_tenant(&mut n, path)?;
+    tenant_warning(&mut n);
     operation_ids(&mut n);
     fix_parameters(&mut n);
     single_success_type(&mut n);
     set_aside_uploads(&mut n);
+    request_media_types(&mut n);
     dedupe_enums(&mut n);
     lenient_models(&mut n.doc);
+    integer_bounds(&mut n);
     decimal_parameters(&mut n.doc);
     object_array_parameters(&mut n.doc);
     runtime_types(&mut n.doc);
     find_paged_operations(&mut n);
+    collect_operation_origins(&mut n);
     n.doc.as_object_mut().unwrap().remove("security");
     if let Some(c) = n.doc.get_mut("components").and_then(Value::as_object_mut) {
         c.remove("securitySchemes");
@@ -252,12 +304,19 @@ fn rename_schemas(n: &mut Normalized) {
         .map(std::mem::take)
         .unwrap_or_default();
     let mut map = BTreeMap::new();
+    // Swagger 2.0 documents keep their models under `definitions`.
+    let origin = match n.report.dialect {
+        Some(Dialect::Swagger2) => "/definitions",
+        _ => "/components/schemas",
+    };
     for (orig, schema) in old {
         let new = names[&orig].clone();
         map.insert(
             format!("#/components/schemas/{}", pointer::escape(&orig)),
             new.clone(),
         );
+        n.schema_origins
+            .insert(new.clone(), pointer::join(origin, &orig));
         renamed.insert(new, schema);
     }
     *n.doc.pointer_mut("/components/schemas").unwrap() = Value::Object(renamed);
@@ -600,6 +659,205 @@ fn set_aside_uploads(n: &mut Normalized) {
     n.uploads = uploads;
 }
 
+/// The key that carries an operation's pointer in the input document through the passes (paths
+/// are rewritten on the way); [`collect_operation_origins`] takes it out again.
+const ORIGIN_KEY: &str = "x-xtask-origin";
+
+fn mark_operation_origins(doc: &mut Value) {
+    for (path, method, op) in operations_mut(doc) {
+        let at = format!("{}/{method}", pointer::join("/paths", &path));
+        op.insert(ORIGIN_KEY.into(), json!(at));
+    }
+}
+
+fn collect_operation_origins(n: &mut Normalized) {
+    let mut origins = BTreeMap::new();
+    for (_, _, op) in operations_mut(&mut n.doc) {
+        if let Some(Value::String(at)) = op.remove(ORIGIN_KEY) {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                origins.insert(id.to_string(), at);
+            }
+        }
+    }
+    n.operation_origins = origins;
+}
+
+/// A boolean or number in the `enum` (or `const`, `default`) of a string schema fails typify.
+/// YAML documents were already read back as written (see `load`); what is left (JSON documents,
+/// or YAML that could not be read twice) becomes its JSON text.
+fn string_schema_scalars(n: &mut Normalized) {
+    let found = crate::load::scalars_in_string_schemas(&n.doc);
+    let mut schemas = BTreeSet::new();
+    for (schema, at) in &found {
+        if let Some(slot) = n.doc.pointer_mut(at) {
+            *slot = Value::String(slot.to_string());
+            schemas.insert(if schema.is_empty() { "/" } else { schema });
+        }
+    }
+    if !schemas.is_empty() {
+        let list: Vec<&str> = schemas.into_iter().collect();
+        n.report.fixes.push(format!(
+            "{} boolean or number value(s) in the enum, const or default of string schemas made strings: {}",
+            found.len(),
+            list.join(", ")
+        ));
+    }
+}
+
+/// Operations whose path has no `/tenant/{tenant}` segment are not bound to the client's
+/// tenant: the document probably belongs to another API, or its server URL lost the segment.
+fn tenant_warning(n: &mut Normalized) {
+    let Some(paths) = n.doc.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let without: Vec<&String> = paths
+        .keys()
+        .filter(|p| !p.contains(TENANT_PLACEHOLDER))
+        .collect();
+    if let Some(first) = without.first() {
+        n.report.warnings.push(format!(
+            "{} of {} path(s) have no /tenant/{{tenant}} segment (first: {first}, server path {:?}): requests to them carry no tenant",
+            without.len(),
+            paths.len(),
+            n.server_path,
+        ));
+    }
+}
+
+/// The rank of a request media type: lower is preferred. progenitor takes one request media
+/// type, and writes JSON bodies only as `application/json`.
+fn media_rank(media: &str) -> u8 {
+    let base = media_base(media);
+    match base.as_str() {
+        "application/json" => 0,
+        b if is_other_json(b) && b.starts_with("application/") => 1,
+        "text/json" => 2,
+        "application/x-www-form-urlencoded" => 3,
+        "application/octet-stream" => 4,
+        "text/plain" | "text/x-markdown" => 5,
+        _ => 6,
+    }
+}
+
+/// `application/json; charset=utf-8` → `application/json`.
+fn media_base(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// JSON under another name: `application/*+json`, `text/json`.
+fn is_other_json(base: &str) -> bool {
+    (base.starts_with("application/") && base.ends_with("+json")) || base == "text/json"
+}
+
+/// A request body offering several media types (`application/json`, `text/plain`, ...) keeps
+/// one: `application/json`, else `application/*+json`, else `text/json`, else what progenitor
+/// can send. JSON under another name is sent as `application/json`.
+fn request_media_types(n: &mut Normalized) {
+    let root = n.doc.clone();
+    let mut lines = Vec::new();
+    for (path, method, op) in operations_mut(&mut n.doc) {
+        let Some(body) = op.get_mut("requestBody") else {
+            continue;
+        };
+        // A shared request body is copied in place so this operation's copy can change.
+        if let Some(r) = body.get("$ref").and_then(Value::as_str) {
+            if let Some(resolved) = pointer::resolve(&root, r) {
+                *body = resolved.clone();
+            }
+        }
+        let Some(Value::Object(content)) = body.get_mut("content") else {
+            continue;
+        };
+        let Some(chosen) = content.keys().min_by_key(|k| media_rank(k)).cloned() else {
+            continue;
+        };
+        let base = media_base(&chosen);
+        let key = if is_other_json(&base) {
+            "application/json".to_string()
+        } else {
+            chosen.clone()
+        };
+        if content.len() == 1 && key == chosen {
+            continue;
+        }
+        let offered: Vec<String> = content.keys().cloned().collect();
+        let media = content.remove(&chosen).unwrap();
+        content.clear();
+        content.insert(key.clone(), media);
+        let sent = if key == chosen {
+            format!("the client sends {chosen} only")
+        } else {
+            format!("the client sends it as {key} (progenitor writes JSON bodies only as that)")
+        };
+        lines.push(format!(
+            "{} {path}: request body offered as {}; {sent}",
+            method.to_uppercase(),
+            offered.join(", "),
+        ));
+    }
+    n.report
+        .fixes
+        .extend(lines.into_iter().map(|l| display_path(&l)));
+}
+
+/// typify turns bounded integers into unsigned or `NonZero` types: a `page` with `minimum: 1`
+/// becomes `NonZeroU64`, which the paging impls cannot pass an `i32`, and a model field with
+/// `minimum: 0` would turn a -1 from the server into a failed page. Integers keep their type and
+/// lose their bounds (checking input is the server's job); `page` and `pageSize` without a
+/// format become `int32`, what the paging impls pass.
+fn integer_bounds(n: &mut Normalized) {
+    let mut bounded = 0;
+    walk_schemas(&mut n.doc, &mut |s| {
+        if s.get("type") != Some(&json!("integer")) {
+            return;
+        }
+        let before = s.len();
+        for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+            s.remove(key);
+        }
+        if s.len() < before {
+            bounded += 1;
+        }
+    });
+    let mut formats = 0;
+    for (_, _, op) in operations_mut(&mut n.doc) {
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            continue;
+        };
+        for p in params {
+            let paging = matches!(
+                p.get("name").and_then(Value::as_str),
+                Some("page" | "pageSize")
+            );
+            if !paging || p.get("in") != Some(&json!("query")) {
+                continue;
+            }
+            let Some(Value::Object(schema)) = p.get_mut("schema") else {
+                continue;
+            };
+            if schema.get("type") == Some(&json!("integer")) && !schema.contains_key("format") {
+                schema.insert("format".into(), json!("int32"));
+                formats += 1;
+            }
+        }
+    }
+    if bounded > 0 {
+        n.report.fixes.push(format!(
+            "{bounded} integer schema(s) lost minimum/maximum (typify would make them unsigned or NonZero types)"
+        ));
+    }
+    if formats > 0 {
+        n.report.fixes.push(format!(
+            "{formats} page/pageSize parameter(s) without a format are int32"
+        ));
+    }
+}
+
 fn dedupe_enums(n: &mut Normalized) {
     // typify rejects values that repeat, or that differ only in case or punctuation (they
     // would get the same Rust variant name); the first spelling is kept.
@@ -792,17 +1050,33 @@ fn rust_type(path: &str) -> Value {
 /// operations (query `from` + a response with `continueFrom`), for the paging impls.
 fn find_paged_operations(n: &mut Normalized) {
     let root = n.doc.clone();
+    // A property or parameter schema, through one reference.
+    let resolve = |s: &Value| -> Value {
+        match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => pointer::resolve(&root, r).cloned().unwrap_or(Value::Null),
+            None => s.clone(),
+        }
+    };
+    let type_of = |s: Option<&Value>| -> Option<String> {
+        let s = resolve(s?);
+        s.get("type").and_then(Value::as_str).map(String::from)
+    };
+    let mut notes = Vec::new();
     for (_path, method, op) in operations_mut(&mut n.doc) {
         if method != "get" && method != "post" {
             continue;
         }
-        let params: BTreeSet<String> = op
+        let params: BTreeMap<String, Value> = op
             .get("parameters")
             .and_then(Value::as_array)
             .map(|ps| {
                 ps.iter()
                     .filter(|p| p.get("in") == Some(&json!("query")))
-                    .filter_map(|p| p.get("name").and_then(Value::as_str).map(String::from))
+                    .filter_map(|p| {
+                        let name = p.get("name").and_then(Value::as_str)?;
+                        let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+                        Some((name.to_string(), schema))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -825,26 +1099,68 @@ fn find_paged_operations(n: &mut Normalized) {
         if !props.contains_key("hasMore") || !has_data {
             continue;
         }
+        let id = op["operationId"].as_str().unwrap_or("").to_string();
         let item = props.get("data").and_then(|d| d.get("items"));
         let Some(item_type) = item.and_then(simple_rust_type) else {
-            n.report.fixes.push(format!(
-                "{}: page items have an inline type; no paging impl",
-                op["operationId"].as_str().unwrap_or("")
+            notes.push(format!(
+                "{id}: page items have an inline type; no paging impl"
             ));
             continue;
         };
+        let is_list = params.contains_key("page") && props.contains_key("page");
+        let is_export =
+            !is_list && params.contains_key("from") && props.contains_key("continueFrom");
+        if !is_list && !is_export {
+            continue;
+        }
+        // The paging impls read `has_more` as a bool, pass `page`/`pageSize` as i32 and `from`
+        // as text, and read `continue_from` as text.
+        let mismatch = if type_of(props.get("hasMore")).as_deref() != Some("boolean") {
+            Some("the page's hasMore is not a boolean")
+        } else if is_list && type_of(params.get("page")).as_deref() != Some("integer") {
+            Some("its page parameter is not an integer")
+        } else if is_export && type_of(params.get("from")).as_deref() != Some("string") {
+            Some("its from parameter is not a string")
+        } else if is_export && type_of(props.get("continueFrom")).as_deref() != Some("string") {
+            Some("the page's continueFrom is not a string")
+        } else {
+            None
+        };
+        if let Some(why) = mismatch {
+            notes.push(format!("{id}: {why}; no paging impl"));
+            continue;
+        }
+        let total_count = match props.get("totalCount").map(&resolve) {
+            None => TotalCount::Absent,
+            Some(t) if t.get("type") == Some(&json!("integer")) => {
+                match t.get("format").and_then(Value::as_str) {
+                    None | Some("int32" | "int64") => TotalCount::Lossless,
+                    Some(_) => TotalCount::Checked,
+                }
+            }
+            Some(_) => {
+                if is_list {
+                    notes.push(format!(
+                        "{id}: the page's totalCount is not an integer; the paging impl reports no total"
+                    ));
+                }
+                TotalCount::Absent
+            }
+        };
         let paged = PagedOperation {
-            operation_id: op["operationId"].as_str().unwrap_or("").to_string(),
+            operation_id: id,
             page_schema,
             item_type,
-            has_page_size: params.contains("pageSize"),
+            has_page_size: type_of(params.get("pageSize")).as_deref() == Some("integer"),
+            total_count,
         };
-        if params.contains("page") && props.contains_key("page") {
+        if is_list {
             n.lists.push(paged);
-        } else if params.contains("from") && props.contains_key("continueFrom") {
+        } else {
             n.exports.push(paged);
         }
     }
+    n.report.fixes.extend(notes);
 }
 
 /// The Rust type typify gives a schema that is a reference or a plain value/array of them.
