@@ -371,7 +371,7 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// A unified diff, cut after a screenful so a large change stays readable.
-fn print_diff(current: &str, wanted: &str) {
+pub fn print_diff(current: &str, wanted: &str) {
     let diff = similar::TextDiff::from_lines(current, wanted);
     let text = diff
         .unified_diff()

@@ -9,6 +9,7 @@ mod normalize;
 mod open_enums;
 mod pointer;
 mod spec_diff;
+mod spec_import;
 #[cfg(test)]
 mod tests;
 
@@ -20,7 +21,9 @@ const USAGE: &str = "usage:
   cargo xtask codegen --specs DIR --out DIR [--positional]
                                                   generate a standalone workspace from any documents
   cargo xtask spec-diff [--official DIR] [--specs DIR] [--min-coverage PCT] [--max-mismatches N]
-                                                  compare our specs with official documents";
+                                                  compare our specs with official documents
+  cargo xtask spec-import --official DIR [--check]
+                                                  import the facts of official documents into specs/";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match task.as_str() {
         "codegen" => parse_codegen(rest).and_then(|opts| codegen::run(&opts)),
         "spec-diff" => spec_diff::run(rest),
+        "spec-import" => spec_import::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(true)

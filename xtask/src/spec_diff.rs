@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use crate::codegen::{documents_in, module_key};
+use crate::spec_import::overlay::Overlay;
 use crate::{load, normalize, pointer};
 
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
@@ -15,17 +16,32 @@ const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 struct Options {
     specs: PathBuf,
     official: Vec<PathBuf>,
-    allow: PathBuf,
+    overlays: PathBuf,
     min_coverage: f64,
     max_mismatches: usize,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
+pub const USAGE: &str = "usage: cargo xtask spec-diff [--official DIR]... [--specs DIR] [--overlays DIR] [--min-coverage PCT] [--max-mismatches N]
+
+Compares our specs with official documents operation by operation and field by field, following
+request and response schemas. A difference is explained when an overlay correction
+(specs/overlays/<module>.yaml) targets that operation or names the difference in its `diff` list;
+every other difference counts against --max-mismatches. Operations of an official set that our
+specs lack are listed; against an older set they are what upstream removed (see the overlays'
+not_restored entries).
+
+  --official DIR        official documents (repeatable; default: the 2026-07 set in ../shared)
+  --specs DIR           our specs (default: specs/)
+  --overlays DIR        our overlays (default: specs/overlays/)
+  --min-coverage PCT    fail when a module covers fewer of the official operations
+  --max-mismatches N    fail when more differences are unexplained";
+
+fn parse(args: &[String]) -> Result<Option<Options>, String> {
     let root = crate::workspace_root();
     let mut opts = Options {
         specs: root.join("specs"),
         official: Vec::new(),
-        allow: root.join("specs/spec-diff-allow.txt"),
+        overlays: root.join("specs/overlays"),
         min_coverage: 0.0,
         max_mismatches: usize::MAX,
     };
@@ -35,7 +51,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--official" => opts.official.push(PathBuf::from(value()?)),
             "--specs" => opts.specs = PathBuf::from(value()?),
-            "--allow" => opts.allow = PathBuf::from(value()?),
+            "--overlays" => opts.overlays = PathBuf::from(value()?),
+            "--help" | "-h" => return Ok(None),
             "--min-coverage" => {
                 opts.min_coverage = value()?
                     .parse()
@@ -46,16 +63,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     .parse()
                     .map_err(|_| "--max-mismatches takes a count")?
             }
-            other => return Err(format!("unknown spec-diff option {other:?}")),
+            other => return Err(format!("unknown spec-diff option {other:?}\n{USAGE}")),
         }
     }
     if opts.official.is_empty() {
         opts.official
-            .push(root.join("../shared/servicetitan-openapi/official-2025-05"));
-        opts.official
-            .push(root.join("../shared/servicetitan-openapi/older-yaml"));
+            .push(root.join("../shared/servicetitan-openapi/official-2026-07"));
     }
-    Ok(opts)
+    Ok(Some(opts))
 }
 
 /// A document reduced to what the comparison needs.
@@ -387,28 +402,52 @@ fn resolve_body<'a>(doc: &'a Value, v: Option<&'a Value>) -> Option<&'a Value> {
     }
 }
 
-/// Allowed differences: `module | operation key | mismatch text prefix | why` per line.
-fn load_allow(path: &Path) -> Vec<[String; 4]> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .filter_map(|l| {
-            let parts: Vec<String> = l.split(" | ").map(|s| s.trim().to_string()).collect();
-            (parts.len() == 4).then(|| {
-                [
-                    parts[0].clone(),
-                    parts[1].clone(),
-                    parts[2].clone(),
-                    parts[3].clone(),
-                ]
-            })
-        })
-        .collect()
+/// What an overlay says about differences: corrections (by the operation they target, or by
+/// the starts of the difference lines they list), restored and added operations.
+struct Explanations {
+    /// Operation keys (in `op_key` form) a correction targets, with its reason.
+    operations: Vec<(String, String)>,
+    /// Starts of difference lines, with the correction's reason.
+    lines: Vec<(String, String)>,
+}
+
+impl Explanations {
+    fn load(overlays: &Path, module: &str, ours: &Side) -> Result<Explanations, String> {
+        let overlay = Overlay::load(&overlays.join(format!("{module}.yaml")))?;
+        let mut ex = Explanations {
+            operations: Vec::new(),
+            lines: Vec::new(),
+        };
+        for c in &overlay.corrections {
+            if let Some(rest) = c.at.strip_prefix("/paths/") {
+                let mut parts = rest.splitn(3, '/');
+                if let (Some(path), Some(method)) = (parts.next(), parts.next()) {
+                    let path = path.replace("~1", "/").replace("~0", "~");
+                    ex.operations
+                        .push((op_key(ours, method, &path), c.reason.clone()));
+                }
+            }
+            for line in &c.diff {
+                ex.lines.push((line.clone(), c.reason.clone()));
+            }
+        }
+        Ok(ex)
+    }
+
+    fn explains(&self, key: &str, line: &str) -> bool {
+        self.operations.iter().any(|(k, _)| k == key)
+            || self
+                .lines
+                .iter()
+                .any(|(prefix, _)| line.starts_with(prefix.as_str()))
+    }
 }
 
 pub fn run(args: &[String]) -> Result<bool, String> {
-    let opts = parse(args)?;
-    let allow = load_allow(&opts.allow);
+    let Some(opts) = parse(args)? else {
+        println!("{USAGE}");
+        return Ok(true);
+    };
     let mut official: BTreeMap<String, PathBuf> = BTreeMap::new();
     for dir in &opts.official {
         for f in documents_in(dir)? {
@@ -422,7 +461,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         .collect();
     println!(
         "{:<20} {:>6} {:>9} {:>9} {:>11} {:>8} {:>9}",
-        "module", "ours", "official", "coverage", "mismatches", "allowed", "only-ours"
+        "module", "ours", "official", "coverage", "mismatches", "explained", "only-ours"
     );
     let mut total_ours = 0;
     let mut total_official = 0;
@@ -436,6 +475,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         };
         let a = load_side(ours_path)?;
         let b = load_side(theirs_path)?;
+        let explanations = Explanations::load(&opts.overlays, module, &a)?;
         let oa = operations(&a);
         let ob = operations(&b);
         let covered = ob.keys().filter(|k| oa.contains_key(*k)).count();
@@ -443,21 +483,19 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         let mut mismatches = 0;
         let mut allowed = 0;
         for key in ob.keys().filter(|k| !oa.contains_key(*k)) {
-            unexplained.push(format!("{module}: {key}: operation missing"));
+            unexplained.push(format!(
+                "{module}: {key}: operation missing (not in our specs; if upstream dropped it, see not_restored in the overlay)"
+            ));
             mismatches += 1;
         }
         for (key, op_b) in &ob {
             let Some(op_a) = oa.get(key) else { continue };
             for line in compare_operation(&a, &b, op_a, op_b) {
-                let excuse = allow.iter().find(|[m, k, prefix, _]| {
-                    m == module && (k == "*" || k == key) && line.starts_with(prefix.as_str())
-                });
-                match excuse {
-                    Some(_) => allowed += 1,
-                    None => {
-                        mismatches += 1;
-                        unexplained.push(format!("{module}: {key}: {line}"));
-                    }
+                if explanations.explains(key, &line) {
+                    allowed += 1;
+                } else {
+                    mismatches += 1;
+                    unexplained.push(format!("{module}: {key}: {line}"));
                 }
             }
         }

@@ -1021,6 +1021,11 @@ fn decimal_parameters(doc: &mut Value) {
 /// Date-times, dates and decimals decode into the runtime's lenient types.
 fn runtime_types(doc: &mut Value) {
     walk_schemas(doc, &mut |s| {
+        // ServiceTitan's documents say `guid` where JSON Schema says `uuid`: same values, and
+        // typify turns only `uuid` into `uuid::Uuid`.
+        if s.get("format") == Some(&json!("guid")) {
+            s.insert("format".into(), json!("uuid"));
+        }
         if s.get("type") == Some(&json!("string")) && !s.contains_key("enum") {
             let path = match s.get("format").and_then(Value::as_str) {
                 Some("date-time") => Some("servicetitan_core::types::DateTime"),
