@@ -59,7 +59,7 @@ async fn run() -> Result<(), servicetitan::Error> {
     let today = chrono::Utc::now().date_naive();
     for p in description.parameters.unwrap_or_default() {
         let name = p.name.unwrap_or_default();
-        let is_date = p.data_type.as_ref().is_some_and(|t| t.0 == "Date");
+        let is_date = p.data_type.as_ref().is_some_and(|t| t.as_str() == "Date");
         if p.is_required == Some(true) && is_date && !given.iter().any(|(k, _)| *k == name) {
             let day = if name.to_lowercase().contains("from") {
                 today - chrono::Days::new(30)

@@ -17,7 +17,7 @@ const ACCOUNT: &str = r#"{
 }"#;
 
 #[tokio::test]
-async fn list_gl_accounts_sends_filters_and_decodes_the_array() {
+async fn list_gl_accounts_sends_filters_and_decodes_the_page() {
     let api = MockApi::start().await;
     let mock = api
         .server
@@ -33,7 +33,9 @@ async fn list_gl_accounts_sends_filters_and_decodes_the_array() {
                 .query_param("description", "service");
             then.status(200)
                 .header("content-type", "application/json")
-                .body(format!("[{ACCOUNT}]"));
+                .body(format!(
+                    r#"{{"page": 1, "pageSize": 50, "hasMore": false, "data": [{ACCOUNT}]}}"#
+                ));
         })
         .await;
 
@@ -47,7 +49,9 @@ async fn list_gl_accounts_sends_filters_and_decodes_the_array() {
         .send()
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+        .data
+        .unwrap();
     mock.assert_async().await;
 
     assert_eq!(accounts.len(), 1);
@@ -202,7 +206,7 @@ async fn update_gl_account_patches_only_the_given_fields() {
 }
 
 #[tokio::test]
-async fn list_gl_account_types_decodes_the_array() {
+async fn list_gl_account_types_decodes_the_page() {
     let api = MockApi::start().await;
     let mock = api
         .server
@@ -212,10 +216,10 @@ async fn list_gl_account_types_decodes_the_array() {
                 .query_param("names", "Income")
                 .query_param("active", "Any");
             then.status(200).header("content-type", "application/json").body(
-                r#"[{"id": 17, "parentTypeId": null, "name": "Income", "active": true,
+                r#"{"page": 1, "pageSize": 50, "hasMore": false, "data": [{"id": 17, "parentTypeId": null, "name": "Income", "active": true,
                      "createdOn": "2020-01-01T00:00:00.0000000Z", "modifiedOn": "2020-01-01T00:00:00.0000000Z"},
                     {"id": 18, "parentTypeId": 17, "name": "Service Income", "active": false,
-                     "createdOn": "2021-06-15T12:30:00.5000000Z", "modifiedOn": "2021-06-15T12:30:00.5000000Z"}]"#,
+                     "createdOn": "2021-06-15T12:30:00.5000000Z", "modifiedOn": "2021-06-15T12:30:00.5000000Z"}]}"#,
             );
         })
         .await;
@@ -227,7 +231,9 @@ async fn list_gl_account_types_decodes_the_array() {
         .send()
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+        .data
+        .unwrap();
     mock.assert_async().await;
 
     assert_eq!(kinds.len(), 2);

@@ -77,7 +77,7 @@ async fn list_journal_entries_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let entry = &page.data.unwrap()[0];
-    assert_eq!(entry.id.as_deref(), Some(ENTRY_ID));
+    assert_eq!(entry.id.map(|id| id.to_string()).as_deref(), Some(ENTRY_ID));
     assert_eq!(entry.number, Some(1042));
     assert_eq!(entry.status, Some(types::JournalEntryPostingStatus::Closed));
     assert_eq!(

@@ -119,6 +119,7 @@ async fn create_payment_posts_splits_with_exact_amounts() {
             splits: Some(vec![types::PaymentSplit {
                 invoice_id: Some(90001),
                 amount: Some("1234.10".parse().unwrap()),
+                ..Default::default()
             }]),
             ..Default::default()
         })

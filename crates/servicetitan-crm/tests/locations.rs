@@ -374,6 +374,7 @@ async fn location_contacts_list_create_update_and_delete() {
             type_: Some(types::ContactType::Phone),
             value: Some("4805550143".into()),
             memo: None,
+            ..Default::default()
         })
         .send()
         .await

@@ -160,8 +160,8 @@ async fn create_non_job_appointment_posts_a_repeating_block() {
                     "removeTechnicianFromCapacityPlanning": false, "allDay": false,
                     "showOnTechnicianSchedule": true, "active": true,
                     "createdOn": "2024-03-01T10:00:00.1234567Z", "createdById": 4101,
-                    "repeat": true, "countOccurrences": null, "interval": 1, "frequency": "Weekly",
-                    "endType": "On", "endOn": "2024-06-25T00:00:00.0000000Z", "daysOfWeek": "Tuesday"}"#,
+                    "repeat": true, "countOccurrences": null, "interval": 1, "frequency": 1,
+                    "endType": 2, "endOn": "2024-06-25T00:00:00.0000000Z", "daysOfWeek": "Tuesday"}"#,
             );
         })
         .await;
@@ -189,8 +189,9 @@ async fn create_non_job_appointment_posts_a_repeating_block() {
 
     mock.assert_async().await;
     assert_eq!(created.id, Some(9310));
-    assert_eq!(created.frequency, Some(types::RepeatFrequency::Weekly));
-    assert_eq!(created.end_type, Some(types::RepeatEndType::On));
+    // The create result reports the repeat settings as numbers.
+    assert_eq!(created.frequency.map(|f| *f), Some(1));
+    assert_eq!(created.end_type.map(|e| *e), Some(2));
     assert_eq!(created.end_on.unwrap(), at("2024-06-25T00:00:00Z"));
     assert_eq!(created.count_occurrences, None);
     assert_eq!(created.days_of_week.as_deref(), Some("Tuesday"));

@@ -207,7 +207,7 @@ async fn create_and_update_a_finding() {
             urgency_level: Some(types::FindingUrgencyLevel::Critical),
             installed_equipment_id: Some(880001),
             source_job_id: Some(123456789012),
-            attachments: Some(vec![types::FindingAttachmentCreateRequest {
+            attachments: Some(vec![types::FindingAttachmentCreateModel {
                 file_name: Some("crack.jpg".into()),
                 url: Some("findings/2024/03/crack.jpg".into()),
                 type_: Some(types::AttachmentAssetType::Image),

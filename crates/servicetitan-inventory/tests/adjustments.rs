@@ -120,7 +120,7 @@ async fn update_adjustment_replaces_external_data() {
         .body(types::AdjustmentUpdateRequest {
             external_data: Some(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Replace),
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalDataUpdateItem {
                     key: Some("erpId".into()),
                     value: Some("ADJ-E-8801-v2".into()),

@@ -101,6 +101,7 @@ async fn create_purchase_order_type_posts_all_settings() {
                 send_email_to_pm_when_po_moved_to_send: Some(false),
                 send_email_to_pm_when_po_moved_to_received: Some(true),
             }),
+            ..Default::default()
         })
         .send()
         .await

@@ -169,6 +169,7 @@ async fn create_purchase_order_posts_items_and_ship_to() {
                 vendor_part_number: Some("CE-COIL-3".into()),
                 quantity: Some(2i64.into()),
                 cost: Some("500.00".parse().unwrap()),
+                ..Default::default()
             }]),
             ..Default::default()
         })
@@ -214,6 +215,7 @@ async fn update_purchase_order_patches_items_by_id() {
                 vendor_part_number: Some("CE-COIL-3".into()),
                 quantity: Some(1i64.into()),
                 cost: Some("489.99".parse().unwrap()),
+                ..Default::default()
             }]),
             ..Default::default()
         })

@@ -155,6 +155,7 @@ async fn update_return_patches_by_id() {
                 item_description: Some("3 ton coil (dented)".into()),
                 quantity: Some(1i64.into()),
                 cost: Some("500.00".parse().unwrap()),
+                ..Default::default()
             }]),
             ..Default::default()
         })

@@ -98,7 +98,7 @@ async fn update_transfer_merges_external_data() {
         .body(types::TransferUpdateRequest {
             external_data: Some(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Merge),
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalDataUpdateItem {
                     key: Some("wmsId".into()),
                     value: Some("W-42".into()),

@@ -80,12 +80,13 @@ async fn update_truck_replaces_external_data() {
         .body(types::TruckUpdateRequest {
             external_data: Some(types::ExternalDataUpdateRequest {
                 patch_mode: None,
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalDataUpdateItem {
                     key: Some("fleetId".into()),
                     value: Some("F-12B".into()),
                 }]),
             }),
+            ..Default::default()
         })
         .send()
         .await

@@ -118,7 +118,7 @@ async fn create_vendor_posts_address_contacts_and_tax_rate() {
                 email: Some("pat@acme.example".into()),
             }]),
             external_data: Some(types::ExternalDataCreateRequest {
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalData {
                     key: Some("erpVendor".into()),
                     value: Some("V-44".into()),

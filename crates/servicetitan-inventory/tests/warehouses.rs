@@ -81,7 +81,7 @@ async fn update_warehouse_merges_external_data() {
         .body(types::WarehouseUpdateRequest {
             external_data: Some(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Merge),
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalDataUpdateItem {
                     key: Some("wmsSite".into()),
                     value: Some("SPR-1".into()),

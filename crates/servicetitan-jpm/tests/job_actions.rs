@@ -272,7 +272,7 @@ async fn get_job_history_decodes_the_events() {
     assert_eq!(events.len(), 2);
     assert_eq!(
         events[0].used_scheduling_tool,
-        Some(types::JobSchedulingTool::SmartDispatch)
+        Some(types::JobHistorySchedulingTool::SmartDispatch)
     );
     assert_eq!(events[0].employee_id, Some(4101));
     assert_eq!(events[1].employee_id, None);

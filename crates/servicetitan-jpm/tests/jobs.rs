@@ -261,7 +261,7 @@ async fn create_job_posts_the_job_with_its_first_appointment() {
         }]),
         tag_type_ids: Some(vec![801]),
         external_data: Some(types::ExternalDataCreateRequest {
-            application_guid: Some(APP_GUID.into()),
+            application_guid: Some(APP_GUID.parse().unwrap()),
             external_data: Some(vec![types::ExternalData {
                 key: Some("erpJob".into()),
                 value: Some("J-2024-0042".into()),
@@ -316,7 +316,7 @@ async fn update_job_patches_fields_and_external_data() {
                 .sold_by_id(Some(5202))
                 .external_data(Some(types::ExternalDataUpdateRequest {
                     patch_mode: Some(types::ExternalDataPatchMode::Replace),
-                    application_guid: Some(APP_GUID.into()),
+                    application_guid: Some(APP_GUID.parse().unwrap()),
                     external_data: Some(vec![types::ExternalDataUpdateItem {
                         key: Some("erpJob".into()),
                         value: Some("J-2024-0043".into()),

@@ -364,6 +364,7 @@ async fn get_create_and_update_a_campaign() {
             dnis: Some("8005550199".into()),
             category_id: Some(11),
             active: Some(true),
+            ..Default::default()
         })
         .send()
         .await
@@ -378,6 +379,7 @@ async fn get_create_and_update_a_campaign() {
             dnis: None,
             category_id: Some(11),
             active: Some(false),
+            ..Default::default()
         })
         .send()
         .await

@@ -715,6 +715,8 @@ impl Gen {
             "invoiceId" => invoice_id,
             "membershipId" => J::Null,
             "total" => total,
+            "estimateIds" => J::Arr(vec![]),
+            "equipmentIds" => J::Arr(vec![]),
         }
     }
 
@@ -755,6 +757,7 @@ impl Gen {
             "status" => status,
             "specialInstructions" => if self.chance(r, pos, 83, 4) { J::s("Call 30 minutes before arrival.") } else { J::Null },
             "createdOn" => time::format(created),
+            "active" => true,
             "modifiedOn" => time::format(self.modified(r, pos)),
             "customerId" => self.id(Resource::Customers, self.job_customer(job)),
             "unused" => false,
@@ -784,6 +787,9 @@ impl Gen {
             "createdOn" => time::format(self.created(r, pos)),
             "externalData" => J::Arr(vec![]),
             "active" => true,
+            "isSmartDispatched" => false,
+            "defaultEstimateSoldAction" => "None",
+            "customFieldTypeIds" => J::Arr(vec![]),
         }
     }
 
@@ -804,6 +810,8 @@ impl Gen {
         obj! {
             "id" => self.id(r, pos),
             "active" => true,
+            "taxExempt" => false,
+            "nationalAccount" => false,
             "name" => self.customer_name(pos),
             "type" => kind,
             "address" => self.crm_address(r, pos),
@@ -825,6 +833,7 @@ impl Gen {
             "id" => self.id(r, pos),
             "customerId" => self.id(Resource::Customers, self.location_customer(pos)),
             "active" => true,
+            "taxExempt" => false,
             "name" => self.location_name(pos),
             "address" => self.crm_address(r, pos),
             "customFields" => self.custom_fields(r, pos),
@@ -980,6 +989,7 @@ impl Gen {
                     "memberPrice" => crate::json::money_text(price * 9 / 10),
                     "technicianId" => self.any_id(r, pos, 161, Resource::Technicians),
                     "installedEquipmentId" => J::Null,
+                    "isChargeable" => true,
                 }
             })
             .collect();
@@ -1037,6 +1047,7 @@ impl Gen {
             "reviewStatus" => review,
             "assignedTo" => J::Null,
             "items" => J::Arr(items),
+            "invoiceConfiguration" => "JobInvoice",
             "customFields" => J::Arr(vec![]),
             "active" => true,
             "discountTotal" => "0.00",
@@ -1101,6 +1112,7 @@ impl Gen {
             "checkNumber" => if kind == "Check" { J::s(format!("{}", 1000 + self.h(r, pos, 172) % 9000)) } else { J::Null },
             "modifiedOn" => time::format(self.modified(r, pos)),
             "createdOn" => time::format(created),
+            "active" => true,
         }
     }
 
@@ -1135,6 +1147,10 @@ impl Gen {
             "isManagedTech" => self.chance(r, pos, 184, 5),
             "customFields" => J::Arr(vec![]),
             "active" => true,
+            "status" => "Idle",
+            "soldByRate" => money(0),
+            "hourlyRate" => money(0),
+            "commissionRate" => money(0),
             "aadUserId" => J::Null,
             "burdenRate" => money(self.range(r, pos, 185, 25, 60) * 100),
             "team" => self.pick(r, pos, 186, &["Red", "Blue", "Green"]),
@@ -1179,6 +1195,8 @@ impl Gen {
             "loginName" => format!("{}{}", first.to_lowercase(), pos),
             "customFields" => J::Arr(vec![]),
             "active" => true,
+            "hourlyRate" => money(0),
+            "agentId" => 0i64,
             "aadUserId" => J::Null,
             "permissions" => J::Arr(vec![]),
             "accountLocked" => false,
@@ -1202,7 +1220,7 @@ impl Gen {
             "defaultTaxRate" => J::Dec(825, 4),
             "authorizationParagraph" => J::Null,
             "acknowledgementParagraph" => J::Null,
-            "address" => obj! {"street" => street, "unit" => unit, "city" => city, "state" => state, "zip" => zip, "country" => "USA"},
+            "address" => obj! {"street" => street, "unit" => unit, "city" => city, "state" => state, "zip" => zip, "country" => "USA", "isManualCoordinates" => false, "isMilitary" => false},
             "materialSku" => J::Null,
             "quickbooksClass" => J::Null,
             "accountCode" => format!("BU{:03}", pos),
@@ -1495,6 +1513,8 @@ impl Gen {
         };
         let mut lead_call = obj! {
             "id" => f.id,
+            "sid" => format!("CA{:032x}", f.id),
+            "tags" => J::Arr(vec![]),
             "receivedOn" => time::format(f.created),
             "duration" => f.duration.clone(),
             "from" => f.from.clone(),
@@ -1552,6 +1572,7 @@ impl Gen {
             "appointmentId" => self.id(Resource::Appointments, appt),
             "modifiedOn" => time::format(self.modified(r, pos)),
             "active" => true,
+            "createdOn" => time::format(self.created(r, pos)),
         }
     }
 }

@@ -82,7 +82,6 @@ pub(crate) fn report_summary(category: &str, id: i64) -> Option<J> {
         "id" => id,
         "name" => report_name(cat, t),
         "description" => TEMPLATES[t].1,
-        "modifiedOn" => time::format(DATA_START),
     })
 }
 
@@ -118,6 +117,16 @@ fn fields_json(t: usize) -> J {
     )
 }
 
+/// The columns of a data page (`ReportHeaderField`): name and label, no data type.
+fn header_json(t: usize) -> J {
+    J::Arr(
+        fields(t)
+            .into_iter()
+            .map(|(n, l, _)| obj! {"name" => n, "label" => l})
+            .collect(),
+    )
+}
+
 /// The full description of a report (`ReportDescription`).
 pub(crate) fn report_description(category: &str, id: i64) -> Option<J> {
     let (cat, t) = find(category, id)?;
@@ -144,7 +153,7 @@ pub(crate) fn report_description(category: &str, id: i64) -> Option<J> {
                 "Number",
                 true,
                 false,
-                obj! {"dynamicSetId" => "business-units", "fields" => J::Null, "values" => J::Null},
+                obj! {"dynamicSetId" => "business-units", "fields" => J::Arr(vec![]), "values" => J::Arr(vec![])},
             ),
         ]),
     })
@@ -317,7 +326,7 @@ pub(crate) fn data_page(
         .map(|k| row(gen, run, k, &bus))
         .collect();
     obj! {
-        "fields" => fields_json(run.template),
+        "fields" => header_json(run.template),
         "page" => page as i64,
         "pageSize" => page_size as i64,
         "hasMore" => end < total,

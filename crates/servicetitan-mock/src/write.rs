@@ -441,6 +441,8 @@ pub(crate) fn create_customer(
         obj! {
             "id" => id,
             "active" => true,
+            "taxExempt" => false,
+            "nationalAccount" => false,
             "name" => name.unwrap_or_default(),
             "type" => kind,
             "address" => addr,
@@ -544,6 +546,7 @@ fn location_record(
         "id" => id,
         "customerId" => customer_id,
         "active" => true,
+        "taxExempt" => false,
         "name" => name,
         "address" => addr,
         "customFields" => custom.unwrap_or(J::Arr(vec![])),
@@ -818,6 +821,8 @@ pub(crate) fn create_job(gen: &Gen, data: &mut TenantData, body: &[u8]) -> Resul
             "invoiceId" => 0i64,
             "membershipId" => J::Null,
             "total" => J::Null,
+            "estimateIds" => J::Arr(vec![]),
+            "equipmentIds" => J::Arr(vec![]),
         }
     });
     Ok(job)

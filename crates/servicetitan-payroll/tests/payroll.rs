@@ -189,6 +189,7 @@ async fn create_update_and_delete_a_gross_pay_item() {
             activity_code_id: Some(12),
             date: Some(at("2024-03-04T00:00:00Z")),
             invoice_id: Some(990001),
+            ..Default::default()
         })
         .send()
         .await
@@ -203,6 +204,7 @@ async fn create_update_and_delete_a_gross_pay_item() {
             activity_code_id: Some(12),
             date: Some(at("2024-03-04T00:00:00Z")),
             invoice_id: None,
+            ..Default::default()
         })
         .send()
         .await
@@ -240,6 +242,7 @@ async fn a_conflict_on_a_locked_payroll_is_an_api_error() {
             activity_code_id: Some(12),
             date: Some(at("2024-03-04T00:00:00Z")),
             invoice_id: None,
+            ..Default::default()
         })
         .send()
         .await;
@@ -262,8 +265,9 @@ async fn list_job_splits_decodes_the_shares() {
                 .path(api.path(SERVER_PATH, "/jobs/123456789012/splits"));
             json_reply(
                 then,
-                r#"[{"jobId": 123456789012, "technicianId": 88, "split": 66.67},
-                    {"jobId": 123456789012, "technicianId": 89, "split": 33.33}]"#,
+                r#"{"page": 1, "pageSize": 50, "hasMore": false, "data": [
+                    {"jobId": 123456789012, "technicianId": 88, "split": 66.67},
+                    {"jobId": 123456789012, "technicianId": 89, "split": 33.33}]}"#,
             );
         })
         .await;
@@ -274,7 +278,9 @@ async fn list_job_splits_decodes_the_shares() {
         .send()
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+        .data
+        .unwrap();
 
     mock.assert_async().await;
     assert_eq!(splits.len(), 2);
@@ -296,9 +302,10 @@ async fn list_job_timesheets_sends_the_window() {
                 .query_param("endedOn", "2024-03-05T00:00:00Z");
             json_reply(
                 then,
-                r#"[{"id": 700001, "jobId": 123456789012, "appointmentId": 5550001, "technicianId": 88,
+                r#"{"page": 1, "pageSize": 50, "hasMore": false, "data": [
+                    {"id": 700001, "jobId": 123456789012, "appointmentId": 5550001, "technicianId": 88,
                      "dispatchedOn": "2024-03-04T12:30:00.1234567Z", "arrivedOn": "2024-03-04T13:00:00Z",
-                     "canceledOn": null, "doneOn": "2024-03-04T15:30:00.7654321Z"}]"#,
+                     "canceledOn": null, "doneOn": "2024-03-04T15:30:00.7654321Z"}]}"#,
             );
         })
         .await;
@@ -312,7 +319,9 @@ async fn list_job_timesheets_sends_the_window() {
         .send()
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+        .data
+        .unwrap();
 
     mock.assert_async().await;
     let t = &timesheets[0];
@@ -464,6 +473,7 @@ async fn list_get_and_create_payroll_adjustments() {
             hours: Some(dec("4.00")),
             rate: Some(dec("45.00")),
             amount: None,
+            ..Default::default()
         })
         .send()
         .await

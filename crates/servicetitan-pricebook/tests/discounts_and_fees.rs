@@ -107,7 +107,7 @@ async fn create_discount_and_fee_posts_amounts_as_written() {
             limit: Some("250.00".parse().unwrap()),
             taxable: Some(false),
             external_data: Some(types::ExternalDataCreateRequest {
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalDataEntry {
                     key: Some("erpId".into()),
                     value: Some("DSC-10".into()),
@@ -185,7 +185,7 @@ async fn update_discount_and_fee_merges_external_data() {
             amount: Some("129.00".parse().unwrap()),
             external_data: Some(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Merge),
-                application_guid: Some(APP_GUID.into()),
+                application_guid: Some(APP_GUID.parse().unwrap()),
                 external_data: Some(vec![types::ExternalDataUpdateEntry {
                     key: Some("erpId".into()),
                     value: Some("FEE-1B".into()),

@@ -138,7 +138,7 @@ async fn update_business_unit_sends_the_external_data_patch() {
     let body = types::BusinessUnitUpdateRequest {
         external_data: Some(types::ExternalDataUpdateRequest {
             patch_mode: Some(types::ExternalDataPatchMode::Merge),
-            application_guid: Some(APP_GUID.into()),
+            application_guid: Some(APP_GUID.parse().unwrap()),
             external_data: Some(vec![
                 types::ExternalDataUpdateItem {
                     key: Some("erpId".into()),
