@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::catalog;
 use crate::generate::{self, GeneratedCrate, ModuleInfo};
 use crate::load;
 use crate::normalize;
@@ -238,6 +239,31 @@ fn run_target(
                 }
             } else {
                 write_if_changed(&target, &text)?;
+            }
+        }
+    }
+    // The mock's catalog and the every-operation test cover the SDK's own modules, all of them.
+    if !standalone && target.prefix == "servicetitan-" && opts.only.is_none() {
+        let specs: Vec<catalog::ModuleSpec> = prepared
+            .iter()
+            .map(|p| catalog::ModuleSpec {
+                module: &p.module,
+                normalized: &p.normalized,
+            })
+            .collect();
+        let (catalog_json, test) = catalog::generate(&specs)?;
+        for (rel, text) in [
+            (catalog::CATALOG_PATH, catalog_json),
+            (catalog::TEST_PATH, test),
+        ] {
+            let path = opts.root.join(rel);
+            if opts.check {
+                let current = std::fs::read_to_string(&path).unwrap_or_default();
+                if current != text {
+                    stale.push((path, current, text));
+                }
+            } else {
+                write_if_changed(&path, &text)?;
             }
         }
     }

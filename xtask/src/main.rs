@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check] [--specs DIR --out DIR]` and
 //! `cargo xtask spec-diff [--official DIR] [--specs DIR]`.
 
+mod catalog;
 mod codegen;
 mod generate;
 mod load;

@@ -61,6 +61,11 @@
 //!   minute per tenant, 429 with `Retry-After` beyond; later pages are free) and the data
 //!   query flow (`POST .../data/query` → 202 `{token}`; `GET /data-queries/{token}` → 202,
 //!   then 200 with the rows; `DELETE` cancels).
+//! * Every other operation of the specs (all 570), from a catalog that `cargo xtask codegen`
+//!   generates from `specs/`: a sample answer built from the operation's response schema.
+//!   Catalog records have ids 1 to 3 (any other integer id answers 404); lists page through
+//!   them, exports hand them out in one batch, writes answer with the sample. Counted per
+//!   module by [`MockTenant::catalog_operations`].
 //!
 //! # Data
 //!
@@ -90,6 +95,7 @@
 
 #![warn(missing_docs)]
 
+mod catalog;
 mod data;
 mod json;
 mod reporting;
@@ -585,6 +591,12 @@ impl MockTenant {
     /// The socket address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many operations of `module` (`jpm`, `crm`, ...) the mock answers: the hand-written
+    /// handlers plus the catalog generated from the specs cover every operation of the specs.
+    pub fn catalog_operations(&self, module: &str) -> usize {
+        catalog::operations_of(module)
     }
 
     /// The (first) tenant id the mock serves.

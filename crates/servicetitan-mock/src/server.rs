@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
@@ -157,7 +157,7 @@ impl Shared {
                 "The mock serves no operation at {path}; API paths look like \
                  /jpm/v2/tenant/{{tenant}}/jobs and the token endpoint is {TOKEN_PATH}."
             ))
-            .code("NoSuchOperation"));
+            .code(NO_SUCH_OPERATION));
         }
         let client = self.check_token(headers)?;
         match headers.get("st-app-key") {
@@ -328,6 +328,9 @@ impl Shared {
 
 // =========================================================================== errors
 
+/// The error code of a request no operation of the mock serves.
+pub(crate) const NO_SUCH_OPERATION: &str = "NoSuchOperation";
+
 /// An error answer, rendered as ProblemDetails with the request's trace id.
 #[derive(Clone, Debug)]
 pub(crate) struct ApiError {
@@ -355,7 +358,7 @@ impl ApiError {
         }
     }
 
-    fn code(mut self, code: &'static str) -> ApiError {
+    pub(crate) fn code(mut self, code: &'static str) -> ApiError {
         self.code = code;
         self
     }
@@ -766,8 +769,9 @@ pub(crate) fn router(shared: S) -> Router {
             }),
         );
 
-    r.fallback(|| async {
-        ApiError::not_found("The mock serves no operation at this path.").code("NoSuchOperation")
+    // Every other operation of the specs, from the generated catalog.
+    r.fallback(|method: Method, uri: Uri| async move {
+        crate::catalog::answer(&method, uri.path(), uri.query())
     })
     .layer(middleware::from_fn_with_state(Arc::clone(&shared), guard))
     .with_state(shared)
@@ -789,7 +793,24 @@ async fn guard(State(s): State<S>, mut req: Request, next: Next) -> Response {
                 }
                 match s.fault() {
                     Some(e) => e.into_response(),
-                    None => next.run(req).await,
+                    None => {
+                        let method = req.method().clone();
+                        let uri = req.uri().clone();
+                        let resp = next.run(req).await;
+                        // A hand-written route that does not serve this request (another method
+                        // on its path, or `/customers/contacts` taken for `/customers/{id}`)
+                        // leaves it to the catalog of every operation in the specs.
+                        let unserved = resp.status() == StatusCode::METHOD_NOT_ALLOWED
+                            || resp
+                                .extensions()
+                                .get::<ApiError>()
+                                .is_some_and(|e| e.code == NO_SUCH_OPERATION);
+                        if unserved {
+                            crate::catalog::answer(&method, uri.path(), uri.query()).into_response()
+                        } else {
+                            resp
+                        }
+                    }
                 }
             }
         }
@@ -1053,7 +1074,7 @@ fn id_param(p: &HashMap<String, String>) -> Result<i64, ApiError> {
         ApiError::not_found(format!(
             "{raw:?} is not an id, and the mock serves no operation at this path."
         ))
-        .code("NoSuchOperation")
+        .code(NO_SUCH_OPERATION)
     })
 }
 
