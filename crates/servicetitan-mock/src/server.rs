@@ -805,10 +805,16 @@ async fn guard(State(s): State<S>, mut req: Request, next: Next) -> Response {
                                 .extensions()
                                 .get::<ApiError>()
                                 .is_some_and(|e| e.code == NO_SUCH_OPERATION);
-                        if unserved {
-                            crate::catalog::answer(&method, uri.path(), uri.query()).into_response()
-                        } else {
+                        if !unserved {
                             resp
+                        } else {
+                            match crate::catalog::answer(&method, uri.path(), uri.query()) {
+                                Ok(answer) => answer,
+                                // No operation of the specs either: a method the path does
+                                // not take stays 405.
+                                Err(_) if resp.status() == StatusCode::METHOD_NOT_ALLOWED => resp,
+                                Err(e) => e.into_response(),
+                            }
                         }
                     }
                 }
