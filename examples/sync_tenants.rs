@@ -33,7 +33,7 @@ async fn run() -> Result<(), servicetitan::Error> {
         for entry in list.split(',') {
             let parts: Vec<&str> = entry.split(':').collect();
             if let [id, client_id, secret] = parts[..] {
-                tenants.push(st.tenant(id, Credentials::new(client_id, secret)));
+                tenants.push(st.tenant(id, Credentials::new(client_id, secret))?);
             }
         }
     } else if mock.is_some() {

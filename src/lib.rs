@@ -51,8 +51,15 @@ impl ServiceTitan {
 
     /// The same app for another tenant (agencies run many): its own credentials, token and
     /// rate limit; the HTTP connection pool is shared.
-    pub fn tenant(&self, tenant_id: impl ToString, credentials: Credentials) -> ServiceTitan {
-        self.runtime.for_tenant(tenant_id, credentials).into()
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the tenant id is not a positive integer.
+    pub fn tenant(
+        &self,
+        tenant_id: impl ToString,
+        credentials: Credentials,
+    ) -> Result<ServiceTitan, Error> {
+        Ok(self.runtime.for_tenant(tenant_id, credentials)?.into())
     }
 
     /// The tenant id this connection works for.

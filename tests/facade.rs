@@ -148,10 +148,12 @@ async fn agencies_reach_many_tenants_over_one_pool() {
         .start()
         .await;
     let st = connect(&mock);
-    let other = st.tenant(
-        2000002,
-        Credentials::new("agency-client-2", "agency-secret-2"),
-    );
+    let other = st
+        .tenant(
+            2000002,
+            Credentials::new("agency-client-2", "agency-secret-2"),
+        )
+        .unwrap();
     let a = st
         .jpm()
         .list_jobs()
@@ -190,4 +192,58 @@ fn every_module_is_compiled_in_with_full() {
     let jpm = modules.iter().find(|m| m.name == "jpm").unwrap();
     assert_eq!(jpm.server_path, "/jpm/v2");
     assert!(jpm.operations.iter().any(|op| op.id == "export_jobs"));
+}
+
+/// A server that ignores `page` and keeps answering page 1 with `hasMore: true` must end the
+/// stream with a paging error at page 2, not loop until killed.
+#[tokio::test]
+async fn a_list_whose_server_ignores_page_stops_at_the_repeat() {
+    let mock = MockTenant::builder()
+        .jobs(100)
+        .ignore_page(true)
+        .start()
+        .await;
+    let st = connect(&mock);
+    let results: Vec<Result<_, Error>> = st
+        .jpm()
+        .list_jobs()
+        .page_size(10)
+        .stream_items()
+        .take(10_000)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 11, "the first page, then the error");
+    let err = results[10].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging(servicetitan::PagingError::RepeatedPage {
+                operation: "list_jobs",
+                page: 2
+            })
+        ),
+        "{err}"
+    );
+}
+
+/// Every request fails once with a 500 (or 502/503/504) before it succeeds: GET lists still
+/// arrive whole, because idempotent requests retry server errors.
+#[tokio::test]
+async fn lists_survive_server_errors_including_500() {
+    let mock = MockTenant::builder()
+        .jobs(300)
+        .error_rate(0.3)
+        .fault_seed(7)
+        .start()
+        .await;
+    let st = connect(&mock);
+    let jobs: Vec<_> = st
+        .jpm()
+        .list_jobs()
+        .page_size(20)
+        .stream_items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 300);
 }

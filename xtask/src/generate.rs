@@ -75,6 +75,7 @@ pub fn generate(
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
     let fixes = dedupe_fields(&mut file);
+    own_path_encoding(&mut file);
     let enums = crate::open_enums::rewrite(&mut file);
     let extra = if positional {
         // Paging impls and upload methods are written against the builder interface.
@@ -572,6 +573,7 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
         out.extend(quote! {
             impl servicetitan_core::paging::ListRequest for builder::#builder<'_> {
                 type Page = types::#page;
+                const OPERATION_ID: &'static str = #id;
                 fn with_page(self, page: i32) -> Self { self.page(page) }
                 fn with_page_size(self, page_size: i32) -> Self { #with_page_size }
                 async fn fetch(self) -> Result<Self::Page, servicetitan_core::Error> {
@@ -599,6 +601,7 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
         out.extend(quote! {
             impl servicetitan_core::paging::ExportRequest for builder::#builder<'_> {
                 type Page = types::#page;
+                const OPERATION_ID: &'static str = #id;
                 fn with_from(self, from: &str) -> Self { self.from(from) }
                 async fn fetch(self) -> Result<Self::Page, servicetitan_core::Error> {
                     servicetitan_core::paging::finish(self.send().await, #id)
@@ -701,5 +704,40 @@ fn operation_table(n: &Normalized) -> TokenStream {
     quote! {
         /// Every operation of this module, for tools that pick operations at run time.
         pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[ #(#entries),* ];
+    }
+}
+
+/// Path parameters go through the runtime's encoder instead of progenitor's: it also encodes
+/// `%`, and turns the empty value, `.` and `..` (which URL parsing would resolve against the
+/// path) into a marker the runtime refuses to send. The builder module imports `encode_path`
+/// from the crate root, so replacing the root import is enough.
+fn own_path_encoding(file: &mut syn::File) {
+    let mut replaced = false;
+    for item in &mut file.items {
+        let syn::Item::Use(u) = item else { continue };
+        let syn::UseTree::Path(p) = &mut u.tree else {
+            continue;
+        };
+        if p.ident != "progenitor_client" {
+            continue;
+        }
+        if let syn::UseTree::Group(g) = &mut *p.tree {
+            let before = g.items.len();
+            g.items = g
+                .items
+                .iter()
+                .filter(|t| !matches!(t, syn::UseTree::Name(n) if n.ident == "encode_path"))
+                .cloned()
+                .collect();
+            replaced |= g.items.len() != before;
+        }
+    }
+    if replaced {
+        file.items.insert(
+            0,
+            syn::parse_quote!(
+                use servicetitan_core::encode_path_segment as encode_path;
+            ),
+        );
     }
 }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -49666,6 +49667,7 @@ impl servicetitan_core::paging::Page for types::ApBillResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListApBills<'_> {
     type Page = types::ApBillResponsePage;
+    const OPERATION_ID: &'static str = "list_ap_bills";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49690,6 +49692,7 @@ impl servicetitan_core::paging::Page for types::CustomFieldTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListApBillCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_ap_bill_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49717,6 +49720,7 @@ impl servicetitan_core::paging::Page for types::ApCreditPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListApCredits<'_> {
     type Page = types::ApCreditPage;
+    const OPERATION_ID: &'static str = "list_ap_credits";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49730,6 +49734,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListApCredits<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListApCreditCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_ap_credit_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49757,6 +49762,7 @@ impl servicetitan_core::paging::Page for types::ApPaymentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListApPayments<'_> {
     type Page = types::ApPaymentPage;
+    const OPERATION_ID: &'static str = "list_ap_payments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49770,6 +49776,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListApPayments<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListApPaymentCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_ap_payment_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49797,6 +49804,7 @@ impl servicetitan_core::paging::Page for types::CreditMemoPublicResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCreditMemos<'_> {
     type Page = types::CreditMemoPublicResponsePage;
+    const OPERATION_ID: &'static str = "list_credit_memos";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49821,6 +49829,7 @@ impl servicetitan_core::paging::Page for types::CreditMemoItemsPublicResponsePag
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCreditMemoItems<'_> {
     type Page = types::CreditMemoItemsPublicResponsePage;
+    const OPERATION_ID: &'static str = "list_credit_memo_items";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49845,6 +49854,7 @@ impl servicetitan_core::paging::Page for types::CreditMemosItemsPublicResponsePa
 }
 impl servicetitan_core::paging::ListRequest for builder::ListAllCreditMemoItems<'_> {
     type Page = types::CreditMemosItemsPublicResponsePage;
+    const OPERATION_ID: &'static str = "list_all_credit_memo_items";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49861,6 +49871,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListAllCreditMemoItems<
 impl servicetitan_core::paging::ListRequest
 for builder::ListCreditMemoCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_credit_memo_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49888,6 +49899,7 @@ impl servicetitan_core::paging::Page for types::DetailedDepositResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBankDeposits<'_> {
     type Page = types::DetailedDepositResponsePage;
+    const OPERATION_ID: &'static str = "list_bank_deposits";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49913,6 +49925,7 @@ impl servicetitan_core::paging::Page for types::DetailedTransactionResponsePage 
 impl servicetitan_core::paging::ListRequest
 for builder::ListBankDepositTransactions<'_> {
     type Page = types::DetailedTransactionResponsePage;
+    const OPERATION_ID: &'static str = "list_bank_deposit_transactions";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49940,6 +49953,7 @@ impl servicetitan_core::paging::Page for types::GlAccountExtendedResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListGlAccounts<'_> {
     type Page = types::GlAccountExtendedResponsePage;
+    const OPERATION_ID: &'static str = "list_gl_accounts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49964,6 +49978,7 @@ impl servicetitan_core::paging::Page for types::GlAccountTypeResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListGlAccountTypes<'_> {
     type Page = types::GlAccountTypeResponsePage;
+    const OPERATION_ID: &'static str = "list_gl_account_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -49989,6 +50004,7 @@ impl servicetitan_core::paging::Page for types::InventoryBillResponsePage {
 impl servicetitan_core::paging::ListRequest
 for builder::ListInventoryBillsPaginated<'_> {
     type Page = types::InventoryBillResponsePage;
+    const OPERATION_ID: &'static str = "list_inventory_bills_paginated";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50005,6 +50021,7 @@ for builder::ListInventoryBillsPaginated<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListInventoryBillCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_inventory_bill_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50032,6 +50049,7 @@ impl servicetitan_core::paging::Page for types::InvoicePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListInvoices<'_> {
     type Page = types::InvoicePage;
+    const OPERATION_ID: &'static str = "list_invoices";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50045,6 +50063,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListInvoices<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListInvoiceCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_invoice_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50072,6 +50091,7 @@ impl servicetitan_core::paging::Page for types::GetInvoiceTasksResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListInvoiceTasks<'_> {
     type Page = types::GetInvoiceTasksResponsePage;
+    const OPERATION_ID: &'static str = "list_invoice_tasks";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50096,6 +50116,7 @@ impl servicetitan_core::paging::Page for types::JournalEntryPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJournalEntries<'_> {
     type Page = types::JournalEntryPage;
+    const OPERATION_ID: &'static str = "list_journal_entries";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50120,6 +50141,7 @@ impl servicetitan_core::paging::Page for types::JournalEntrySummaryPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::GetJournalEntrySummary<'_> {
     type Page = types::JournalEntrySummaryPage;
+    const OPERATION_ID: &'static str = "get_journal_entry_summary";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50144,6 +50166,7 @@ impl servicetitan_core::paging::Page for types::JournalEntryDetailPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::GetJournalEntryDetails<'_> {
     type Page = types::JournalEntryDetailPage;
+    const OPERATION_ID: &'static str = "get_journal_entry_details";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50168,6 +50191,7 @@ impl servicetitan_core::paging::Page for types::DetailedPaymentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPayments<'_> {
     type Page = types::DetailedPaymentPage;
+    const OPERATION_ID: &'static str = "list_payments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50181,6 +50205,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListPayments<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListPaymentCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_payment_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50208,6 +50233,7 @@ impl servicetitan_core::paging::Page for types::PaymentTermPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPaymentTerms<'_> {
     type Page = types::PaymentTermPage;
+    const OPERATION_ID: &'static str = "list_payment_terms";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50232,6 +50258,7 @@ impl servicetitan_core::paging::Page for types::PaymentTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPaymentTypes<'_> {
     type Page = types::PaymentTypePage;
+    const OPERATION_ID: &'static str = "list_payment_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50256,6 +50283,7 @@ impl servicetitan_core::paging::Page for types::RemittanceVendorResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListRemittanceVendors<'_> {
     type Page = types::RemittanceVendorResponsePage;
+    const OPERATION_ID: &'static str = "list_remittance_vendors";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50280,6 +50308,7 @@ impl servicetitan_core::paging::Page for types::TaxZonePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTaxZones<'_> {
     type Page = types::TaxZonePage;
+    const OPERATION_ID: &'static str = "list_tax_zones";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -50304,6 +50333,7 @@ impl servicetitan_core::paging::ExportPage for types::InvoiceExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportInvoices<'_> {
     type Page = types::InvoiceExportPage;
+    const OPERATION_ID: &'static str = "export_invoices";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -50325,6 +50355,7 @@ impl servicetitan_core::paging::ExportPage for types::InvoiceItemExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportInvoiceItems<'_> {
     type Page = types::InvoiceItemExportPage;
+    const OPERATION_ID: &'static str = "export_invoice_items";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -50346,6 +50377,7 @@ impl servicetitan_core::paging::ExportPage for types::PaymentExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportPayments<'_> {
     type Page = types::PaymentExportPage;
+    const OPERATION_ID: &'static str = "export_payments";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -50367,6 +50399,7 @@ impl servicetitan_core::paging::ExportPage for types::InventoryBillExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportInventoryBills<'_> {
     type Page = types::InventoryBillExportPage;
+    const OPERATION_ID: &'static str = "export_inventory_bills";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

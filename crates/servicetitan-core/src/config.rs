@@ -299,8 +299,8 @@ impl RuntimeBuilder {
 
     /// A builder filled from the process environment: `ST_CLIENT_ID`, `ST_CLIENT_SECRET`,
     /// `ST_APP_KEY`, `ST_TENANT_ID`, `ST_ENV` (`production` | `integration`),
-    /// `ST_API_BASE_URL` and `ST_AUTH_URL`. Unset variables leave the builder's defaults;
-    /// [`RuntimeBuilder::build`] reports the missing ones.
+    /// `ST_API_BASE_URL`, `ST_AUTH_URL` and `ST_TIMEOUT` (seconds per request). Unset variables
+    /// leave the builder's defaults; [`RuntimeBuilder::build`] reports the missing ones.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -319,6 +319,19 @@ impl RuntimeBuilder {
         b.tenant = get("ST_TENANT_ID").map(|v| v.trim().to_string());
         b.api_base_url = get("ST_API_BASE_URL");
         b.auth_url = get("ST_AUTH_URL");
+        if let Some(v) = get("ST_TIMEOUT") {
+            let seconds: f64 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "ST_TIMEOUT {v:?} is not a positive number of seconds"
+                    ))
+                })?;
+            b.request_timeout = Duration::from_secs_f64(seconds);
+        }
         Ok(b)
     }
 
@@ -496,12 +509,8 @@ impl RuntimeBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("servicetitan-rs/{}", env!("CARGO_PKG_VERSION")));
-        Runtime::from_settings(
-            settings,
-            self.tenant.unwrap_or_default().trim().to_string(),
-            credentials,
-            &user_agent,
-        )
+        let tenant = crate::runtime::check_tenant_id(&self.tenant.unwrap_or_default())?;
+        Runtime::from_settings(settings, tenant, credentials, &user_agent)
     }
 }
 

@@ -387,6 +387,35 @@ pub enum PagingError {
         /// The repeated token.
         token: String,
     },
+    /// A list page held exactly the records of the page before it (a server that ignores
+    /// `page` and keeps answering with the same page).
+    #[error("page {page} of {operation} repeats the records of the page before it; stopping instead of looping")]
+    RepeatedPage {
+        /// The operation.
+        operation: &'static str,
+        /// The page number.
+        page: i32,
+    },
+    /// The pages handed out more records than the `totalCount` they announced.
+    #[error("{operation} handed out {seen} records by page {page}, more than the totalCount of {total} it announced; stopping")]
+    BeyondTotal {
+        /// The operation.
+        operation: &'static str,
+        /// The page number.
+        page: i32,
+        /// The announced total.
+        total: i64,
+        /// Records received so far.
+        seen: u64,
+    },
+    /// An export page held exactly the records of the page before it, under a fresh token.
+    #[error("export page {page} of {operation} repeats the records of the page before it under a new token; stopping instead of looping")]
+    RepeatedExportPage {
+        /// The operation.
+        operation: &'static str,
+        /// The page's position in this run (1-based).
+        page: u32,
+    },
     /// An export kept returning empty pages with `hasMore: true`.
     #[error("the export returned {pages} empty pages in a row with hasMore: true; stopping")]
     EmptyExportPages {
@@ -409,7 +438,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Api(e) => matches!(e.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504),
+            Error::Api(e) => crate::retry::is_retryable_status(e.status.as_u16()),
             Error::Auth(e) => e.kind == AuthErrorKind::Unavailable,
             _ => false,
         }

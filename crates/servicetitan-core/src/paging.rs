@@ -12,9 +12,10 @@
 //! let batches = client.export_jobs().stream_export(saved_token);    // Stream<Result<ExportBatch<_>>>
 //! ```
 //!
-//! Inconsistent paging never loops: `hasMore: true` with an empty list page, a repeated
-//! continuation token, or a run of empty export pages end the stream with
-//! [`Error::Paging`].
+//! Inconsistent paging never loops: `hasMore: true` with an empty list page, a page that
+//! repeats the one before it, more records than the `totalCount` the server announced, a
+//! repeated continuation token, an export page repeated under a fresh token, or a run of empty
+//! export pages end the stream with [`Error::Paging`] naming the operation and page.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -55,6 +56,8 @@ pub trait ExportPage {
 pub trait ListRequest: Clone + Send + Sized {
     /// The page model.
     type Page: Page + Send;
+    /// The operation's name, for paging errors.
+    const OPERATION_ID: &'static str = "";
     /// Sets the `page` query parameter (1-based).
     fn with_page(self, page: i32) -> Self;
     /// Sets the `pageSize` query parameter.
@@ -67,6 +70,8 @@ pub trait ListRequest: Clone + Send + Sized {
 pub trait ExportRequest: Clone + Send + Sized {
     /// The export page model.
     type Page: ExportPage + Send;
+    /// The operation's name, for paging errors.
+    const OPERATION_ID: &'static str = "";
     /// Sets the `from` query parameter (a continuation token).
     fn with_from(self, from: &str) -> Self;
     /// Sends the request.
@@ -114,6 +119,28 @@ pub struct ExportBatch<T> {
     pub has_more: bool,
 }
 
+/// A fingerprint of a page's records (their JSON form), to notice a server that hands out the
+/// same page again. `None` for an empty page.
+fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
+    use std::hash::Hasher;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    if items.is_empty() {
+        return None;
+    }
+    let mut w = HashWriter(Default::default());
+    serde_json::to_writer(&mut w, items).ok()?;
+    Some(w.0.finish())
+}
+
 /// Streams over every page of a list operation. Implemented for every [`ListRequest`].
 pub trait ListRequestExt: ListRequest {
     /// Every page from page 1, one request at a time (one page in memory).
@@ -121,7 +148,7 @@ pub trait ListRequestExt: ListRequest {
         self,
     ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send,
+        <Self::Page as Page>::Item: Send + Serialize,
     {
         self.stream_pages_from(1)
     }
@@ -132,12 +159,23 @@ pub trait ListRequestExt: ListRequest {
         first_page: i32,
     ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send,
+        <Self::Page as Page>::Item: Send + Serialize,
     {
-        stream::try_unfold(Some(first_page.max(1)), move |next| {
+        struct State {
+            next: Option<i32>,
+            previous: Option<u64>,
+            seen: u64,
+        }
+        let state = State {
+            next: Some(first_page.max(1)),
+            previous: None,
+            seen: 0,
+        };
+        let operation = Self::OPERATION_ID;
+        stream::try_unfold(state, move |mut st| {
             let request = self.clone();
             async move {
-                let Some(number) = next else {
+                let Some(number) = st.next else {
                     return Ok(None);
                 };
                 let page = request.with_page(number).fetch().await?;
@@ -149,7 +187,24 @@ pub trait ListRequestExt: ListRequest {
                         page: number,
                     }));
                 }
-                let next = if has_more {
+                let print = fingerprint(&items);
+                if print.is_some() && print == st.previous {
+                    return Err(Error::Paging(PagingError::RepeatedPage {
+                        operation,
+                        page: number,
+                    }));
+                }
+                st.previous = print;
+                st.seen += items.len() as u64;
+                if let Some(total) = total_count.filter(|t| st.seen > (*t).max(0) as u64) {
+                    return Err(Error::Paging(PagingError::BeyondTotal {
+                        operation,
+                        page: number,
+                        total,
+                        seen: st.seen,
+                    }));
+                }
+                st.next = if has_more {
                     number.checked_add(1)
                 } else {
                     None
@@ -160,7 +215,7 @@ pub trait ListRequestExt: ListRequest {
                     has_more,
                     total_count,
                 };
-                Ok(Some((fetched, next)))
+                Ok(Some((fetched, st)))
             }
         })
     }
@@ -168,7 +223,7 @@ pub trait ListRequestExt: ListRequest {
     /// Every item of every page, in order.
     fn stream_items(self) -> impl Stream<Item = Result<<Self::Page as Page>::Item, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send,
+        <Self::Page as Page>::Item: Send + Serialize,
     {
         self.stream_pages()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
@@ -180,7 +235,7 @@ pub trait ListRequestExt: ListRequest {
         self,
     ) -> impl std::future::Future<Output = Result<Vec<<Self::Page as Page>::Item>, Error>> + Send
     where
-        <Self::Page as Page>::Item: Send,
+        <Self::Page as Page>::Item: Send + Serialize,
     {
         self.stream_items().try_collect()
     }
@@ -202,14 +257,17 @@ pub trait ExportRequestExt: ExportRequest {
         from: Option<String>,
     ) -> impl Stream<Item = Result<ExportBatch<<Self::Page as ExportPage>::Item>, Error>> + Send
     where
-        <Self::Page as ExportPage>::Item: Send,
+        <Self::Page as ExportPage>::Item: Send + Serialize,
     {
         struct State {
             token: Option<String>,
             seen: HashSet<String>,
             empty_run: u32,
             done: bool,
+            previous: Option<u64>,
+            pages: u32,
         }
+        let operation = Self::OPERATION_ID;
         let mut seen = HashSet::new();
         if let Some(t) = &from {
             seen.insert(t.clone());
@@ -219,6 +277,8 @@ pub trait ExportRequestExt: ExportRequest {
             seen,
             empty_run: 0,
             done: false,
+            previous: None,
+            pages: 0,
         };
         stream::try_unfold(state, move |mut st| {
             let request = self.clone();
@@ -237,6 +297,15 @@ pub trait ExportRequestExt: ExportRequest {
                     .filter(|t| !t.is_empty())
                     .map(str::to_owned);
                 let items = page.into_items();
+                st.pages += 1;
+                let print = fingerprint(&items);
+                if print.is_some() && print == st.previous {
+                    return Err(Error::Paging(PagingError::RepeatedExportPage {
+                        operation,
+                        page: st.pages,
+                    }));
+                }
+                st.previous = print;
                 if has_more {
                     let Some(next) = &next else {
                         return Err(Error::Paging(PagingError::MissingContinuation));
@@ -278,7 +347,7 @@ pub trait ExportRequestExt: ExportRequest {
         from: Option<String>,
     ) -> impl Stream<Item = Result<<Self::Page as ExportPage>::Item, Error>> + Send
     where
-        <Self::Page as ExportPage>::Item: Send,
+        <Self::Page as ExportPage>::Item: Send + Serialize,
     {
         self.stream_export(from)
             .map_ok(|b| stream::iter(b.items.into_iter().map(Ok)))

@@ -9,6 +9,13 @@ use reqwest::Method;
 
 use crate::config::{RetryBudget, RetryPolicy};
 
+/// Statuses that mean "try later": throttling (429), a timeout (408) and server errors that
+/// are usually passing (500, 502, 503, 504). A 429 is retried for every method; the others
+/// only for idempotent ones, since the server may have acted on the request.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
 /// GET, HEAD, OPTIONS, PUT and DELETE may be sent twice without changing the outcome.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
     matches!(

@@ -40,9 +40,31 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'%')
     .add(b'\\');
 
-/// Percent-encodes one path segment (tenant ids, ids in paths).
+/// What [`encode_path_segment`] writes for a value no encoding keeps in its place; the runtime
+/// refuses to send a request whose path holds it.
+const UNSAFE_SEGMENT: &str = "__unsafe_path_segment__";
+
+/// Percent-encodes one path segment (tenant ids, ids in paths), so that no value can change
+/// which path is requested: `/`, `?`, `#` and `%` are encoded (`%2e%2e` arrives as the text
+/// `%2e%2e`). The empty value, `.` and `..` have no such encoding (URL parsing treats `%2e` as a
+/// dot too), so they become a marker the runtime rejects before anything is sent.
 pub fn encode_path_segment(segment: &str) -> String {
+    if matches!(segment, "" | "." | "..") {
+        return UNSAFE_SEGMENT.to_string();
+    }
     percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+}
+
+/// The tenant id as the API's paths need it: a positive integer.
+pub(crate) fn check_tenant_id(tenant: &str) -> Result<String, Error> {
+    let trimmed = tenant.trim();
+    match trimmed.parse::<u64>() {
+        Ok(n) if n > 0 && trimmed.bytes().all(|b| b.is_ascii_digit()) => Ok(trimmed.to_string()),
+        _ => Err(Error::Config(format!(
+            "the tenant id {tenant:?} is not a positive integer: use the tenant's numeric id \
+             (ST_TENANT_ID), not its name or the account id"
+        ))),
+    }
 }
 
 /// The runtime every generated client carries (progenitor's "inner type"): configuration,
@@ -186,12 +208,20 @@ impl Runtime {
     /// tenants from one process). The HTTP connection pool, the rate limiter (keyed by
     /// tenant), the retry budget and the report limiter are shared; the token cache is the
     /// tenant's own (and shared with other runtimes of the same tenant and client id).
-    pub fn for_tenant(&self, tenant_id: impl ToString, credentials: Credentials) -> Runtime {
-        let tenant = Shared::tenant_state(&self.shared, tenant_id.to_string(), credentials);
-        Runtime {
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the tenant id is not a positive integer.
+    pub fn for_tenant(
+        &self,
+        tenant_id: impl ToString,
+        credentials: Credentials,
+    ) -> Result<Runtime, Error> {
+        let id = check_tenant_id(&tenant_id.to_string())?;
+        let tenant = Shared::tenant_state(&self.shared, id, credentials);
+        Ok(Runtime {
             shared: self.shared.clone(),
             tenant,
-        }
+        })
     }
 
     /// The tenant id this runtime calls for.
@@ -398,7 +428,7 @@ impl Runtime {
                         continue;
                     }
                     let throttled = status == StatusCode::TOO_MANY_REQUESTS;
-                    let unavailable = matches!(status.as_u16(), 408 | 502 | 503 | 504);
+                    let unavailable = !throttled && retry::is_retryable_status(status.as_u16());
                     if throttled || (unavailable && idempotent) {
                         let ra = retry::retry_after(resp.headers());
                         last_retry_after = ra.or(last_retry_after);
@@ -528,6 +558,13 @@ impl Runtime {
     /// Fills in the tenant and checks that the request goes to the configured API.
     fn prepare(&self, req: &mut reqwest::Request) -> Result<(), Error> {
         let url = req.url_mut();
+        if url.path().split('/').any(|seg| seg == UNSAFE_SEGMENT) {
+            return Err(Error::InvalidRequest(format!(
+                "a path parameter of {} is empty, \".\" or \"..\": such a value would change \
+                 which path is requested, so nothing was sent",
+                url.path().replace(UNSAFE_SEGMENT, "{?}")
+            )));
+        }
         if url.path().contains(TENANT_PLACEHOLDER) {
             let path: Vec<&str> = url
                 .path()

@@ -36,7 +36,7 @@ async fn every_request_carries_bearer_app_key_and_tenant() {
 }
 
 #[tokio::test]
-async fn tenant_id_is_percent_encoded_into_its_segment_only() {
+async fn tenant_id_fills_its_segment_only() {
     let api = MockServer::start_async().await;
     let auth = MockServer::start_async().await;
     mock_token(&auth, "t").await;
@@ -51,13 +51,18 @@ async fn tenant_id_is_percent_encoded_into_its_segment_only() {
     })
     .await;
     let rt = builder(&api, &auth).build().unwrap();
-    let odd = rt.for_tenant("a b/c?", Credentials::new(CLIENT_ID, CLIENT_SECRET));
-    get(&odd, "/x/tenant/__tenant__/things/__tenant__x?q=__tenant__")
-        .await
+    let other = rt
+        .for_tenant(" 4242 ", Credentials::new(CLIENT_ID, CLIENT_SECRET))
         .unwrap();
+    get(
+        &other,
+        "/x/tenant/__tenant__/things/__tenant__x?q=__tenant__",
+    )
+    .await
+    .unwrap();
     let seen = seen.lock().unwrap();
     assert!(
-        seen[0].ends_with("/x/tenant/a%20b%2Fc%3F/things/__tenant__x?q=__tenant__"),
+        seen[0].ends_with("/x/tenant/4242/things/__tenant__x?q=__tenant__"),
         "{}",
         seen[0]
     );
@@ -321,8 +326,12 @@ async fn tenants_have_their_own_tokens_and_share_the_runtime() {
         })
         .await;
     let rt = builder(&api, &auth).build().unwrap();
-    let other = rt.for_tenant(77, Credentials::new("other", "other-secret"));
-    let again = rt.for_tenant(77, Credentials::new("other", "other-secret"));
+    let other = rt
+        .for_tenant(77, Credentials::new("other", "other-secret"))
+        .unwrap();
+    let again = rt
+        .for_tenant(77, Credentials::new("other", "other-secret"))
+        .unwrap();
     for _ in 0..2 {
         get(&rt, "/tenant/__tenant__/x").await.unwrap();
         get(&other, "/tenant/__tenant__/x").await.unwrap();
@@ -352,4 +361,84 @@ async fn credentials_are_never_sent_outside_the_api_base_url() {
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(err.to_string().contains("not the configured API base URL"));
     stolen.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn tenant_ids_that_are_not_positive_integers_are_refused_before_any_request() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    let token = mock_token(&auth, "t").await;
+    for bad in [
+        "..", ".", "", " ", "abc", "0", "-1", "12a", "1/2", "%2e%2e", "1.5",
+    ] {
+        let err = builder(&api, &auth).tenant(bad).build().unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("tenant") ),
+            "{bad:?}: {err}"
+        );
+        let rt = builder(&api, &auth).build().unwrap();
+        let err = rt
+            .for_tenant(bad, Credentials::new(CLIENT_ID, CLIENT_SECRET))
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad:?}: {err}");
+    }
+    token.assert_calls_async(0).await;
+}
+
+/// Every value a path parameter may hold either lands in its own segment, encoded, or is
+/// refused before anything is sent: none changes which path is requested.
+#[tokio::test]
+async fn path_parameter_values_cannot_change_the_requested_path() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let all = api
+        .mock_async(move |when, then| {
+            when.any_request();
+            then.respond_with(move |req: &HttpMockRequest| {
+                s.lock().unwrap().push(req.uri().path().to_string());
+                json_response(200, &serde_json::json!({}))
+            });
+        })
+        .await;
+    let rt = builder(&api, &auth).build().unwrap();
+    let at = |v: &str| {
+        format!(
+            "/reporting/v2/tenant/__tenant__/report-category/{}/reports",
+            servicetitan_core::encode_path_segment(v)
+        )
+    };
+    for (value, wire) in [
+        ("/", "%2F"),
+        ("%2e%2e", "%252e%252e"),
+        ("a?b#c", "a%3Fb%23c"),
+        ("..%2f", "..%252f"),
+        ("a.b", "a.b"),
+        ("...", "..."),
+    ] {
+        seen.lock().unwrap().clear();
+        get(&rt, &at(value)).await.unwrap();
+        assert_eq!(
+            seen.lock().unwrap().as_slice(),
+            [format!(
+                "/reporting/v2/tenant/42/report-category/{wire}/reports"
+            )],
+            "{value:?}"
+        );
+    }
+    let before = all.calls_async().await;
+    for value in ["", ".", ".."] {
+        let err = get(&rt, &at(value)).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest(m) if m.contains("nothing was sent")),
+            "{value:?}: {err}"
+        );
+    }
+    assert_eq!(
+        all.calls_async().await,
+        before,
+        "nothing reached the server"
+    );
 }

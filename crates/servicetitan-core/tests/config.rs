@@ -124,7 +124,9 @@ fn debug_output_holds_no_secret() {
         .tenant(9);
     let builder_dbg = format!("{b:?}");
     let rt = b.build().unwrap();
-    let other = rt.for_tenant(10, Credentials::new("cid.two", "cs1.HIDDEN-TWO"));
+    let other = rt
+        .for_tenant(10, Credentials::new("cid.two", "cs1.HIDDEN-TWO"))
+        .unwrap();
     for dbg in [
         builder_dbg,
         format!("{rt:?}"),
@@ -137,4 +139,55 @@ fn debug_output_holds_no_secret() {
     assert!(format!("{rt:?}").contains("cid.visible"));
     assert_eq!(other.tenant(), "10");
     assert_eq!(other.api_base_url(), rt.api_base_url());
+}
+
+#[tokio::test]
+async fn st_timeout_bounds_each_request_and_bad_values_are_refused() {
+    use httpmock::prelude::*;
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    common::mock_token(&auth, "t").await;
+    api.mock_async(|when, then| {
+        when.method(GET).path("/slow");
+        then.status(200)
+            .delay(std::time::Duration::from_secs(5))
+            .body("{}");
+    })
+    .await;
+    let vars = |timeout: &str, tenant: &str| {
+        lookup(&[
+            ("ST_CLIENT_ID", common::CLIENT_ID),
+            ("ST_CLIENT_SECRET", common::CLIENT_SECRET),
+            ("ST_APP_KEY", common::APP_KEY),
+            ("ST_TENANT_ID", tenant),
+            ("ST_TIMEOUT", timeout),
+        ])
+    };
+    let rt = RuntimeBuilder::from_lookup(vars("0.2", "42"))
+        .unwrap()
+        .api_base_url(api.base_url())
+        .auth_url(auth.base_url())
+        .retry_policy(common::fast_policy())
+        .build()
+        .unwrap();
+    let err = common::get(&rt, "/slow").await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
+
+    for bad in ["0", "-3", "soon", "NaN"] {
+        let err = RuntimeBuilder::from_lookup(vars(bad, "42")).unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("ST_TIMEOUT")),
+            "{bad}: {err}"
+        );
+    }
+    let err = RuntimeBuilder::from_lookup(vars("1", ".."))
+        .unwrap()
+        .api_base_url(api.base_url())
+        .auth_url(auth.base_url())
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("tenant id \"..\"")),
+        "{err}"
+    );
 }

@@ -27,7 +27,7 @@ struct JobPage {
     data: Option<Vec<Job>>,
 }
 
-#[derive(Debug, Deserialize, Clone, PartialEq)]
+#[derive(Debug, Deserialize, serde::Serialize, Clone, PartialEq)]
 struct Job {
     id: Option<i64>,
 }
@@ -83,6 +83,7 @@ impl<'a> ListJobs<'a> {
 
 impl ListRequest for ListJobs<'_> {
     type Page = JobPage;
+    const OPERATION_ID: &'static str = "listJobs";
     fn with_page(mut self, page: i32) -> Self {
         self.page = Some(page);
         self
@@ -143,6 +144,7 @@ struct ExportJobs {
 
 impl ExportRequest for ExportJobs {
     type Page = JobExportPage;
+    const OPERATION_ID: &'static str = "exportJobs";
     fn with_from(mut self, from: &str) -> Self {
         self.from = Some(from.to_string());
         self
@@ -573,4 +575,111 @@ async fn faults_in_the_middle_of_an_export_lose_and_repeat_nothing() {
         *seen.entry(f.clone()).or_default() += 1;
     }
     assert_eq!(seen.values().sum::<usize>(), 13); // 10 pages + 3 faults
+}
+
+/// A server that ignores `page` and answers every request with the same non-empty page and
+/// `hasMore: true` (seen in the wild: 35,604 records, 10 distinct ids, until killed).
+#[tokio::test]
+async fn a_server_that_repeats_a_page_is_stopped_at_the_second_page() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    let m = list_server(&api, 1000, |_, _, _| {
+        let data: Vec<_> = (0..10).map(|id| serde_json::json!({"id": id})).collect();
+        Some(json_response(
+            200,
+            &serde_json::json!({"page": 1, "hasMore": true, "totalCount": 100, "data": data}),
+        ))
+    })
+    .await;
+    let rt = builder(&api, &auth).build().unwrap();
+    let results: Vec<Result<Job, Error>> = ListJobs::new(&rt)
+        .page_size(10)
+        .stream_items()
+        .take(10_000)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 11, "ten records, then the error");
+    let err = results[10].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging(PagingError::RepeatedPage {
+                operation: "listJobs",
+                page: 2
+            })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("page 2 of listJobs"), "{err}");
+    m.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn more_records_than_the_announced_total_stop_the_list() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    // Fresh records on every page, but the server said there are 25.
+    let m = list_server(&api, 1000, |page, _, _| {
+        let data: Vec<_> = (0..10)
+            .map(|i| serde_json::json!({"id": page * 10 + i}))
+            .collect();
+        Some(json_response(
+            200,
+            &serde_json::json!({"page": page, "hasMore": true, "totalCount": 25, "data": data}),
+        ))
+    })
+    .await;
+    let rt = builder(&api, &auth).build().unwrap();
+    let results: Vec<Result<Job, Error>> = ListJobs::new(&rt)
+        .page_size(10)
+        .stream_items()
+        .take(10_000)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 21);
+    assert!(matches!(
+        results[20],
+        Err(Error::Paging(PagingError::BeyondTotal {
+            operation: "listJobs",
+            page: 3,
+            total: 25,
+            seen: 30
+        }))
+    ));
+    m.assert_calls_async(3).await;
+}
+
+#[tokio::test]
+async fn an_export_repeating_a_page_under_fresh_tokens_stops() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    // From the third call on, the same ten records under ever new tokens.
+    let (m, _) = export_server(&api, 1000, 10, |call, _| {
+        (call >= 2).then(|| {
+            let data: Vec<_> = (500..510).map(|id| serde_json::json!({"id": id})).collect();
+            json_response(
+                200,
+                &serde_json::json!({"hasMore": true, "continueFrom": format!("x{call}"), "data": data}),
+            )
+        })
+    })
+    .await;
+    let rt = builder(&api, &auth).build().unwrap();
+    let results: Vec<_> = ExportJobs { rt, from: None }
+        .stream_export(None)
+        .take(50)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 4, "three batches, then the error");
+    assert!(matches!(
+        &results[3],
+        Err(Error::Paging(PagingError::RepeatedExportPage {
+            operation: "exportJobs",
+            page: 4
+        }))
+    ));
+    m.assert_calls_async(4).await;
 }

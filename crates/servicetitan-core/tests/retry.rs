@@ -69,7 +69,9 @@ async fn a_429_with_an_http_date_in_the_past_retries_at_once() {
     let rt = builder(&api, &auth).build().unwrap();
     let t0 = Instant::now();
     assert_eq!(get(&rt, "/a").await.unwrap().status(), 200);
-    assert!(t0.elapsed() < Duration::from_millis(500));
+    // A misread date would wait up to max_retry_after (5 s) per retry; bounds that hold on a
+    // busy machine still tell the two apart.
+    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
     mock.assert_calls_async(3).await;
 }
 
@@ -118,7 +120,7 @@ async fn a_retry_after_beyond_the_limit_fails_at_once() {
     let rt = builder(&api, &auth).build().unwrap();
     let t0 = Instant::now();
     let err = get(&rt, "/a").await.unwrap_err();
-    assert!(t0.elapsed() < Duration::from_secs(1));
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
     let Error::RateLimited {
         attempts,
         retry_after,
@@ -134,8 +136,8 @@ async fn a_retry_after_beyond_the_limit_fails_at_once() {
 }
 
 #[tokio::test]
-async fn a_5xx_burst_is_retried_for_get() {
-    for status in [502, 503, 504] {
+async fn a_5xx_burst_is_retried_for_get_including_500() {
+    for status in [500, 502, 503, 504] {
         let api = MockServer::start_async().await;
         let auth = MockServer::start_async().await;
         mock_token(&auth, "t").await;
@@ -262,7 +264,7 @@ async fn a_response_slower_than_the_timeout_times_out_after_the_attempts() {
         .mock_async(|when, then| {
             when.any_request();
             then.status(200)
-                .delay(Duration::from_millis(600))
+                .delay(Duration::from_secs(5))
                 .json_body(serde_json::json!({}));
         })
         .await;
@@ -273,11 +275,8 @@ async fn a_response_slower_than_the_timeout_times_out_after_the_attempts() {
         .unwrap();
     let t0 = Instant::now();
     let err = get(&rt, "/a").await.unwrap_err();
-    assert!(
-        t0.elapsed() < Duration::from_millis(1000),
-        "{:?}",
-        t0.elapsed()
-    );
+    // Waiting for the slow answers would take 10 s.
+    assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
     let Error::Timeout { attempts, .. } = &err else {
         panic!("{err:?}")
     };
@@ -303,11 +302,8 @@ async fn the_total_time_is_bounded() {
         .unwrap();
     let t0 = Instant::now();
     let err = get(&rt, "/a").await.unwrap_err();
-    assert!(
-        t0.elapsed() < Duration::from_millis(900),
-        "{:?}",
-        t0.elapsed()
-    );
+    // Without the bound, 1000 attempts 50 ms apart would take 50 s.
+    assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     let calls = mock.calls_async().await;
     assert!((3..=20).contains(&calls), "{calls}");

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -34547,6 +34548,7 @@ impl servicetitan_core::paging::Page for types::BookingProviderTagPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBookingProviderTags<'_> {
     type Page = types::BookingProviderTagPage;
+    const OPERATION_ID: &'static str = "list_booking_provider_tags";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34574,6 +34576,7 @@ impl servicetitan_core::paging::Page for types::BookingPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBookings<'_> {
     type Page = types::BookingPage;
+    const OPERATION_ID: &'static str = "list_bookings";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34598,6 +34601,7 @@ impl servicetitan_core::paging::Page for types::BookingContactPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBookingContacts<'_> {
     type Page = types::BookingContactPage;
+    const OPERATION_ID: &'static str = "list_booking_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34610,6 +34614,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListBookingContacts<'_>
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProviderBookings<'_> {
     type Page = types::BookingPage;
+    const OPERATION_ID: &'static str = "list_provider_bookings";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34623,6 +34628,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListProviderBookings<'_
 impl servicetitan_core::paging::ListRequest
 for builder::ListProviderBookingContacts<'_> {
     type Page = types::BookingContactPage;
+    const OPERATION_ID: &'static str = "list_provider_booking_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34650,6 +34656,7 @@ impl servicetitan_core::paging::Page for types::ContactMethodPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListContactMethods<'_> {
     type Page = types::ContactMethodPage;
+    const OPERATION_ID: &'static str = "list_contact_methods";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34674,6 +34681,7 @@ impl servicetitan_core::paging::Page for types::ContactPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListContactsByRelationship<'_> {
     type Page = types::ContactPage;
+    const OPERATION_ID: &'static str = "list_contacts_by_relationship";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34689,6 +34697,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListContactsByRelations
 }
 impl servicetitan_core::paging::ListRequest for builder::ListContacts<'_> {
     type Page = types::ContactPage;
+    const OPERATION_ID: &'static str = "list_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34713,6 +34722,7 @@ impl servicetitan_core::paging::Page for types::ContactRelationshipPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListContactRelationships<'_> {
     type Page = types::ContactRelationshipPage;
+    const OPERATION_ID: &'static str = "list_contact_relationships";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34728,6 +34738,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListContactRelationship
 }
 impl servicetitan_core::paging::ListRequest for builder::SearchContactMethods<'_> {
     type Page = types::ContactMethodPage;
+    const OPERATION_ID: &'static str = "search_contact_methods";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34752,6 +34763,7 @@ impl servicetitan_core::paging::Page for types::CustomerPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCustomers<'_> {
     type Page = types::CustomerPage;
+    const OPERATION_ID: &'static str = "list_customers";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34776,6 +34788,7 @@ impl servicetitan_core::paging::Page for types::NotePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCustomerNotes<'_> {
     type Page = types::NotePage;
+    const OPERATION_ID: &'static str = "list_customer_notes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34800,6 +34813,7 @@ impl servicetitan_core::paging::Page for types::CustomerContactDetailPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCustomerContacts<'_> {
     type Page = types::CustomerContactDetailPage;
+    const OPERATION_ID: &'static str = "list_customer_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34825,6 +34839,7 @@ impl servicetitan_core::paging::Page for types::CustomerContactWithCustomerIdPag
 impl servicetitan_core::paging::ListRequest
 for builder::ListModifiedCustomerContacts<'_> {
     type Page = types::CustomerContactWithCustomerIdPage;
+    const OPERATION_ID: &'static str = "list_modified_customer_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34853,6 +34868,7 @@ impl servicetitan_core::paging::Page for types::CustomerCustomFieldTypePage {
 impl servicetitan_core::paging::ListRequest
 for builder::ListCustomerCustomFieldTypes<'_> {
     type Page = types::CustomerCustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_customer_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34880,6 +34896,7 @@ impl servicetitan_core::paging::Page for types::LeadPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListLeads<'_> {
     type Page = types::LeadPage;
+    const OPERATION_ID: &'static str = "list_leads";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34892,6 +34909,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListLeads<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListLeadNotes<'_> {
     type Page = types::NotePage;
+    const OPERATION_ID: &'static str = "list_lead_notes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34916,6 +34934,7 @@ impl servicetitan_core::paging::Page for types::LocationPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListLocations<'_> {
     type Page = types::LocationPage;
+    const OPERATION_ID: &'static str = "list_locations";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34928,6 +34947,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListLocations<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListLocationNotes<'_> {
     type Page = types::NotePage;
+    const OPERATION_ID: &'static str = "list_location_notes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34952,6 +34972,7 @@ impl servicetitan_core::paging::Page for types::LocationContactDetailPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListLocationContacts<'_> {
     type Page = types::LocationContactDetailPage;
+    const OPERATION_ID: &'static str = "list_location_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34977,6 +34998,7 @@ impl servicetitan_core::paging::Page for types::LocationContactWithLocationIdPag
 impl servicetitan_core::paging::ListRequest
 for builder::ListModifiedLocationContacts<'_> {
     type Page = types::LocationContactWithLocationIdPage;
+    const OPERATION_ID: &'static str = "list_modified_location_contacts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -35005,6 +35027,7 @@ impl servicetitan_core::paging::Page for types::LocationCustomFieldTypePage {
 impl servicetitan_core::paging::ListRequest
 for builder::ListLocationCustomFieldTypes<'_> {
     type Page = types::LocationCustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_location_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -35032,6 +35055,7 @@ impl servicetitan_core::paging::ExportPage for types::BookingExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportBookings<'_> {
     type Page = types::BookingExportPage;
+    const OPERATION_ID: &'static str = "export_bookings";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -35053,6 +35077,7 @@ impl servicetitan_core::paging::ExportPage for types::CustomerContactExportPage 
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportCustomerContacts<'_> {
     type Page = types::CustomerContactExportPage;
+    const OPERATION_ID: &'static str = "export_customer_contacts";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -35074,6 +35099,7 @@ impl servicetitan_core::paging::ExportPage for types::LocationContactExportPage 
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportLocationContacts<'_> {
     type Page = types::LocationContactExportPage;
+    const OPERATION_ID: &'static str = "export_location_contacts";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -35095,6 +35121,7 @@ impl servicetitan_core::paging::ExportPage for types::CustomerExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportCustomers<'_> {
     type Page = types::CustomerExportPage;
+    const OPERATION_ID: &'static str = "export_customers";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -35116,6 +35143,7 @@ impl servicetitan_core::paging::ExportPage for types::LeadExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportLeads<'_> {
     type Page = types::LeadExportPage;
+    const OPERATION_ID: &'static str = "export_leads";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -35137,6 +35165,7 @@ impl servicetitan_core::paging::ExportPage for types::LocationExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportLocations<'_> {
     type Page = types::LocationExportPage;
+    const OPERATION_ID: &'static str = "export_locations";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -1853,6 +1854,7 @@ impl servicetitan_core::paging::Page for types::TechnicianRatingPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTechnicianRatings<'_> {
     type Page = types::TechnicianRatingPage;
+    const OPERATION_ID: &'static str = "list_technician_ratings";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -1877,6 +1879,7 @@ impl servicetitan_core::paging::ExportPage for types::TechnicianRatingExportPage
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportTechnicianRatings<'_> {
     type Page = types::TechnicianRatingExportPage;
+    const OPERATION_ID: &'static str = "export_technician_ratings";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -16344,6 +16345,7 @@ impl servicetitan_core::paging::Page for types::AppointmentAssignmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListAppointmentAssignments<'_> {
     type Page = types::AppointmentAssignmentPage;
+    const OPERATION_ID: &'static str = "list_appointment_assignments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16371,6 +16373,7 @@ impl servicetitan_core::paging::Page for types::ArrivalWindowPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListArrivalWindows<'_> {
     type Page = types::ArrivalWindowPage;
+    const OPERATION_ID: &'static str = "list_arrival_windows";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16395,6 +16398,7 @@ impl servicetitan_core::paging::Page for types::NonJobAppointmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListNonJobAppointments<'_> {
     type Page = types::NonJobAppointmentPage;
+    const OPERATION_ID: &'static str = "list_non_job_appointments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16419,6 +16423,7 @@ impl servicetitan_core::paging::Page for types::TeamPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTeams<'_> {
     type Page = types::TeamPage;
+    const OPERATION_ID: &'static str = "list_teams";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16443,6 +16448,7 @@ impl servicetitan_core::paging::Page for types::TechnicianShiftPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTechnicianShifts<'_> {
     type Page = types::TechnicianShiftPage;
+    const OPERATION_ID: &'static str = "list_technician_shifts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16467,6 +16473,7 @@ impl servicetitan_core::paging::Page for types::TechnicianSkillResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTechnicianSkills<'_> {
     type Page = types::TechnicianSkillResponsePage;
+    const OPERATION_ID: &'static str = "list_technician_skills";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16491,6 +16498,7 @@ impl servicetitan_core::paging::Page for types::ZonePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListZones<'_> {
     type Page = types::ZonePage;
+    const OPERATION_ID: &'static str = "list_zones";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16516,6 +16524,7 @@ impl servicetitan_core::paging::ExportPage for types::AppointmentAssignmentExpor
 impl servicetitan_core::paging::ExportRequest
 for builder::ExportAppointmentAssignments<'_> {
     type Page = types::AppointmentAssignmentExportPage;
+    const OPERATION_ID: &'static str = "export_appointment_assignments";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -6505,6 +6506,7 @@ impl servicetitan_core::paging::Page for types::EquipmentTypeResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEquipmentTypes<'_> {
     type Page = types::EquipmentTypeResponsePage;
+    const OPERATION_ID: &'static str = "list_equipment_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -6529,6 +6531,7 @@ impl servicetitan_core::paging::Page for types::InstalledEquipmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListInstalledEquipment<'_> {
     type Page = types::InstalledEquipmentPage;
+    const OPERATION_ID: &'static str = "list_installed_equipment";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -6555,6 +6558,7 @@ for types::RepositoryPageResultOfLocationEquipmentCustomFieldTypeModel {
 impl servicetitan_core::paging::ListRequest
 for builder::ListInstalledEquipmentCustomFieldTypes<'_> {
     type Page = types::RepositoryPageResultOfLocationEquipmentCustomFieldTypeModel;
+    const OPERATION_ID: &'static str = "list_installed_equipment_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -6582,6 +6586,7 @@ impl servicetitan_core::paging::ExportPage for types::InstalledEquipmentExportPa
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportInstalledEquipment<'_> {
     type Page = types::InstalledEquipmentExportPage;
+    const OPERATION_ID: &'static str = "export_installed_equipment";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

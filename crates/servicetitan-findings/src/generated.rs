@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -4311,6 +4312,7 @@ impl servicetitan_core::paging::Page for types::FindingPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListFindings<'_> {
     type Page = types::FindingPage;
+    const OPERATION_ID: &'static str = "list_findings";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -4335,6 +4337,7 @@ impl servicetitan_core::paging::Page for types::FindingAttachmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListFindingAttachments<'_> {
     type Page = types::FindingAttachmentPage;
+    const OPERATION_ID: &'static str = "list_finding_attachments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -5295,6 +5296,7 @@ impl servicetitan_core::paging::Page for types::FormPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListForms<'_> {
     type Page = types::FormPage;
+    const OPERATION_ID: &'static str = "list_forms";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -5319,6 +5321,7 @@ impl servicetitan_core::paging::Page for types::FormSubmissionPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListFormSubmissions<'_> {
     type Page = types::FormSubmissionPage;
+    const OPERATION_ID: &'static str = "list_form_submissions";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -34150,6 +34151,7 @@ impl servicetitan_core::paging::Page for types::AdjustmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListAdjustments<'_> {
     type Page = types::AdjustmentPage;
+    const OPERATION_ID: &'static str = "list_adjustments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34174,6 +34176,7 @@ impl servicetitan_core::paging::Page for types::InventoryTemplateResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListInventoryTemplates<'_> {
     type Page = types::InventoryTemplateResponsePage;
+    const OPERATION_ID: &'static str = "list_inventory_templates";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34198,6 +34201,7 @@ impl servicetitan_core::paging::Page for types::PurchaseOrderPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPurchaseOrders<'_> {
     type Page = types::PurchaseOrderPage;
+    const OPERATION_ID: &'static str = "list_purchase_orders";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34222,6 +34226,7 @@ impl servicetitan_core::paging::Page for types::PoRequestPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPurchaseOrderRequests<'_> {
     type Page = types::PoRequestPage;
+    const OPERATION_ID: &'static str = "list_purchase_order_requests";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34249,6 +34254,7 @@ impl servicetitan_core::paging::Page for types::PurchaseOrderMarkupPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPurchaseOrderMarkups<'_> {
     type Page = types::PurchaseOrderMarkupPage;
+    const OPERATION_ID: &'static str = "list_purchase_order_markups";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34276,6 +34282,7 @@ impl servicetitan_core::paging::Page for types::PurchaseOrderTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPurchaseOrderTypes<'_> {
     type Page = types::PurchaseOrderTypePage;
+    const OPERATION_ID: &'static str = "list_purchase_order_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34300,6 +34307,7 @@ impl servicetitan_core::paging::Page for types::ReceiptPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListReceipts<'_> {
     type Page = types::ReceiptPage;
+    const OPERATION_ID: &'static str = "list_receipts";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34324,6 +34332,7 @@ impl servicetitan_core::paging::Page for types::InventoryReturnPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListReturns<'_> {
     type Page = types::InventoryReturnPage;
+    const OPERATION_ID: &'static str = "list_returns";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34348,6 +34357,7 @@ impl servicetitan_core::paging::Page for types::ReturnTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListReturnTypes<'_> {
     type Page = types::ReturnTypePage;
+    const OPERATION_ID: &'static str = "list_return_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34372,6 +34382,7 @@ impl servicetitan_core::paging::Page for types::TransferPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTransfers<'_> {
     type Page = types::TransferPage;
+    const OPERATION_ID: &'static str = "list_transfers";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34396,6 +34407,7 @@ impl servicetitan_core::paging::Page for types::TruckPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTrucks<'_> {
     type Page = types::TruckPage;
+    const OPERATION_ID: &'static str = "list_trucks";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34420,6 +34432,7 @@ impl servicetitan_core::paging::Page for types::VendorPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListVendors<'_> {
     type Page = types::VendorPage;
+    const OPERATION_ID: &'static str = "list_vendors";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34444,6 +34457,7 @@ impl servicetitan_core::paging::Page for types::CustomFieldTypeResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListVendorCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypeResponsePage;
+    const OPERATION_ID: &'static str = "list_vendor_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34471,6 +34485,7 @@ impl servicetitan_core::paging::Page for types::WarehousePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListWarehouses<'_> {
     type Page = types::WarehousePage;
+    const OPERATION_ID: &'static str = "list_warehouses";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34495,6 +34510,7 @@ impl servicetitan_core::paging::ExportPage for types::AdjustmentExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportAdjustments<'_> {
     type Page = types::AdjustmentExportPage;
+    const OPERATION_ID: &'static str = "export_adjustments";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -34516,6 +34532,7 @@ impl servicetitan_core::paging::ExportPage for types::PurchaseOrderExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportPurchaseOrders<'_> {
     type Page = types::PurchaseOrderExportPage;
+    const OPERATION_ID: &'static str = "export_purchase_orders";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -34537,6 +34554,7 @@ impl servicetitan_core::paging::ExportPage for types::InventoryReturnExportPage 
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportReturns<'_> {
     type Page = types::InventoryReturnExportPage;
+    const OPERATION_ID: &'static str = "export_returns";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -34558,6 +34576,7 @@ impl servicetitan_core::paging::ExportPage for types::TransferExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportTransfers<'_> {
     type Page = types::TransferExportPage;
+    const OPERATION_ID: &'static str = "export_transfers";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

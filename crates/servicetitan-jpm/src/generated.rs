@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -29142,6 +29143,7 @@ impl servicetitan_core::paging::Page for types::AppointmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListAppointments<'_> {
     type Page = types::AppointmentPage;
+    const OPERATION_ID: &'static str = "list_appointments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29166,6 +29168,7 @@ impl servicetitan_core::paging::Page for types::SegmentItemModelPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBudgetCodeSegmentItems<'_> {
     type Page = types::SegmentItemModelPage;
+    const OPERATION_ID: &'static str = "list_budget_code_segment_items";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29182,6 +29185,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListBudgetCodeSegmentIt
 impl servicetitan_core::paging::ListRequest
 for builder::ListProjectBudgetCodeSegmentItems<'_> {
     type Page = types::SegmentItemModelPage;
+    const OPERATION_ID: &'static str = "list_project_budget_code_segment_items";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29198,6 +29202,7 @@ for builder::ListProjectBudgetCodeSegmentItems<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListBudgetCodeSegmentItemChildren<'_> {
     type Page = types::SegmentItemModelPage;
+    const OPERATION_ID: &'static str = "list_budget_code_segment_item_children";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29214,6 +29219,7 @@ for builder::ListBudgetCodeSegmentItemChildren<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListProjectBudgetCodeSegmentItemChildren<'_> {
     type Page = types::SegmentItemModelPage;
+    const OPERATION_ID: &'static str = "list_project_budget_code_segment_item_children";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29241,6 +29247,7 @@ impl servicetitan_core::paging::Page for types::BudgetCodeModelPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBudgetCodes<'_> {
     type Page = types::BudgetCodeModelPage;
+    const OPERATION_ID: &'static str = "list_budget_codes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29253,6 +29260,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListBudgetCodes<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProjectBudgetCodes<'_> {
     type Page = types::BudgetCodeModelPage;
+    const OPERATION_ID: &'static str = "list_project_budget_codes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29277,6 +29285,7 @@ impl servicetitan_core::paging::Page for types::JobCancelReasonPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobCancelReasons<'_> {
     type Page = types::JobCancelReasonPage;
+    const OPERATION_ID: &'static str = "list_job_cancel_reasons";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29301,6 +29310,7 @@ impl servicetitan_core::paging::Page for types::JobHoldReasonPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobHoldReasons<'_> {
     type Page = types::JobHoldReasonPage;
+    const OPERATION_ID: &'static str = "list_job_hold_reasons";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29325,6 +29335,7 @@ impl servicetitan_core::paging::Page for types::JobPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobs<'_> {
     type Page = types::JobPage;
+    const OPERATION_ID: &'static str = "list_jobs";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29349,6 +29360,7 @@ impl servicetitan_core::paging::Page for types::NotePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobNotes<'_> {
     type Page = types::NotePage;
+    const OPERATION_ID: &'static str = "list_job_notes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29373,6 +29385,7 @@ impl servicetitan_core::paging::Page for types::JobCanceledLogPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobCanceledLogs<'_> {
     type Page = types::JobCanceledLogPage;
+    const OPERATION_ID: &'static str = "list_job_canceled_logs";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29397,6 +29410,7 @@ impl servicetitan_core::paging::Page for types::CustomFieldTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_job_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29424,6 +29438,7 @@ impl servicetitan_core::paging::Page for types::JobTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobTypes<'_> {
     type Page = types::JobTypePage;
+    const OPERATION_ID: &'static str = "list_job_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29448,6 +29463,7 @@ impl servicetitan_core::paging::Page for types::ProjectPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProjects<'_> {
     type Page = types::ProjectPage;
+    const OPERATION_ID: &'static str = "list_projects";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29460,6 +29476,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListProjects<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProjectNotes<'_> {
     type Page = types::NotePage;
+    const OPERATION_ID: &'static str = "list_project_notes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29473,6 +29490,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListProjectNotes<'_> {
 impl servicetitan_core::paging::ListRequest
 for builder::ListProjectCustomFieldTypes<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_project_custom_field_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29500,6 +29518,7 @@ impl servicetitan_core::paging::Page for types::ProjectStatusPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProjectStatuses<'_> {
     type Page = types::ProjectStatusPage;
+    const OPERATION_ID: &'static str = "list_project_statuses";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29524,6 +29543,7 @@ impl servicetitan_core::paging::Page for types::ProjectSubStatusPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProjectSubStatuses<'_> {
     type Page = types::ProjectSubStatusPage;
+    const OPERATION_ID: &'static str = "list_project_sub_statuses";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29548,6 +29568,7 @@ impl servicetitan_core::paging::Page for types::ProjectTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProjectTypes<'_> {
     type Page = types::ProjectTypePage;
+    const OPERATION_ID: &'static str = "list_project_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -29572,6 +29593,7 @@ impl servicetitan_core::paging::ExportPage for types::JobExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportJobs<'_> {
     type Page = types::JobExportPage;
+    const OPERATION_ID: &'static str = "export_jobs";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -29593,6 +29615,7 @@ impl servicetitan_core::paging::ExportPage for types::ProjectExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportProjects<'_> {
     type Page = types::ProjectExportPage;
+    const OPERATION_ID: &'static str = "export_projects";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -29614,6 +29637,7 @@ impl servicetitan_core::paging::ExportPage for types::AppointmentExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportAppointments<'_> {
     type Page = types::AppointmentExportPage;
+    const OPERATION_ID: &'static str = "export_appointments";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -29635,6 +29659,7 @@ impl servicetitan_core::paging::ExportPage for types::JobCanceledLogExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportJobCanceledLogs<'_> {
     type Page = types::JobCanceledLogExportPage;
+    const OPERATION_ID: &'static str = "export_job_canceled_logs";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -29656,6 +29681,7 @@ impl servicetitan_core::paging::ExportPage for types::JobNoteExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportJobNotes<'_> {
     type Page = types::JobNoteExportPage;
+    const OPERATION_ID: &'static str = "export_job_notes";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -29677,6 +29703,7 @@ impl servicetitan_core::paging::ExportPage for types::ProjectNoteExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportProjectNotes<'_> {
     type Page = types::ProjectNoteExportPage;
+    const OPERATION_ID: &'static str = "export_project_notes";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -29698,6 +29725,7 @@ impl servicetitan_core::paging::ExportPage for types::JobHistoryExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportJobHistory<'_> {
     type Page = types::JobHistoryExportPage;
+    const OPERATION_ID: &'static str = "export_job_history";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

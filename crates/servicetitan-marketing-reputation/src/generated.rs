@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -1913,6 +1914,7 @@ impl servicetitan_core::paging::Page for types::ReviewPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListReviews<'_> {
     type Page = types::ReviewPage;
+    const OPERATION_ID: &'static str = "list_reviews";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

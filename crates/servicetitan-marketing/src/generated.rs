@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -4604,6 +4605,7 @@ impl servicetitan_core::paging::Page for types::CampaignCategoryPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCampaignCategories<'_> {
     type Page = types::CampaignCategoryPage;
+    const OPERATION_ID: &'static str = "list_campaign_categories";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -4628,6 +4630,7 @@ impl servicetitan_core::paging::Page for types::CampaignCostPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCampaignCosts2<'_> {
     type Page = types::CampaignCostPage;
+    const OPERATION_ID: &'static str = "list_campaign_costs2";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -4652,6 +4655,7 @@ impl servicetitan_core::paging::Page for types::CampaignPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCampaigns<'_> {
     type Page = types::CampaignPage;
+    const OPERATION_ID: &'static str = "list_campaigns";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -4664,6 +4668,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListCampaigns<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCampaignCosts<'_> {
     type Page = types::CampaignCostPage;
+    const OPERATION_ID: &'static str = "list_campaign_costs";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

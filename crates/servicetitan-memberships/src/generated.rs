@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -19386,6 +19387,7 @@ impl servicetitan_core::paging::Page for types::CustomerMembershipPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListMemberships<'_> {
     type Page = types::CustomerMembershipPage;
+    const OPERATION_ID: &'static str = "list_memberships";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -19410,6 +19412,7 @@ impl servicetitan_core::paging::Page for types::CustomFieldTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListMembershipCustomFields<'_> {
     type Page = types::CustomFieldTypePage;
+    const OPERATION_ID: &'static str = "list_membership_custom_fields";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -19437,6 +19440,7 @@ impl servicetitan_core::paging::Page for types::RecurringServiceEventPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListRecurringServiceEvents<'_> {
     type Page = types::RecurringServiceEventPage;
+    const OPERATION_ID: &'static str = "list_recurring_service_events";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -19464,6 +19468,7 @@ impl servicetitan_core::paging::Page for types::RecurringServicePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListRecurringServices<'_> {
     type Page = types::RecurringServicePage;
+    const OPERATION_ID: &'static str = "list_recurring_services";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -19488,6 +19493,7 @@ impl servicetitan_core::paging::Page for types::MembershipTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListMembershipTypes<'_> {
     type Page = types::MembershipTypePage;
+    const OPERATION_ID: &'static str = "list_membership_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -19512,6 +19518,7 @@ impl servicetitan_core::paging::Page for types::RecurringServiceTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListRecurringServiceTypes<'_> {
     type Page = types::RecurringServiceTypePage;
+    const OPERATION_ID: &'static str = "list_recurring_service_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -19539,6 +19546,7 @@ impl servicetitan_core::paging::ExportPage for types::MembershipTypeExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportMembershipTypes<'_> {
     type Page = types::MembershipTypeExportPage;
+    const OPERATION_ID: &'static str = "export_membership_types";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -19561,6 +19569,7 @@ impl servicetitan_core::paging::ExportPage for types::RecurringServiceTypeExport
 impl servicetitan_core::paging::ExportRequest
 for builder::ExportRecurringServiceTypes<'_> {
     type Page = types::RecurringServiceTypeExportPage;
+    const OPERATION_ID: &'static str = "export_recurring_service_types";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -19585,6 +19594,7 @@ impl servicetitan_core::paging::ExportPage for types::CustomerMembershipExportPa
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportMemberships<'_> {
     type Page = types::CustomerMembershipExportPage;
+    const OPERATION_ID: &'static str = "export_memberships";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -19606,6 +19616,7 @@ impl servicetitan_core::paging::ExportPage for types::InvoiceTemplateExportPage 
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportInvoiceTemplates<'_> {
     type Page = types::InvoiceTemplateExportPage;
+    const OPERATION_ID: &'static str = "export_invoice_templates";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -19627,6 +19638,7 @@ impl servicetitan_core::paging::ExportPage for types::RecurringServiceExportPage
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportRecurringServices<'_> {
     type Page = types::RecurringServiceExportPage;
+    const OPERATION_ID: &'static str = "export_recurring_services";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -19649,6 +19661,7 @@ impl servicetitan_core::paging::ExportPage for types::RecurringServiceEventExpor
 impl servicetitan_core::paging::ExportRequest
 for builder::ExportRecurringServiceEvents<'_> {
     type Page = types::RecurringServiceEventExportPage;
+    const OPERATION_ID: &'static str = "export_recurring_service_events";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -19674,6 +19687,7 @@ impl servicetitan_core::paging::ExportPage for types::MembershipStatusChangeExpo
 impl servicetitan_core::paging::ExportRequest
 for builder::ExportMembershipStatusChanges<'_> {
     type Page = types::MembershipStatusChangeExportPage;
+    const OPERATION_ID: &'static str = "export_membership_status_changes";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -149,6 +149,7 @@ pub(crate) struct Config {
     pub(crate) fault_seed: u64,
     pub(crate) latency: Duration,
     pub(crate) quirks: bool,
+    pub(crate) ignore_page: bool,
     pub(crate) export_page_size: usize,
     pub(crate) report_runs_per_minute: u32,
     pub(crate) data_query_polls: u32,
@@ -190,6 +191,7 @@ impl Default for Config {
             fault_seed: 0,
             latency: Duration::ZERO,
             quirks: false,
+            ignore_page: false,
             export_page_size: 5000,
             report_runs_per_minute: 1,
             data_query_polls: 1,
@@ -360,6 +362,13 @@ impl MockTenantBuilder {
     /// rounded up to whole seconds.
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.cfg.token_lifetime = lifetime;
+        self
+    }
+
+    /// A fault seen in the wild: lists ignore `page`, answering every request with the first
+    /// page and `hasMore: true`, so a client that trusts `hasMore` never stops.
+    pub fn ignore_page(mut self, on: bool) -> Self {
+        self.cfg.ignore_page = on;
         self
     }
 

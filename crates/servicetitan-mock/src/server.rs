@@ -217,10 +217,13 @@ impl Shared {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .trim();
+        // The real API also takes the bare token, without the scheme (a popular Python client
+        // sends it that way).
         let token = match value.split_once(' ') {
             Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty() => {
                 t.trim()
             }
+            None if !value.is_empty() => value,
             _ => {
                 return Err(unauthorized(
                     "MissingToken",
@@ -1167,10 +1170,16 @@ fn list_handler(
     raw: Option<&str>,
     provider: Option<i64>,
 ) -> ApiResult {
-    let _ = s;
     let q = Query::parse(raw);
     let mut lq = list_query(&q)?;
     lq.provider = provider;
+    if s.cfg.ignore_page {
+        // The fault: every page request gets page 1, which still says more follow.
+        lq.page = 1;
+        let page = t.data().list(&t.gen, r, &lq);
+        let items = page.items.into_iter().map(|i| i.render(&t.gen, r, false));
+        return Ok(json(page_bytes(1, lq.page_size, true, page.total, items)));
+    }
     let page = t.data().list(&t.gen, r, &lq);
     let items = page.items.into_iter().map(|i| i.render(&t.gen, r, false));
     Ok(json(page_bytes(

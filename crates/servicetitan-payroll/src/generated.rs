@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -17602,6 +17603,7 @@ impl servicetitan_core::paging::Page for types::GrossPayItemPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListGrossPayItems<'_> {
     type Page = types::GrossPayItemPage;
+    const OPERATION_ID: &'static str = "list_gross_pay_items";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17626,6 +17628,7 @@ impl servicetitan_core::paging::Page for types::JobSplitResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobSplits<'_> {
     type Page = types::JobSplitResponsePage;
+    const OPERATION_ID: &'static str = "list_job_splits";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17638,6 +17641,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListJobSplits<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobSplits2<'_> {
     type Page = types::JobSplitResponsePage;
+    const OPERATION_ID: &'static str = "list_job_splits2";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17662,6 +17666,7 @@ impl servicetitan_core::paging::Page for types::LocationLaborTypeResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListLocationRates<'_> {
     type Page = types::LocationLaborTypeResponsePage;
+    const OPERATION_ID: &'static str = "list_location_rates";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17686,6 +17691,7 @@ impl servicetitan_core::paging::Page for types::ActivityCodePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListActivityCodes<'_> {
     type Page = types::ActivityCodePage;
+    const OPERATION_ID: &'static str = "list_activity_codes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17710,6 +17716,7 @@ impl servicetitan_core::paging::Page for types::PayrollAdjustmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPayrollAdjustments<'_> {
     type Page = types::PayrollAdjustmentPage;
+    const OPERATION_ID: &'static str = "list_payroll_adjustments";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17734,6 +17741,7 @@ impl servicetitan_core::paging::Page for types::PayrollPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPayrolls<'_> {
     type Page = types::PayrollPage;
+    const OPERATION_ID: &'static str = "list_payrolls";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17746,6 +17754,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListPayrolls<'_> {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTechnicianPayrolls<'_> {
     type Page = types::PayrollPage;
+    const OPERATION_ID: &'static str = "list_technician_payrolls";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17758,6 +17767,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListTechnicianPayrolls<
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEmployeePayrolls<'_> {
     type Page = types::PayrollPage;
+    const OPERATION_ID: &'static str = "list_employee_payrolls";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17782,6 +17792,7 @@ impl servicetitan_core::paging::Page for types::PayrollSettingsListResponsePage 
 }
 impl servicetitan_core::paging::ListRequest for builder::ListPayrollSettings<'_> {
     type Page = types::PayrollSettingsListResponsePage;
+    const OPERATION_ID: &'static str = "list_payroll_settings";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17806,6 +17817,7 @@ impl servicetitan_core::paging::Page for types::TimesheetCodePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTimesheetCodes<'_> {
     type Page = types::TimesheetCodePage;
+    const OPERATION_ID: &'static str = "list_timesheet_codes";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17830,6 +17842,7 @@ impl servicetitan_core::paging::Page for types::JobTimesheetResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobTimesheets<'_> {
     type Page = types::JobTimesheetResponsePage;
+    const OPERATION_ID: &'static str = "list_job_timesheets";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17854,6 +17867,7 @@ impl servicetitan_core::paging::Page for types::NonJobTimesheetResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListNonJobTimesheets<'_> {
     type Page = types::NonJobTimesheetResponsePage;
+    const OPERATION_ID: &'static str = "list_non_job_timesheets";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17866,6 +17880,7 @@ impl servicetitan_core::paging::ListRequest for builder::ListNonJobTimesheets<'_
 }
 impl servicetitan_core::paging::ListRequest for builder::ListJobTimesheetsByJobs<'_> {
     type Page = types::JobTimesheetResponsePage;
+    const OPERATION_ID: &'static str = "list_job_timesheets_by_jobs";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -17893,6 +17908,7 @@ impl servicetitan_core::paging::ExportPage for types::JobSplitExportResponseExpo
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportJobSplits<'_> {
     type Page = types::JobSplitExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_job_splits";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -17915,6 +17931,7 @@ for types::PayrollAdjustmentExportResponseExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportPayrollAdjustments<'_> {
     type Page = types::PayrollAdjustmentExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_payroll_adjustments";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -17940,6 +17957,7 @@ for types::JobTimesheetExportResponseExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportJobTimesheets<'_> {
     type Page = types::JobTimesheetExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_job_timesheets";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -17962,6 +17980,7 @@ for types::PayrollActivityCodeExportResponseExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportActivityCodes<'_> {
     type Page = types::PayrollActivityCodeExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_activity_codes";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -17984,6 +18003,7 @@ for types::TimesheetCodeExportResponseExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportTimesheetCodes<'_> {
     type Page = types::TimesheetCodeExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_timesheet_codes";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -18006,6 +18026,7 @@ for types::GrossPayItemExportResponseExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportGrossPayItems<'_> {
     type Page = types::GrossPayItemExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_gross_pay_items";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -18028,6 +18049,7 @@ for types::PayrollSettingsExportResponseExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportPayrollSettings<'_> {
     type Page = types::PayrollSettingsExportResponseExportPage;
+    const OPERATION_ID: &'static str = "export_payroll_settings";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -34697,6 +34698,7 @@ impl servicetitan_core::paging::Page for types::ClientSpecificPricingPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListClientSpecificPricing<'_> {
     type Page = types::ClientSpecificPricingPage;
+    const OPERATION_ID: &'static str = "list_client_specific_pricing";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34724,6 +34726,7 @@ impl servicetitan_core::paging::Page for types::CategoryPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCategories<'_> {
     type Page = types::CategoryPage;
+    const OPERATION_ID: &'static str = "list_categories";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34748,6 +34751,7 @@ impl servicetitan_core::paging::Page for types::DiscountAndFeesPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListDiscountsAndFees<'_> {
     type Page = types::DiscountAndFeesPage;
+    const OPERATION_ID: &'static str = "list_discounts_and_fees";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34772,6 +34776,7 @@ impl servicetitan_core::paging::Page for types::EquipmentPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEquipment<'_> {
     type Page = types::EquipmentPage;
+    const OPERATION_ID: &'static str = "list_equipment";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34796,6 +34801,7 @@ impl servicetitan_core::paging::Page for types::MaterialPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListMaterials<'_> {
     type Page = types::MaterialPage;
+    const OPERATION_ID: &'static str = "list_materials";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34820,6 +34826,7 @@ impl servicetitan_core::paging::Page for types::MaterialsMarkupPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListMaterialsMarkup<'_> {
     type Page = types::MaterialsMarkupPage;
+    const OPERATION_ID: &'static str = "list_materials_markup";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34844,6 +34851,7 @@ impl servicetitan_core::paging::Page for types::ServicePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListServices<'_> {
     type Page = types::ServicePage;
+    const OPERATION_ID: &'static str = "list_services";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -34868,6 +34876,7 @@ impl servicetitan_core::paging::ExportPage for types::ExportCategoryResponseExpo
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportCategories<'_> {
     type Page = types::ExportCategoryResponseExportPage;
+    const OPERATION_ID: &'static str = "export_categories";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -34889,6 +34898,7 @@ impl servicetitan_core::paging::ExportPage for types::EquipmentExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportEquipment<'_> {
     type Page = types::EquipmentExportPage;
+    const OPERATION_ID: &'static str = "export_equipment";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -34910,6 +34920,7 @@ impl servicetitan_core::paging::ExportPage for types::ServiceExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportServices<'_> {
     type Page = types::ServiceExportPage;
+    const OPERATION_ID: &'static str = "export_services";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -34931,6 +34942,7 @@ impl servicetitan_core::paging::ExportPage for types::MaterialExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportMaterials<'_> {
     type Page = types::MaterialExportPage;
+    const OPERATION_ID: &'static str = "export_materials";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

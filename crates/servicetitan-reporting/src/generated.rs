@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -3106,6 +3107,7 @@ impl servicetitan_core::paging::Page for types::DynamicValueSetPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::GetDynamicValueSet<'_> {
     type Page = types::DynamicValueSetPage;
+    const OPERATION_ID: &'static str = "get_dynamic_value_set";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -3130,6 +3132,7 @@ impl servicetitan_core::paging::Page for types::ReportCategoryPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListReportCategories<'_> {
     type Page = types::ReportCategoryPage;
+    const OPERATION_ID: &'static str = "list_report_categories";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -3154,6 +3157,7 @@ impl servicetitan_core::paging::Page for types::ReportPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListReports<'_> {
     type Page = types::ReportPage;
+    const OPERATION_ID: &'static str = "list_reports";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -3178,6 +3182,7 @@ impl servicetitan_core::paging::Page for types::ReportDataPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::GetReportData<'_> {
     type Page = types::ReportDataPage;
+    const OPERATION_ID: &'static str = "get_report_data";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -12154,6 +12155,7 @@ impl servicetitan_core::paging::Page for types::EstimatePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEstimates<'_> {
     type Page = types::EstimatePage;
+    const OPERATION_ID: &'static str = "list_estimates";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -12178,6 +12180,7 @@ impl servicetitan_core::paging::Page for types::EstimateItemPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEstimateItems<'_> {
     type Page = types::EstimateItemPage;
+    const OPERATION_ID: &'static str = "list_estimate_items";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -12202,6 +12205,7 @@ impl servicetitan_core::paging::Page for types::EstimateTemplateResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEstimateTemplates<'_> {
     type Page = types::EstimateTemplateResponsePage;
+    const OPERATION_ID: &'static str = "list_estimate_templates";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -12226,6 +12230,7 @@ impl servicetitan_core::paging::Page for types::ProposalTemplateResponsePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListProposalTemplates<'_> {
     type Page = types::ProposalTemplateResponsePage;
+    const OPERATION_ID: &'static str = "list_proposal_templates";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -12250,6 +12255,7 @@ impl servicetitan_core::paging::ExportPage for types::EstimateExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::EstimatesExport<'_> {
     type Page = types::EstimateExportPage;
+    const OPERATION_ID: &'static str = "estimates_export";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -12259,6 +12265,7 @@ impl servicetitan_core::paging::ExportRequest for builder::EstimatesExport<'_> {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportEstimates<'_> {
     type Page = types::EstimateExportPage;
+    const OPERATION_ID: &'static str = "export_estimates";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -6347,6 +6348,7 @@ impl servicetitan_core::paging::Page for types::RouterSessionPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListRouterSessions<'_> {
     type Page = types::RouterSessionPage;
+    const OPERATION_ID: &'static str = "list_router_sessions";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -6371,6 +6373,7 @@ impl servicetitan_core::paging::Page for types::SchedulerPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListSchedulers<'_> {
     type Page = types::SchedulerPage;
+    const OPERATION_ID: &'static str = "list_schedulers";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -6395,6 +6398,7 @@ impl servicetitan_core::paging::Page for types::SessionPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListSchedulerSessions<'_> {
     type Page = types::SessionPage;
+    const OPERATION_ID: &'static str = "list_scheduler_sessions";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -4689,6 +4690,7 @@ impl servicetitan_core::paging::Page for types::ServiceAgreementPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListServiceAgreements<'_> {
     type Page = types::ServiceAgreementPage;
+    const OPERATION_ID: &'static str = "list_service_agreements";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -4713,6 +4715,7 @@ impl servicetitan_core::paging::ExportPage for types::ServiceAgreementExportPage
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportServiceAgreements<'_> {
     type Page = types::ServiceAgreementExportPage;
+    const OPERATION_ID: &'static str = "export_service_agreements";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -16739,6 +16740,7 @@ impl servicetitan_core::paging::Page for types::IntacctBusinessUnitMappingRespon
 impl servicetitan_core::paging::ListRequest
 for builder::ListIntacctBusinessUnitMappings<'_> {
     type Page = types::IntacctBusinessUnitMappingResponsePage;
+    const OPERATION_ID: &'static str = "list_intacct_business_unit_mappings";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16766,6 +16768,7 @@ impl servicetitan_core::paging::Page for types::EmployeePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListEmployees<'_> {
     type Page = types::EmployeePage;
+    const OPERATION_ID: &'static str = "list_employees";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16790,6 +16793,7 @@ impl servicetitan_core::paging::Page for types::TechnicianPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTechnicians<'_> {
     type Page = types::TechnicianPage;
+    const OPERATION_ID: &'static str = "list_technicians";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16814,6 +16818,7 @@ impl servicetitan_core::paging::Page for types::UserRolePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListUserRoles<'_> {
     type Page = types::UserRolePage;
+    const OPERATION_ID: &'static str = "list_user_roles";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16838,6 +16843,7 @@ impl servicetitan_core::paging::Page for types::BusinessUnitPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListBusinessUnits<'_> {
     type Page = types::BusinessUnitPage;
+    const OPERATION_ID: &'static str = "list_business_units";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16862,6 +16868,7 @@ impl servicetitan_core::paging::Page for types::TagTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListTagTypes<'_> {
     type Page = types::TagTypePage;
+    const OPERATION_ID: &'static str = "list_tag_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -16886,6 +16893,7 @@ impl servicetitan_core::paging::ExportPage for types::EmployeeExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportEmployees<'_> {
     type Page = types::EmployeeExportPage;
+    const OPERATION_ID: &'static str = "export_employees";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -16907,6 +16915,7 @@ impl servicetitan_core::paging::ExportPage for types::TechnicianExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportTechnicians<'_> {
     type Page = types::TechnicianExportPage;
+    const OPERATION_ID: &'static str = "export_technicians";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -16928,6 +16937,7 @@ impl servicetitan_core::paging::ExportPage for types::BusinessUnitExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportBusinessUnits<'_> {
     type Page = types::BusinessUnitExportPage;
+    const OPERATION_ID: &'static str = "export_business_units";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -16949,6 +16959,7 @@ impl servicetitan_core::paging::ExportPage for types::TagTypeExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportTagTypes<'_> {
     type Page = types::TagTypeExportPage;
+    const OPERATION_ID: &'static str = "export_tag_types";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

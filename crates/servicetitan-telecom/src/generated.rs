@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -10564,6 +10565,7 @@ impl servicetitan_core::paging::Page for types::CallV3Page {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCalls<'_> {
     type Page = types::CallV3Page;
+    const OPERATION_ID: &'static str = "list_calls";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -10588,6 +10590,7 @@ impl servicetitan_core::paging::Page for types::CallBundlePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListCallsV2<'_> {
     type Page = types::CallBundlePage;
+    const OPERATION_ID: &'static str = "list_calls_v2";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -10612,6 +10615,7 @@ impl servicetitan_core::paging::ExportPage for types::CallExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportCalls<'_> {
     type Page = types::CallExportPage;
+    const OPERATION_ID: &'static str = "export_calls";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -8595,6 +8596,7 @@ impl servicetitan_core::paging::Page for types::ActivityPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListActivities<'_> {
     type Page = types::ActivityPage;
+    const OPERATION_ID: &'static str = "list_activities";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -8619,6 +8621,7 @@ impl servicetitan_core::paging::Page for types::ActivityCategoryPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListActivityCategories<'_> {
     type Page = types::ActivityCategoryPage;
+    const OPERATION_ID: &'static str = "list_activity_categories";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -8643,6 +8646,7 @@ impl servicetitan_core::paging::Page for types::ActivityTypePage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListActivityTypes<'_> {
     type Page = types::ActivityTypePage;
+    const OPERATION_ID: &'static str = "list_activity_types";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -8667,6 +8671,7 @@ impl servicetitan_core::paging::ExportPage for types::ActivityCategoryExportPage
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportActivityCategories<'_> {
     type Page = types::ActivityCategoryExportPage;
+    const OPERATION_ID: &'static str = "export_activity_categories";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -8691,6 +8696,7 @@ impl servicetitan_core::paging::ExportPage for types::ActivityTypeExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportActivityTypes<'_> {
     type Page = types::ActivityTypeExportPage;
+    const OPERATION_ID: &'static str = "export_activity_types";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
@@ -8712,6 +8718,7 @@ impl servicetitan_core::paging::ExportPage for types::ActivityExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportActivities<'_> {
     type Page = types::ActivityExportPage;
+    const OPERATION_ID: &'static str = "export_activities";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }

@@ -128,6 +128,26 @@ async fn api_requests_need_a_valid_bearer_token() {
         .await
         .unwrap();
     assert_eq!(good.status(), StatusCode::OK);
+
+    // The real API also takes the bare token, without `Bearer `.
+    let bare = api
+        .http
+        .get(&url)
+        .header("Authorization", &api.token)
+        .header("ST-App-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), StatusCode::OK);
+    let bare_bogus = api
+        .http
+        .get(&url)
+        .header("Authorization", "nope")
+        .header("ST-App-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare_bogus.status(), StatusCode::UNAUTHORIZED);
     assert!(good.headers().contains_key("x-trace-id"));
 
     api.mock.revoke_tokens();

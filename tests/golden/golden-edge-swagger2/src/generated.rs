@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -821,6 +822,7 @@ impl servicetitan_core::paging::Page for types::ThingPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ThingsGetList<'_> {
     type Page = types::ThingPage;
+    const OPERATION_ID: &'static str = "things_get_list";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }

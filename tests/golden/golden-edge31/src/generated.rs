@@ -6,10 +6,11 @@
 
 #![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
 
+use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -2214,6 +2215,7 @@ impl servicetitan_core::paging::Page for types::WidgetPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListWidgets<'_> {
     type Page = types::WidgetPage;
+    const OPERATION_ID: &'static str = "list_widgets";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -2238,6 +2240,7 @@ impl servicetitan_core::paging::Page for types::GadgetPage {
 }
 impl servicetitan_core::paging::ListRequest for builder::ListGadgets<'_> {
     type Page = types::GadgetPage;
+    const OPERATION_ID: &'static str = "list_gadgets";
     fn with_page(self, page: i32) -> Self {
         self.page(page)
     }
@@ -2262,6 +2265,7 @@ impl servicetitan_core::paging::ExportPage for types::WidgetExportPage {
 }
 impl servicetitan_core::paging::ExportRequest for builder::ExportWidgets<'_> {
     type Page = types::WidgetExportPage;
+    const OPERATION_ID: &'static str = "export_widgets";
     fn with_from(self, from: &str) -> Self {
         self.from(from)
     }
