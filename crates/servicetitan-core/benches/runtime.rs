@@ -243,7 +243,7 @@ fn sustained() {
     );
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 struct Rec {
     #[allow(dead_code)]
     id: Option<i64>,
