@@ -220,6 +220,7 @@ pub(crate) struct Settings {
     pub(crate) token_refresh_margin: Duration,
     pub(crate) rate_per_second: u32,
     pub(crate) rate_burst: u32,
+    pub(crate) rate_margin: f64,
 }
 
 /// Builds a [`Runtime`]. Get one from [`Runtime::builder`] or [`RuntimeBuilder::from_env`].
@@ -247,6 +248,7 @@ pub struct RuntimeBuilder {
     auth_url: Option<String>,
     rate_per_second: u32,
     rate_burst: Option<u32>,
+    rate_margin: f64,
     retry: RetryPolicy,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -282,6 +284,7 @@ impl Default for RuntimeBuilder {
             auth_url: None,
             rate_per_second: 60,
             rate_burst: None,
+            rate_margin: crate::pacer::DEFAULT_MARGIN,
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(100),
@@ -387,7 +390,9 @@ impl RuntimeBuilder {
     }
 
     /// The client-side rate limit per tenant, in requests per second (default 60). Calls wait
-    /// for a slot instead of drawing 429s.
+    /// for a slot instead of drawing 429s: they are paced at
+    /// [`rate_limit_margin`](Self::rate_limit_margin) of it, and slower for a while after the
+    /// server answers 429.
     pub fn rate_limit_per_second(mut self, per_second: u32) -> Self {
         self.rate_per_second = per_second;
         self
@@ -397,6 +402,14 @@ impl RuntimeBuilder {
     /// requests are evenly spaced, so no one-second window ever exceeds the limit by more than one).
     pub fn rate_limit_burst(mut self, burst: u32) -> Self {
         self.rate_burst = Some(burst);
+        self
+    }
+
+    /// The share of the rate limit requests are paced at (default 0.975: 58.5 of 60 per
+    /// second). The margin absorbs a busy machine's jitter, which would otherwise deliver some
+    /// requests early and draw 429s; 1.0 paces at exactly the limit. Clamped to 0.1..=1.0.
+    pub fn rate_limit_margin(mut self, share: f64) -> Self {
+        self.rate_margin = share;
         self
     }
 
@@ -501,6 +514,11 @@ impl RuntimeBuilder {
             token_refresh_margin: self.token_refresh_margin,
             rate_per_second: self.rate_per_second,
             rate_burst: self.rate_burst.unwrap_or(1).max(1),
+            rate_margin: if self.rate_margin.is_finite() {
+                self.rate_margin.clamp(0.1, 1.0)
+            } else {
+                crate::pacer::DEFAULT_MARGIN
+            },
         };
         let credentials = Credentials::new(
             self.client_id.unwrap_or_default().trim(),

@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
@@ -17,6 +15,7 @@ use crate::config::{Environment, RuntimeBuilder, Settings};
 use crate::error::{BufferedBody, SDK_AUTH_HEADER};
 use crate::reporting::ReportLimiter;
 use crate::retry::{self, TokenBucket};
+use crate::pacer::Pacer;
 use crate::secret::Credentials;
 use crate::Error;
 
@@ -85,7 +84,8 @@ struct Shared {
     api_host: String,
     api_port: Option<u16>,
     app_key_header: HeaderValue,
-    limiter: DefaultKeyedRateLimiter<String>,
+    /// Each tenant's pacer, shared by every runtime of the tenant.
+    pacers: Mutex<HashMap<String, Arc<Pacer>>>,
     budget: TokenBucket,
     tokens: Mutex<HashMap<(String, String), Arc<TokenCache>>>,
     reports: ReportLimiter,
@@ -96,6 +96,7 @@ struct TenantState {
     encoded: String,
     client_id: String,
     token: Arc<TokenCache>,
+    pacer: Arc<Pacer>,
 }
 
 impl fmt::Debug for Runtime {
@@ -180,9 +181,6 @@ impl Runtime {
             .pool_idle_timeout(Duration::from_secs(90))
             .build()
             .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
-        let rate = NonZeroU32::new(settings.rate_per_second).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(settings.rate_burst).unwrap_or(NonZeroU32::MIN);
-        let limiter = RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst));
         let api = url::Url::parse(&settings.api_base_url)
             .map_err(|e| Error::Config(format!("invalid API base URL: {e}")))?;
         let mut app_key_header = HeaderValue::from_str(settings.app_key.expose())
@@ -194,7 +192,7 @@ impl Runtime {
             api_host: api.host_str().unwrap_or_default().to_ascii_lowercase(),
             api_port: api.port_or_known_default(),
             app_key_header,
-            limiter,
+            pacers: Mutex::new(HashMap::new()),
             budget: TokenBucket::new(settings.retry.budget),
             tokens: Mutex::new(HashMap::new()),
             reports: ReportLimiter::new(),
@@ -383,12 +381,13 @@ impl Runtime {
                 .await
                 .map_err(Failure::Sdk)?;
 
-            // Client-side rate limit: wait for a slot instead of drawing a 429.
-            if shared.limiter.check_key(&self.tenant.id).is_err() {
+            // Client-side pacing: wait for the tenant's next slot instead of drawing a 429.
+            let slot = self.tenant.pacer.reserve();
+            if slot > tokio::time::Instant::now() {
                 let t0 = Instant::now();
                 let ready = tokio::time::timeout_at(
                     tokio::time::Instant::from_std(deadline),
-                    shared.limiter.until_key_ready(&self.tenant.id),
+                    tokio::time::sleep_until(slot),
                 )
                 .await;
                 limiter_wait += t0.elapsed();
@@ -429,6 +428,11 @@ impl Runtime {
                     }
                     let throttled = status == StatusCode::TOO_MANY_REQUESTS;
                     let unavailable = !throttled && retry::is_retryable_status(status.as_u16());
+                    if throttled {
+                        self.tenant
+                            .pacer
+                            .throttled(retry::retry_after(resp.headers()));
+                    }
                     if throttled || (unavailable && idempotent) {
                         let ra = retry::retry_after(resp.headers());
                         last_retry_after = ra.or(last_retry_after);
@@ -475,6 +479,7 @@ impl Runtime {
                         Ok(resp) => {
                             if status.is_success() {
                                 shared.budget.on_success(refund);
+                                self.tenant.pacer.succeeded();
                             }
                             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                             return Ok(resp);
@@ -617,11 +622,22 @@ impl Shared {
                 }
             }
         };
+        let pacer = {
+            let mut pacers = shared.pacers.lock().unwrap_or_else(|p| p.into_inner());
+            let s = &shared.settings;
+            pacers
+                .entry(tenant.clone())
+                .or_insert_with(|| {
+                    Arc::new(Pacer::new(s.rate_per_second, s.rate_burst, s.rate_margin))
+                })
+                .clone()
+        };
         Arc::new(TenantState {
             encoded: encode_path_segment(&tenant),
             client_id: credentials.client_id().to_string(),
             id: tenant,
             token,
+            pacer,
         })
     }
 }
