@@ -6,7 +6,7 @@
 //!    requests through the runtime's default limiter (target ≥ 97 % of 60/s, no 429 surfaced).
 //! 3. `export`: 1,000,000 records through an export stream (target: peak RSS < 64 MiB).
 //! 4. `pacing`: the same 429 server on a busy machine (two threads spinning), 60 s of small
-//!    requests paced at exactly the limit, then 60 s at the default margin (97.5 %, adaptive
+//!    requests paced at exactly the limit, then 60 s at the default margin (97 %, adaptive
 //!    after a 429), side by side (target ≥ 97 % of 60/s and 0 429s).
 //!
 //! Run: `cargo bench -p servicetitan-core --bench runtime [-- overhead|sustained|export|pacing]`.

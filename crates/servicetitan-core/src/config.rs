@@ -405,7 +405,7 @@ impl RuntimeBuilder {
         self
     }
 
-    /// The share of the rate limit requests are paced at (default 0.975: 58.5 of 60 per
+    /// The share of the rate limit requests are paced at (default 0.97: 58.2 of 60 per
     /// second). The margin absorbs a busy machine's jitter, which would otherwise deliver some
     /// requests early and draw 429s; 1.0 paces at exactly the limit. Clamped to 0.1..=1.0.
     pub fn rate_limit_margin(mut self, share: f64) -> Self {

@@ -9,7 +9,7 @@
 //! 2. adds `Authorization: Bearer <token>` (OAuth client credentials, cached per tenant until a
 //!    margin before expiry, refreshed single-flight) and `ST-App-Key`;
 //! 3. waits for the tenant's next slot under its rate limit (60 requests/s by default, paced at
-//!    97.5 % of it, slower for a while after a 429);
+//!    97 % of it, slower for a while after a 429);
 //! 4. retries: 429 after `Retry-After` or backoff; 408/500/502/503/504, timeouts and broken
 //!    connections for idempotent methods; bounded by attempts, total time and a shared retry
 //!    token bucket; on a 401, replaces the token once and retries once;
