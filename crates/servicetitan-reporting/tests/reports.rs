@@ -341,3 +341,49 @@ async fn lenient_report_decoding() {
     assert_eq!(data_type(field), Some("Currency"));
     assert_eq!(field.label, None);
 }
+
+#[tokio::test]
+async fn path_parameters_cannot_climb_out_of_their_segment() {
+    let api = MockApi::start().await;
+    let any = api
+        .server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"page": 1, "pageSize": 50, "hasMore": false, "data": []}"#);
+        })
+        .await;
+    for bad in ["..", ".", ""] {
+        let err = client(&api)
+            .list_reports()
+            .report_category(bad)
+            .send()
+            .await
+            .unwrap_err();
+        let err = servicetitan_core::Error::from(err);
+        assert!(
+            matches!(&err, servicetitan_core::Error::InvalidRequest(_)),
+            "{bad:?}: {err}"
+        );
+    }
+    any.assert_calls_async(0).await;
+    any.delete_async().await;
+    let encoded = api
+        .server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(api.path(SERVER_PATH, "/report-category/%252e%252e%2Fx/reports"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"page": 1, "pageSize": 50, "hasMore": false, "data": []}"#);
+        })
+        .await;
+    client(&api)
+        .list_reports()
+        .report_category("%2e%2e/x")
+        .send()
+        .await
+        .unwrap();
+    encoded.assert_async().await;
+}
