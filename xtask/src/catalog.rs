@@ -4,9 +4,9 @@
 //! - `crates/servicetitan-mock/src/catalog.json`: every operation (method, path, paging kind, the
 //!   integer path parameters, and a sample answer built from its response schema), which the mock
 //!   serves for every operation it has no hand-written handler for;
-//! - `tests/every_operation/calls.rs`: one facade test per module that calls every client method,
-//!   with its required parameters, against the mock tenant (`tests/every_operation.rs` says what
-//!   counts as a pass).
+//! - `tests/it/every_operation/calls.rs`: one facade test per module that calls every client
+//!   method, with its required parameters, against the mock tenant (`tests/it/every_operation.rs`
+//!   says what counts as a pass).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -21,7 +21,7 @@ const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 /// Where the two files go, relative to the repository root.
 pub const CATALOG_PATH: &str = "crates/servicetitan-mock/src/catalog.json";
-pub const TEST_PATH: &str = "tests/every_operation/calls.rs";
+pub const TEST_PATH: &str = "tests/it/every_operation/calls.rs";
 
 /// One module as codegen prepared it.
 pub struct ModuleSpec<'a> {

@@ -28,9 +28,9 @@
 mod auth;
 pub mod binary;
 mod config;
-mod pacer;
 pub mod error;
 pub mod operations;
+mod pacer;
 pub mod paging;
 pub mod reporting;
 mod retry;

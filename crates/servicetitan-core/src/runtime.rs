@@ -13,9 +13,9 @@ use tracing::Instrument;
 use crate::auth::TokenCache;
 use crate::config::{Environment, RuntimeBuilder, Settings};
 use crate::error::{BufferedBody, SDK_AUTH_HEADER};
+use crate::pacer::Pacer;
 use crate::reporting::ReportLimiter;
 use crate::retry::{self, TokenBucket};
-use crate::pacer::Pacer;
 use crate::secret::Credentials;
 use crate::Error;
 

@@ -1,4 +1,5 @@
-//! End-to-end tests of the mock over loopback HTTP.
+//! End-to-end tests of the mock over loopback HTTP, and its answers checked against the specs;
+//! one test binary.
 
 mod auth;
 mod common;
@@ -6,5 +7,6 @@ mod export;
 mod limits;
 mod paging;
 mod reporting;
+mod spec_conformance;
 mod telecom;
 mod writes;

@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-equipment-systems`, one test binary: one module per area.
+
+mod installed_equipment;

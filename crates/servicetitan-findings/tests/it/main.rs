@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-findings`, one test binary: one module per area.
+
+mod findings;

@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-forms`, one test binary: one module per area.
+
+mod forms;

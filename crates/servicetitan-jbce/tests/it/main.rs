@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-jbce`, one test binary: one module per area.
+
+mod call_reasons;

@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-salestech`, one test binary: one module per area.
+
+mod estimates;

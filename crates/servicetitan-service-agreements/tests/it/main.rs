@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-service-agreements`, one test binary: one module per area.
+
+mod service_agreements;

@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-task-management`, one test binary: one module per area.
+
+mod tasks;

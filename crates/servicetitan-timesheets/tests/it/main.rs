@@ -1,0 +1,3 @@
+//! The integration tests of `servicetitan-timesheets`, one test binary: one module per area.
+
+mod timesheets;
