@@ -18,7 +18,9 @@ use crate::raw::RawRequest;
 /// What a checkpoint file holds.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Checkpoint {
+    /// The module exported (`jpm`).
     pub module: String,
+    /// The resource exported (`jobs`).
     pub resource: String,
     /// The token to pass as `from` to continue after the last written batch.
     pub continue_from: Option<String>,
@@ -57,23 +59,36 @@ impl Checkpoint {
 
 /// Options of one export run.
 pub struct ExportJob {
+    /// The export operation with its query (`from`, `active`).
     pub request: RawRequest,
+    /// The module's name, as the checkpoint records it.
     pub module: String,
+    /// The resource's name, as the checkpoint records it.
     pub resource: String,
+    /// NDJSON or CSV.
     pub format: Format,
+    /// The output file; stdout when `None` (no resume then).
     pub output: Option<PathBuf>,
+    /// The checkpoint file, read at the start and rewritten after every batch.
     pub checkpoint: Option<PathBuf>,
+    /// Stop after this many batches.
     pub max_batches: Option<u64>,
+    /// No progress spinner.
     pub quiet: bool,
 }
 
 /// What a run did.
 pub struct ExportSummary {
+    /// Records written by this run.
     pub records: u64,
+    /// Batches written by this run.
     pub pages: u64,
+    /// Wall-clock seconds the run took.
     pub seconds: f64,
 }
 
+/// Runs an export: resumes from the checkpoint if there is one, writes and flushes each
+/// batch, then saves the checkpoint.
 pub async fn run(job: ExportJob) -> Result<ExportSummary, Error> {
     let previous = match &job.checkpoint {
         Some(path) => Checkpoint::load(path)?,
@@ -117,12 +132,13 @@ pub async fn run(job: ExportJob) -> Result<ExportSummary, Error> {
     let started = Instant::now();
     let mut records = 0u64;
     let mut pages = 0u64;
+    let op = job.request.op;
     let mut stream = std::pin::pin!(job.request.stream_export(from));
     while job.max_batches.is_none_or(|max| pages < max) {
         let Some(batch) = stream.next().await else {
             break;
         };
-        let batch = batch?;
+        let batch = batch.map_err(|e| crate::raw::name_paging_error(e, op))?;
         for item in &batch.items {
             writer.write(item)?;
         }

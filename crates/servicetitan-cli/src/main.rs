@@ -2,15 +2,19 @@
 //! the `ST_*` variables) or an embedded mock tenant (`--mock`).
 //!
 //! Exit codes: 0 success; 1 API or other error; 2 usage or configuration; 3 authentication;
-//! 4 rate limit or timeout (try again later); 5 the server sent data that could not be read.
+//! 4 try again later (rate limited, timed out, a server error or broken connection that
+//! outlasted the retries); 5 the server sent data that could not be read.
 
 mod export;
+mod logging;
 mod output;
 mod progress;
 mod raw;
+mod spec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use futures::StreamExt;
@@ -36,6 +40,15 @@ struct Cli {
     /// No progress output on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Log each request on stderr (`-vv`: with sizes and timings). `RUST_LOG` also works.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Seconds one request may take (default 100, or `ST_TIMEOUT`).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    timeout: Option<Duration>,
+    /// The tenant id, instead of `ST_TENANT_ID`.
+    #[arg(long, global = true, value_name = "ID")]
+    tenant: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -60,6 +73,9 @@ enum Command {
         /// Stop after this many batches (rerun with the same checkpoint to continue).
         #[arg(long)]
         max_batches: Option<u64>,
+        /// Records by their active flag, where the export takes the filter (default: any).
+        #[arg(long, value_enum)]
+        active: Option<Active>,
     },
     /// List records page by page.
     List {
@@ -77,6 +93,9 @@ enum Command {
         format: Format,
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Records by their active flag, where the list takes the filter (default: any).
+        #[arg(long, value_enum)]
+        active: Option<Active>,
     },
     /// Fetch one record by id.
     Get {
@@ -108,6 +127,58 @@ enum ReportCommand {
     },
 }
 
+/// The `active` filter: ServiceTitan lists only active records unless asked otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Active {
+    /// Only active records.
+    True,
+    /// Only inactive records.
+    False,
+    /// Every record.
+    Any,
+}
+
+impl Active {
+    /// The value the API takes (`ActiveFilter` in the specs).
+    fn query_value(self) -> &'static str {
+        match self {
+            Active::True => "True",
+            Active::False => "False",
+            Active::Any => "Any",
+        }
+    }
+}
+
+/// The `active` query parameter for `op`: `Any` unless told otherwise, where the operation
+/// takes the filter; asking for a filter it does not take is an error.
+fn active_query(
+    module: &raw::Module,
+    op: &'static servicetitan::operations::OperationMeta,
+    active: Option<Active>,
+) -> Result<Option<(String, String)>, Error> {
+    if spec::has_active_filter(module.name, op) {
+        let value = active.unwrap_or(Active::Any).query_value();
+        return Ok(Some(("active".to_string(), value.to_string())));
+    }
+    match active {
+        Some(_) => Err(Error::InvalidRequest(format!(
+            "{} ({}) does not take the active filter; drop --active",
+            op.id,
+            op.resource()
+        ))),
+        None => Ok(None),
+    }
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "expected a number of seconds above 0 and at most 86400, got {s:?}"
+        )),
+    }
+}
+
 fn parse_param(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -117,6 +188,7 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(cli.verbose);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -132,8 +204,10 @@ async fn main() -> ExitCode {
 fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Config(_) | Error::InvalidRequest(_) => 2,
+        // "Try later": rate limited, timed out, 408/5xx or a broken connection that outlasted
+        // the retries, the token endpoint unavailable.
+        e if e.is_retryable() => 4,
         Error::Auth(_) => 3,
-        Error::RateLimited { .. } | Error::Timeout { .. } => 4,
         Error::Decode(_) | Error::Paging(_) => 5,
         _ => 1,
     }
@@ -143,22 +217,45 @@ async fn connect(
     cli: &Cli,
 ) -> Result<(ServiceTitan, Option<servicetitan_mock::MockTenant>), Error> {
     if !cli.mock {
-        return Ok((ServiceTitan::from_env()?, None));
+        // The flags override the environment (ST_TENANT_ID, ST_TIMEOUT).
+        let mut builder = servicetitan::RuntimeBuilder::from_env()?;
+        if let Some(tenant) = &cli.tenant {
+            builder = builder.tenant(tenant);
+        }
+        if let Some(timeout) = cli.timeout {
+            builder = builder.request_timeout(timeout);
+        }
+        return Ok((ServiceTitan::from(builder.build()?), None));
     }
-    let mock = servicetitan_mock::MockTenant::builder()
-        .count_all(cli.mock_records)
+    let mut mock = servicetitan_mock::MockTenant::builder().count_all(cli.mock_records);
+    // The mock serves the tenant asked for; a tenant id that is no number reaches the
+    // runtime's check below as written.
+    let tenant_number = cli
+        .tenant
+        .as_deref()
+        .and_then(|t| t.trim().parse::<i64>().ok());
+    if let Some(id) = tenant_number.filter(|id| *id > 0) {
+        mock = mock.tenant(id);
+    }
+    let mock = mock
         .try_start()
         .await
         .map_err(|e| Error::Config(format!("cannot start the mock tenant: {e}")))?;
-    let st = ServiceTitan::builder()
+    let mut builder = ServiceTitan::builder()
         .api_base_url(mock.base_url())
         .auth_url(mock.auth_url())
         .client_id(mock.client_id())
         .client_secret(mock.client_secret())
         .app_key(mock.app_key())
-        .tenant(mock.tenant_id())
-        .build()?;
-    Ok((st, Some(mock)))
+        .tenant(
+            cli.tenant
+                .clone()
+                .unwrap_or_else(|| mock.tenant_id().to_string()),
+        );
+    if let Some(timeout) = cli.timeout {
+        builder = builder.request_timeout(timeout);
+    }
+    Ok((builder.build()?, Some(mock)))
 }
 
 /// `2024-01-31` or a full date-time, as the UTC date-time the API expects.
@@ -213,10 +310,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
             format,
             output,
             max_batches,
+            active,
         } => {
             let m = raw::module(&module)?;
             let op = raw::find(&m, OperationKind::Export, &resource)?;
-            let mut query = Vec::new();
+            let mut query: Vec<(String, String)> =
+                active_query(&m, op, active)?.into_iter().collect();
             if let Some(from) = from {
                 query.push(("from".to_string(), since(&from)?));
             }
@@ -234,7 +333,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 output,
                 checkpoint,
                 max_batches,
-                quiet: cli.quiet,
+                quiet: cli.quiet || logging::enabled(cli.verbose),
             })
             .await?;
             if !cli.quiet {
@@ -258,10 +357,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
             limit,
             format,
             output,
+            active,
         } => {
             let m = raw::module(&module)?;
             let op = raw::find(&m, OperationKind::List, &resource)?;
             let mut query = vec![("pageSize".to_string(), page_size.to_string())];
+            query.extend(active_query(&m, op, active)?);
             if let Some(from) = from {
                 query.push(("modifiedOnOrAfter".to_string(), since(&from)?));
             }
@@ -274,11 +375,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let mut writer = RecordWriter::new(open_output(&output)?, format, false);
             let mut items = std::pin::pin!(request.stream_items());
             let mut count = 0u64;
-            while let Some(item) = items.next().await {
-                if limit.is_some_and(|l| count >= l) {
+            // The limit is checked first, so no page beyond it is fetched.
+            while limit.is_none_or(|l| count < l) {
+                let Some(item) = items.next().await else {
                     break;
-                }
-                writer.write(&item?)?;
+                };
+                writer.write(&item.map_err(|e| raw::name_paging_error(e, op))?)?;
                 count += 1;
             }
             writer.flush()?;
@@ -290,11 +392,17 @@ async fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let m = raw::module(&module)?;
             let op = raw::find_get(&m, &resource)?;
-            let value = raw::get_json(&runtime, &m, op, &[&id], &[]).await?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("JSON values serialize")
-            );
+            let body = raw::get_bytes(&runtime, &m, op, &[&id], &[]).await?;
+            // Validated as JSON, then printed from its own text: every digit as sent.
+            let record: &serde_json::value::RawValue =
+                serde_json::from_slice(&body).map_err(|e| {
+                    Error::Decode(Box::new(servicetitan::DecodeError::new(
+                        Some(op.id),
+                        &body,
+                        e,
+                    )))
+                })?;
+            println!("{}", output::pretty(record.get()));
         }
         Command::Report {
             command:
@@ -307,7 +415,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let rows = run_report(&st, &category, report_id, params).await?;
             let mut writer = RecordWriter::new(Box::new(std::io::stdout()), Format::Ndjson, false);
             for row in &rows {
-                writer.write(row)?;
+                let raw = serde_json::value::to_raw_value(row)
+                    .map_err(|e| Error::Other(format!("a report row: {e}")))?;
+                writer.write(&raw)?;
             }
             writer.flush()?;
         }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// A spinner with the record count and rate, or nothing.
 pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
@@ -21,12 +22,14 @@ impl Progress {
         Progress(Some(bar))
     }
 
+    /// Shows the records written so far.
     pub fn update(&self, records: u64, elapsed: Duration) {
         if let Some(bar) = &self.0 {
             bar.set_message(line(records, elapsed));
         }
     }
 
+    /// Shows the final count and leaves the line in place.
     pub fn finish(&self, records: u64, elapsed: Duration) {
         if let Some(bar) = &self.0 {
             bar.finish_with_message(line(records, elapsed));
