@@ -17,7 +17,7 @@ use crate::naming;
 use crate::normalize::{Normalized, TENANT_PLACEHOLDER};
 use crate::pointer;
 
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+use crate::load::METHODS;
 
 /// Where the two files go, relative to the repository root.
 pub const CATALOG_PATH: &str = "crates/servicetitan-mock/src/catalog.json";

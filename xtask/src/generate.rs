@@ -671,7 +671,7 @@ fn operation_table(n: &Normalized) -> TokenStream {
     let mut rows: Vec<(String, String, String, String)> = Vec::new();
     if let Some(paths) = n.doc.get("paths").and_then(|p| p.as_object()) {
         for (path, item) in paths {
-            for method in ["get", "put", "post", "delete", "patch"] {
+            for method in crate::load::METHODS {
                 if let Some(op) = item.get(method) {
                     let id = op["operationId"].as_str().unwrap_or("").to_string();
                     let summary = op

@@ -71,6 +71,10 @@ pub struct Document {
     pub fixes: Vec<String>,
 }
 
+/// The HTTP methods an OpenAPI path item may hold that the generator supports, in the order
+/// operations are visited.
+pub const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+
 /// True for the file endings the generator reads.
 pub fn is_document(path: &Path) -> bool {
     matches!(

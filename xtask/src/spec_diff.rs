@@ -11,7 +11,7 @@ use crate::codegen::{documents_in, module_key};
 use crate::spec_import::overlay::Overlay;
 use crate::{load, normalize, pointer};
 
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+use crate::load::METHODS;
 
 struct Options {
     specs: PathBuf,

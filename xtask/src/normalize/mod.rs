@@ -22,7 +22,7 @@ use crate::pointer;
 /// The literal that replaces `{tenant}` in paths; the runtime swaps in the client's tenant id.
 pub const TENANT_PLACEHOLDER: &str = "__tenant__";
 
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+use crate::load::METHODS;
 
 /// What the generator needs besides the normalized document.
 #[derive(Debug, Default)]

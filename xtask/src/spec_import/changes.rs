@@ -45,7 +45,7 @@ impl Report {
     }
 }
 
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+use crate::load::METHODS;
 
 /// Each operation with its parameters, path-level ones and `$ref`s resolved.
 struct Operation<'a> {

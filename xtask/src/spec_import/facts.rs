@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+use crate::load::METHODS;
 
 /// Schema keywords that state facts (types, shapes, constraints, deprecation).
 const SCHEMA_KEYS: &[&str] = &[

@@ -168,7 +168,7 @@ impl Overlay {
 pub fn split_operation_key(key: &str) -> Option<(String, &str)> {
     let (method, path) = key.split_once(' ')?;
     let method = method.to_ascii_lowercase();
-    ["get", "put", "post", "delete", "patch"]
+    crate::load::METHODS
         .contains(&method.as_str())
         .then_some((method, path.trim()))
 }
