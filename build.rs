@@ -75,7 +75,7 @@ fn main() {
             eprintln!("  {line}");
         }
         eprintln!(
-            "run `cargo xtask codegen`, list new modules in Cargo.toml, and commit the result"
+            "run `cargo xtask codegen` (it writes the generated crates and the module list) and commit the result"
         );
         std::process::exit(1);
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use servicetitan::reporting_api::types::{ReportDataRequest, ReportParameterValue};
+use servicetitan::reporting::types::{ReportDataRequest, ReportParameterValue};
 
 async fn run() -> Result<(), servicetitan::Error> {
     let mut args = std::env::args().skip(1);

@@ -22,7 +22,7 @@
 #![warn(missing_docs)]
 
 pub use servicetitan_core::{
-    binary, encode_path_segment, operations, paging, reporting, types, upload, ApiError, AuthError,
+    binary, encode_path_segment, operations, paging, reports, types, upload, ApiError, AuthError,
     AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem, RetryBudget,
     RetryPolicy, Runtime, RuntimeBuilder, Secret, TENANT_PLACEHOLDER,
 };
@@ -182,29 +182,4 @@ macro_rules! modules {
     };
 }
 
-modules! {
-    "accounting" servicetitan_accounting accounting accounting;
-    "crm" servicetitan_crm crm crm;
-    "customer-interactions" servicetitan_customer_interactions customer_interactions customer_interactions;
-    "dispatch" servicetitan_dispatch dispatch dispatch;
-    "equipment-systems" servicetitan_equipment_systems equipment_systems equipment_systems;
-    "findings" servicetitan_findings findings findings;
-    "forms" servicetitan_forms forms forms;
-    "inventory" servicetitan_inventory inventory inventory;
-    "jbce" servicetitan_jbce jbce jbce;
-    "jpm" servicetitan_jpm jpm jpm;
-    "marketing" servicetitan_marketing marketing marketing;
-    "marketing-ads" servicetitan_marketing_ads marketing_ads marketing_ads;
-    "marketing-reputation" servicetitan_marketing_reputation marketing_reputation marketing_reputation;
-    "memberships" servicetitan_memberships memberships memberships;
-    "payroll" servicetitan_payroll payroll payroll;
-    "pricebook" servicetitan_pricebook pricebook pricebook;
-    "reporting" servicetitan_reporting reporting_api reporting;
-    "salestech" servicetitan_salestech salestech salestech;
-    "scheduling-pro" servicetitan_scheduling_pro scheduling_pro scheduling_pro;
-    "service-agreements" servicetitan_service_agreements service_agreements service_agreements;
-    "settings" servicetitan_settings settings settings;
-    "task-management" servicetitan_task_management task_management task_management;
-    "telecom" servicetitan_telecom telecom telecom;
-    "timesheets" servicetitan_timesheets timesheets timesheets;
-}
+include!("modules.rs");

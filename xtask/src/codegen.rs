@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog;
 use crate::generate::{self, GeneratedCrate, ModuleInfo};
 use crate::load;
+use crate::module_list;
 use crate::normalize;
 
 /// What `cargo xtask codegen --help` explains below the usage lines.
@@ -252,9 +253,16 @@ fn run_target(
             })
             .collect();
         let (catalog_json, test) = catalog::generate(&specs)?;
+        let mut keys: Vec<&str> = prepared.iter().map(|p| p.module.as_str()).collect();
+        keys.sort();
+        let manifest_path = opts.root.join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&manifest_path)
+            .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
         for (rel, text) in [
             (catalog::CATALOG_PATH, catalog_json),
             (catalog::TEST_PATH, test),
+            ("Cargo.toml", module_list::manifest(&manifest, &keys)?),
+            (module_list::TABLE_PATH, module_list::table(&keys)),
         ] {
             let path = opts.root.join(rel);
             if opts.check {

@@ -5,6 +5,7 @@ mod catalog;
 mod codegen;
 mod generate;
 mod load;
+mod module_list;
 mod naming;
 mod normalize;
 mod open_enums;

@@ -441,7 +441,7 @@ async fn run_report(
     report_id: i64,
     params: Vec<(String, String)>,
 ) -> Result<Vec<serde_json::Value>, Error> {
-    use servicetitan::reporting_api::types;
+    use servicetitan::reporting::types;
     let client = st.reporting();
     st.runtime()
         .report_limiter()

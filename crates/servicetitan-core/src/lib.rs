@@ -17,7 +17,7 @@
 //!    limiter wait).
 //!
 //! Errors convert into the one [`Error`] type with `Error::from`. Lists and exports stream
-//! through [`paging`]; reports use [`reporting`]; binary downloads [`binary`]; uploads
+//! through [`paging`]; reports use [`reports`]; binary downloads [`binary`]; uploads
 //! [`upload`].
 //!
 //! Secrets ([`Secret`]) never appear in `Debug` output, logs or errors, and redirects to
@@ -32,7 +32,7 @@ pub mod error;
 pub mod operations;
 mod pacer;
 pub mod paging;
-pub mod reporting;
+pub mod reports;
 mod retry;
 mod runtime;
 mod secret;

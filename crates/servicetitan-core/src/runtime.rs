@@ -14,7 +14,7 @@ use crate::auth::TokenCache;
 use crate::config::{Environment, RuntimeBuilder, Settings};
 use crate::error::{BufferedBody, SDK_AUTH_HEADER};
 use crate::pacer::Pacer;
-use crate::reporting::ReportLimiter;
+use crate::reports::ReportLimiter;
 use crate::retry::{self, TokenBucket};
 use crate::secret::Credentials;
 use crate::Error;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
-use servicetitan_core::reporting::{run_query, PollOptions, QueryState, ReportLimiter};
+use servicetitan_core::reports::{run_query, PollOptions, QueryState, ReportLimiter};
 use servicetitan_core::{Credentials, Error};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

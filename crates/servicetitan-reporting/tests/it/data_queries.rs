@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use httpmock::prelude::*;
 use httpmock::HttpMockResponse;
-use servicetitan_core::reporting::{run_query, PollOptions, QueryState};
+use servicetitan_core::reports::{run_query, PollOptions, QueryState};
 use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
 use servicetitan_core::{DecodeError, Error};
 use servicetitan_reporting::{types, Client, SERVER_PATH};

@@ -3,7 +3,7 @@
 //! The reporting module's builders are generated, so these helpers take closures:
 //!
 //! ```ignore
-//! use servicetitan_core::reporting::{run_query, PollOptions, QueryState};
+//! use servicetitan_core::reports::{run_query, PollOptions, QueryState};
 //! runtime.wait_for_report_slot(report_id).await;           // one run per report per minute
 //! let data = run_query(
 //!     PollOptions::default(),
