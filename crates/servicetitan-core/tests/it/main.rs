@@ -7,5 +7,4 @@ mod hooks;
 mod limits;
 mod paging;
 mod retry;
-mod tracing;
 mod upload;

@@ -1,11 +1,15 @@
-//! The tracing span of a request (alone in its binary: tracing caches callsite interest
-//! process-wide, so a scoped subscriber must not race other tests).
+//! The tracing span of a request. This test has a binary of its own, unlike the rest of the
+//! crate's tests (`tests/it`): tracing caches callsite interest process-wide, so a scoped
+//! subscriber must not race other tests.
+
+#[path = "it/common/mod.rs"]
+mod common;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::common::*;
+use common::*;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 
