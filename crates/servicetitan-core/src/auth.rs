@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::config::Settings;
 use crate::error::{describe_reqwest, AuthError, AuthErrorKind};
-use crate::retry;
+use crate::retry::{self, Plan, TokenBucket};
 use crate::secret::Credentials;
 use crate::Error;
 
@@ -84,13 +84,14 @@ impl TokenCache {
         &self,
         http: &reqwest::Client,
         settings: &Settings,
+        budget: &TokenBucket,
     ) -> Result<Arc<Token>, Error> {
         if let Some(t) = self.cached() {
             if Instant::now() < t.refresh_at {
                 return Ok(t);
             }
         }
-        self.refresh(http, settings, None).await
+        self.refresh(http, settings, budget, None).await
     }
 
     /// A new token after the API rejected the one of generation `rejected` (unless another
@@ -99,15 +100,17 @@ impl TokenCache {
         &self,
         http: &reqwest::Client,
         settings: &Settings,
+        budget: &TokenBucket,
         rejected: u64,
     ) -> Result<Arc<Token>, Error> {
-        self.refresh(http, settings, Some(rejected)).await
+        self.refresh(http, settings, budget, Some(rejected)).await
     }
 
     async fn refresh(
         &self,
         http: &reqwest::Client,
         settings: &Settings,
+        budget: &TokenBucket,
         rejected: Option<u64>,
     ) -> Result<Arc<Token>, Error> {
         let _guard = self.refresh.lock().await;
@@ -121,7 +124,7 @@ impl TokenCache {
                 return Ok(t);
             }
         }
-        let token = Arc::new(self.fetch(http, settings).await?);
+        let token = Arc::new(self.fetch(http, settings, budget).await?);
         if let Ok(mut g) = self.current.write() {
             *g = Some(token.clone());
         }
@@ -129,12 +132,18 @@ impl TokenCache {
     }
 
     /// Requests a token, retrying an unavailable auth server within the retry policy.
-    async fn fetch(&self, http: &reqwest::Client, settings: &Settings) -> Result<Token, Error> {
+    async fn fetch(
+        &self,
+        http: &reqwest::Client,
+        settings: &Settings,
+        budget: &TokenBucket,
+    ) -> Result<Token, Error> {
         let policy = &settings.retry;
         let started = Instant::now();
         let deadline = started + policy.max_elapsed;
         let token_url = settings.token_url.as_str();
         let mut attempt = 0u32;
+        let mut refund: Option<u32> = None;
         loop {
             attempt += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
@@ -155,13 +164,16 @@ impl TokenCache {
                 .timeout(timeout)
                 .send()
                 .await;
-            let (retryable, failure, wait) = match result {
+            // Every failure that reaches the end of this match may be retried: rejections
+            // (bad credentials, a wrong URL) return from inside it.
+            let (failure, wait, timed_out) = match result {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
                     let body = resp.bytes().await;
                     match (status, body) {
                         (s, Ok(body)) if s.is_success() => {
+                            budget.on_success(refund);
                             return self.parse_token(&body, sent_at, settings, token_url);
                         }
                         (s, Ok(body))
@@ -169,7 +181,6 @@ impl TokenCache {
                         {
                             let _ = body;
                             (
-                                true,
                                 auth_error(
                                     AuthErrorKind::Unavailable,
                                     Some(s),
@@ -178,50 +189,71 @@ impl TokenCache {
                                     None,
                                 ),
                                 retry::retry_after(&headers),
+                                false,
                             )
                         }
                         (s, Ok(body)) => {
                             return Err(rejection(s, &body, settings, token_url));
                         }
-                        (s, Err(e)) => (
-                            true,
-                            auth_error(
-                                AuthErrorKind::Unavailable,
-                                Some(s),
-                                format!("the token response broke off: {}", describe_reqwest(&e)),
-                                token_url,
-                                Some(e),
-                            ),
-                            None,
-                        ),
+                        (s, Err(e)) => {
+                            let timed_out = e.is_timeout();
+                            (
+                                auth_error(
+                                    AuthErrorKind::Unavailable,
+                                    Some(s),
+                                    format!(
+                                        "the token response broke off: {}",
+                                        describe_reqwest(&e)
+                                    ),
+                                    token_url,
+                                    Some(e),
+                                ),
+                                None,
+                                timed_out,
+                            )
+                        }
                     }
                 }
-                Err(e) => (
-                    true,
-                    auth_error(
-                        AuthErrorKind::Unavailable,
-                        None,
-                        format!(
-                            "the auth server could not be reached{}: {}",
-                            if e.is_timeout() { " (timeout)" } else { "" },
-                            describe_reqwest(&e)
+                Err(e) => {
+                    let timed_out = e.is_timeout();
+                    (
+                        auth_error(
+                            AuthErrorKind::Unavailable,
+                            None,
+                            format!(
+                                "the auth server could not be reached{}: {}",
+                                if timed_out { " (timeout)" } else { "" },
+                                describe_reqwest(&e)
+                            ),
+                            token_url,
+                            Some(e),
                         ),
-                        token_url,
-                        Some(e),
-                    ),
-                    None,
-                ),
+                        None,
+                        timed_out,
+                    )
+                }
             };
-            let delay = wait
-                .filter(|d| *d <= policy.max_retry_after)
-                .unwrap_or_else(|| retry::backoff(policy, attempt));
-            let out_of_time = Instant::now() + delay >= deadline;
-            if !retryable || attempt >= policy.max_attempts || out_of_time {
-                tracing::warn!(attempts = attempt, "token request failed; giving up");
-                return Err(failure);
+            // The same planner as API requests: attempts, deadline, Retry-After, backoff and
+            // the shared retry budget.
+            match retry::plan(
+                policy,
+                budget,
+                attempt,
+                policy.max_attempts,
+                deadline,
+                wait,
+                timed_out,
+            ) {
+                Plan::Retry { delay, cost } => {
+                    *refund.get_or_insert(0) += cost;
+                    tracing::debug!(attempt, ?delay, "token request failed; retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                Plan::GiveUp => {
+                    tracing::warn!(attempts = attempt, "token request failed; giving up");
+                    return Err(failure);
+                }
             }
-            tracing::debug!(attempt, ?delay, "token request failed; retrying");
-            tokio::time::sleep(delay).await;
         }
     }
 

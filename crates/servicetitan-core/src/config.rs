@@ -1,11 +1,11 @@
-//! Configuration: environments, retry policy, the [`RuntimeBuilder`] and `ST_*` environment
-//! variables.
+//! Configuration: environments, the [`RuntimeBuilder`] and `ST_*` environment variables.
 
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::retry::RetryPolicy;
 use crate::runtime::Runtime;
 use crate::secret::{Credentials, Secret};
 use crate::Error;
@@ -64,146 +64,6 @@ impl FromStr for Environment {
                 "ST_ENV must be `production` or `integration`, not {other:?}"
             ))),
         }
-    }
-}
-
-/// The retry budget: a token bucket shared by all requests of a [`Runtime`] (and its
-/// [`Runtime::for_tenant`] copies), as in the AWS SDKs. Every retry takes tokens from it and
-/// every success puts some back, so a failing server sees retries dry up instead of a storm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RetryBudget {
-    /// Tokens in a full bucket.
-    pub capacity: u32,
-    /// Tokens a retry after an error response or a connection error costs.
-    pub retry_cost: u32,
-    /// Tokens a retry after a timeout costs.
-    pub timeout_retry_cost: u32,
-    /// Tokens a first-try success puts back (a retried success refunds its retry's cost).
-    pub success_reward: u32,
-}
-
-impl Default for RetryBudget {
-    fn default() -> Self {
-        RetryBudget {
-            capacity: 500,
-            retry_cost: 5,
-            timeout_retry_cost: 10,
-            success_reward: 1,
-        }
-    }
-}
-
-impl RetryBudget {
-    /// A budget that never runs out (for tests and batch jobs that prefer persistence).
-    pub fn unlimited() -> Self {
-        RetryBudget {
-            capacity: u32::MAX,
-            retry_cost: 0,
-            timeout_retry_cost: 0,
-            success_reward: 0,
-        }
-    }
-
-    /// A budget of `capacity` tokens with the default costs.
-    pub fn with_capacity(capacity: u32) -> Self {
-        RetryBudget {
-            capacity,
-            ..RetryBudget::default()
-        }
-    }
-}
-
-/// When and how often requests are retried.
-///
-/// - `429 Too Many Requests` is retried for every method (the server did not act on the
-///   request), after the server's `Retry-After` (seconds or an HTTP date) or else an exponential
-///   backoff with jitter.
-/// - `408`, `502`, `503`, `504`, timeouts and broken connections are retried for idempotent
-///   methods (GET, HEAD, OPTIONS, PUT, DELETE) only, unless [`RetryPolicy::retry_non_idempotent`]
-///   is set. A connection that could not be opened is retried for every method.
-/// - Attempts, total time and the shared [`RetryBudget`] are all bounded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RetryPolicy {
-    /// Attempts in all, the first one included (1 = never retry). A single extra attempt after
-    /// a `401` (with a fresh token) is not counted.
-    pub max_attempts: u32,
-    /// The first backoff; each retry doubles it, up to `max_backoff`. Half of each delay is
-    /// random (jitter).
-    pub initial_backoff: Duration,
-    /// The longest backoff between two attempts.
-    pub max_backoff: Duration,
-    /// The longest total time for one call, waits and retries included.
-    pub max_elapsed: Duration,
-    /// The longest `Retry-After` honored; the call fails as rate-limited if the server asks
-    /// for more.
-    pub max_retry_after: Duration,
-    /// Also retry POST and PATCH on 5xx, timeouts and broken connections (they may then be
-    /// applied twice by the server).
-    pub retry_non_idempotent: bool,
-    /// The shared retry token bucket.
-    pub budget: RetryBudget,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 4,
-            initial_backoff: Duration::from_millis(250),
-            max_backoff: Duration::from_secs(20),
-            max_elapsed: Duration::from_secs(150),
-            max_retry_after: Duration::from_secs(60),
-            retry_non_idempotent: false,
-            budget: RetryBudget::default(),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Never retry (one attempt; the 401 refresh still happens).
-    pub fn never() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
-    }
-
-    /// Sets [`RetryPolicy::max_attempts`].
-    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
-
-    /// Sets the initial and maximum backoff.
-    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max.max(initial);
-        self
-    }
-
-    /// Sets [`RetryPolicy::max_elapsed`].
-    pub fn with_max_elapsed(mut self, max_elapsed: Duration) -> Self {
-        self.max_elapsed = max_elapsed;
-        self
-    }
-
-    /// Sets [`RetryPolicy::max_retry_after`].
-    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
-        self.max_retry_after = max;
-        self
-    }
-
-    /// Sets [`RetryPolicy::retry_non_idempotent`].
-    pub fn with_retry_non_idempotent(mut self, yes: bool) -> Self {
-        self.retry_non_idempotent = yes;
-        self
-    }
-
-    /// Sets [`RetryPolicy::budget`].
-    pub fn with_budget(mut self, budget: RetryBudget) -> Self {
-        self.budget = budget;
-        self
     }
 }
 

@@ -41,8 +41,9 @@ pub mod testing;
 pub mod types;
 pub mod upload;
 
-pub use config::{Environment, RetryBudget, RetryPolicy, RuntimeBuilder};
+pub use config::{Environment, RuntimeBuilder};
 pub use error::{ApiError, AuthError, AuthErrorKind, DecodeError, Error, PagingError, Problem};
+pub use retry::{RetryBudget, RetryPolicy};
 pub use runtime::{encode_path_segment, Runtime, TENANT_PLACEHOLDER};
 pub use secret::{Credentials, Secret};
 

@@ -1,19 +1,199 @@
-//! Retry mechanics: backoff with jitter, `Retry-After`, and the shared retry token bucket.
+//! Retries as data: which statuses mean "try later", the policy and budget, and one planner
+//! (attempts, deadline, Retry-After, backoff, budget) used by API requests and token requests.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::Method;
 
-use crate::config::{RetryBudget, RetryPolicy};
+/// The retry budget: a token bucket shared by all requests of a [`Runtime`](crate::Runtime)
+/// (and its [`Runtime::for_tenant`](crate::Runtime::for_tenant) copies), as in the AWS SDKs. Every retry takes tokens from it and
+/// every success puts some back, so a failing server sees retries dry up instead of a storm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryBudget {
+    /// Tokens in a full bucket.
+    pub capacity: u32,
+    /// Tokens a retry after an error response or a connection error costs.
+    pub retry_cost: u32,
+    /// Tokens a retry after a timeout costs.
+    pub timeout_retry_cost: u32,
+    /// Tokens a first-try success puts back (a retried success refunds its retry's cost).
+    pub success_reward: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_reward: 1,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// A budget that never runs out (for tests and batch jobs that prefer persistence).
+    pub fn unlimited() -> Self {
+        RetryBudget {
+            capacity: u32::MAX,
+            retry_cost: 0,
+            timeout_retry_cost: 0,
+            success_reward: 0,
+        }
+    }
+
+    /// A budget of `capacity` tokens with the default costs.
+    pub fn with_capacity(capacity: u32) -> Self {
+        RetryBudget {
+            capacity,
+            ..RetryBudget::default()
+        }
+    }
+}
+
+/// When and how often requests are retried.
+///
+/// - `429 Too Many Requests` is retried for every method (the server did not act on the
+///   request), after the server's `Retry-After` (seconds or an HTTP date) or else an exponential
+///   backoff with jitter.
+/// - `408`, `502`, `503`, `504`, timeouts and broken connections are retried for idempotent
+///   methods (GET, HEAD, OPTIONS, PUT, DELETE) only, unless [`RetryPolicy::retry_non_idempotent`]
+///   is set. A connection that could not be opened is retried for every method.
+/// - Attempts, total time and the shared [`RetryBudget`] are all bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, the first one included (1 = never retry). A single extra attempt after
+    /// a `401` (with a fresh token) is not counted.
+    pub max_attempts: u32,
+    /// The first backoff; each retry doubles it, up to `max_backoff`. Half of each delay is
+    /// random (jitter).
+    pub initial_backoff: Duration,
+    /// The longest backoff between two attempts.
+    pub max_backoff: Duration,
+    /// The longest total time for one call, waits and retries included.
+    pub max_elapsed: Duration,
+    /// The longest `Retry-After` honored; the call fails as rate-limited if the server asks
+    /// for more.
+    pub max_retry_after: Duration,
+    /// Also retry POST and PATCH on 5xx, timeouts and broken connections (they may then be
+    /// applied twice by the server).
+    pub retry_non_idempotent: bool,
+    /// The shared retry token bucket.
+    pub budget: RetryBudget,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(20),
+            max_elapsed: Duration::from_secs(150),
+            max_retry_after: Duration::from_secs(60),
+            retry_non_idempotent: false,
+            budget: RetryBudget::default(),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry (one attempt; the 401 refresh still happens).
+    pub fn never() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Sets [`RetryPolicy::max_attempts`].
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the initial and maximum backoff.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_elapsed`].
+    pub fn with_max_elapsed(mut self, max_elapsed: Duration) -> Self {
+        self.max_elapsed = max_elapsed;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_retry_after`].
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Sets [`RetryPolicy::retry_non_idempotent`].
+    pub fn with_retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = yes;
+        self
+    }
+
+    /// Sets [`RetryPolicy::budget`].
+    pub fn with_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+}
 
 /// Statuses that mean "try later": throttling (429), a timeout (408) and server errors that
 /// are usually passing (500, 502, 503, 504). A 429 is retried for every method; the others
 /// only for idempotent ones, since the server may have acted on the request.
 pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Wait `delay`, then try again; `cost` budget tokens were taken (refunded on success).
+    Retry { delay: Duration, cost: u32 },
+    /// Stop and report the failure.
+    GiveUp,
+}
+
+/// Decides whether attempt `attempt` may be followed by another, and after how long: within
+/// `max_attempts` and the `deadline`, honouring a `Retry-After` up to the policy's limit (a
+/// longer one gives up at once), else backing off; each retry draws from the shared budget.
+pub(crate) fn plan(
+    policy: &RetryPolicy,
+    budget: &TokenBucket,
+    attempt: u32,
+    max_attempts: u32,
+    deadline: Instant,
+    retry_after: Option<Duration>,
+    timed_out: bool,
+) -> Plan {
+    if attempt >= max_attempts {
+        return Plan::GiveUp;
+    }
+    let delay = match retry_after {
+        Some(d) if d > policy.max_retry_after => return Plan::GiveUp,
+        Some(d) => d,
+        None => backoff(policy, attempt),
+    };
+    if Instant::now() + delay >= deadline {
+        return Plan::GiveUp;
+    }
+    match budget.try_acquire(timed_out) {
+        Some(cost) => Plan::Retry { delay, cost },
+        None => {
+            tracing::warn!("retry budget exhausted; not retrying");
+            Plan::GiveUp
+        }
+    }
 }
 
 /// GET, HEAD, OPTIONS, PUT and DELETE may be sent twice without changing the outcome.
@@ -115,6 +295,67 @@ impl TokenBucket {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_statuses_mean_try_later() {
+        for (status, retry) in [
+            (200, false),
+            (400, false),
+            (401, false),
+            (403, false),
+            (404, false),
+            (408, true),
+            (409, false),
+            (429, true),
+            (500, true),
+            (501, false),
+            (502, true),
+            (503, true),
+            (504, true),
+            (505, false),
+        ] {
+            assert_eq!(is_retryable_status(status), retry, "{status}");
+        }
+    }
+
+    #[test]
+    fn the_planner_bounds_attempts_time_retry_after_and_budget() {
+        let policy = RetryPolicy::default()
+            .with_backoff(Duration::from_millis(10), Duration::from_millis(10))
+            .with_max_retry_after(Duration::from_secs(5));
+        let budget = TokenBucket::new(RetryBudget::unlimited());
+        let later = Instant::now() + Duration::from_secs(60);
+        let soon = Instant::now() + Duration::from_millis(1);
+        let plan_with =
+            |attempt, max, deadline, ra| plan(&policy, &budget, attempt, max, deadline, ra, false);
+        assert!(matches!(plan_with(1, 4, later, None), Plan::Retry { .. }));
+        assert_eq!(plan_with(4, 4, later, None), Plan::GiveUp, "attempts");
+        assert_eq!(
+            plan_with(1, 4, soon, Some(Duration::from_secs(1))),
+            Plan::GiveUp,
+            "deadline"
+        );
+        assert_eq!(
+            plan_with(1, 4, later, Some(Duration::from_secs(6))),
+            Plan::GiveUp,
+            "Retry-After"
+        );
+        assert!(matches!(
+            plan_with(1, 4, later, Some(Duration::from_secs(2))),
+            Plan::Retry { delay, .. } if delay == Duration::from_secs(2)
+        ));
+        let small = TokenBucket::new(RetryBudget::with_capacity(5));
+        assert!(matches!(
+            plan(&policy, &small, 1, 4, later, None, false),
+            Plan::Retry { .. }
+        ));
+        assert_eq!(
+            plan(&policy, &small, 1, 4, later, None, false),
+            Plan::GiveUp,
+            "budget"
+        );
+    }
+
     use reqwest::header::HeaderValue;
 
     #[test]

@@ -15,7 +15,7 @@ use crate::config::{Environment, RuntimeBuilder, Settings};
 use crate::error::{BufferedBody, SDK_AUTH_HEADER};
 use crate::pacer::Pacer;
 use crate::reports::ReportLimiter;
-use crate::retry::{self, TokenBucket};
+use crate::retry::{self, Plan, TokenBucket};
 use crate::secret::Credentials;
 use crate::Error;
 
@@ -146,11 +146,6 @@ impl Failure {
             Failure::Sdk(e) => e.with_operation(operation_id),
         }
     }
-}
-
-enum Plan {
-    Retry { delay: Duration, cost: u32 },
-    GiveUp,
 }
 
 impl Runtime {
@@ -377,7 +372,7 @@ impl Runtime {
             let token = self
                 .tenant
                 .token
-                .get(&shared.http, settings)
+                .get(&shared.http, settings, &shared.budget)
                 .await
                 .map_err(Failure::Sdk)?;
 
@@ -421,7 +416,7 @@ impl Runtime {
                         tracing::debug!("401: replacing the access token and retrying once");
                         self.tenant
                             .token
-                            .replace(&shared.http, settings, token.generation)
+                            .replace(&shared.http, settings, &shared.budget, token.generation)
                             .await
                             .map_err(Failure::Sdk)?;
                         continue;
@@ -520,7 +515,9 @@ impl Runtime {
         }
     }
 
-    /// Decides whether attempt `attempt` may be followed by another, and after how long.
+    /// [`retry::plan`] with this runtime's policy and budget; a request whose body cannot be
+    /// sent twice is never retried.
+    #[allow(clippy::too_many_arguments)]
     fn plan(
         &self,
         attempt: u32,
@@ -530,25 +527,19 @@ impl Runtime {
         timed_out: bool,
         replayable: bool,
     ) -> Plan {
-        let policy = &self.shared.settings.retry;
-        if !replayable || attempt >= max_attempts {
+        if !replayable {
             return Plan::GiveUp;
         }
-        let delay = match retry_after {
-            Some(d) if d > policy.max_retry_after => return Plan::GiveUp,
-            Some(d) => d,
-            None => retry::backoff(policy, attempt),
-        };
-        if Instant::now() + delay >= deadline {
-            return Plan::GiveUp;
-        }
-        match self.shared.budget.try_acquire(timed_out) {
-            Some(cost) => Plan::Retry { delay, cost },
-            None => {
-                tracing::warn!("retry budget exhausted; not retrying");
-                Plan::GiveUp
-            }
-        }
+        let shared = &self.shared;
+        retry::plan(
+            &shared.settings.retry,
+            &shared.budget,
+            attempt,
+            max_attempts,
+            deadline,
+            retry_after,
+            timed_out,
+        )
     }
 
     fn timeout(&self, operation_id: &'static str, attempts: u32, started: Instant) -> Error {

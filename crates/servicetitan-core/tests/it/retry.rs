@@ -375,3 +375,32 @@ async fn redirects_to_another_host_never_carry_credentials() {
     assert_eq!(get(&rt, "/same").await.unwrap().status(), 200);
     same.assert_calls_async(1).await;
 }
+
+/// Token requests retry through the same planner as API requests, so they draw from the same
+/// budget: an auth server that is down cannot take more retries than the budget holds.
+#[tokio::test]
+async fn token_requests_draw_from_the_retry_budget() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    let down = auth
+        .mock_async(|when, then| {
+            when.method(POST).path("/connect/token");
+            then.status(503);
+        })
+        .await;
+    // 12 tokens, 5 per retry: two retries in all.
+    let rt = builder(&api, &auth)
+        .retry_policy(
+            fast_policy()
+                .with_max_attempts(10)
+                .with_budget(RetryBudget::with_capacity(12)),
+        )
+        .build()
+        .unwrap();
+    let err = get(&rt, "/a").await.unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
+    down.assert_calls_async(3).await;
+    // The budget is spent: the next call tries once.
+    assert!(get(&rt, "/a").await.is_err());
+    down.assert_calls_async(4).await;
+}
