@@ -232,15 +232,7 @@ fn run_target(
             files.insert("src/lib.rs".into(), krate.scaffold_lib.clone());
         }
         for (rel, text) in files {
-            let target = crate_dir.join(&rel);
-            if opts.check {
-                let current = std::fs::read_to_string(&target).unwrap_or_default();
-                if current != text {
-                    stale.push((target, current, text));
-                }
-            } else {
-                write_if_changed(&target, &text)?;
-            }
+            emit(opts.check, crate_dir.join(&rel), text, stale)?;
         }
     }
     // The mock's catalog and the every-operation test cover the SDK's own modules, all of them.
@@ -264,15 +256,7 @@ fn run_target(
             ("Cargo.toml", module_list::manifest(&manifest, &keys)?),
             (module_list::TABLE_PATH, module_list::table(&keys)),
         ] {
-            let path = opts.root.join(rel);
-            if opts.check {
-                let current = std::fs::read_to_string(&path).unwrap_or_default();
-                if current != text {
-                    stale.push((path, current, text));
-                }
-            } else {
-                write_if_changed(&path, &text)?;
-            }
+            emit(opts.check, opts.root.join(rel), text, stale)?;
         }
     }
     if standalone && modules.is_empty() {
@@ -392,6 +376,24 @@ fn generate_one(
         report.push_str(&line);
     }
     Ok((krate, report))
+}
+
+/// Writes a generated file, or with `--check` records it as stale when it differs.
+fn emit(
+    check: bool,
+    path: PathBuf,
+    text: String,
+    stale: &mut Vec<(PathBuf, String, String)>,
+) -> Result<(), String> {
+    if check {
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current != text {
+            stale.push((path, current, text));
+        }
+        Ok(())
+    } else {
+        write_if_changed(&path, &text)
+    }
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
