@@ -76,9 +76,9 @@ async fn run() -> Result<(), servicetitan::Error> {
             value: Some(value.into()),
         })
         .collect();
+    // The runtime owns the limiter's key (the tenant and the report id).
     st.runtime()
-        .report_limiter()
-        .until_ready(st.tenant_id(), &format!("{category}/{report_id}"))
+        .wait_for_report_slot(&report_id.to_string())
         .await;
     let data = reporting
         .get_report_data()

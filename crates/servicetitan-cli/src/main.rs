@@ -443,9 +443,9 @@ async fn run_report(
 ) -> Result<Vec<serde_json::Value>, Error> {
     use servicetitan::reporting::types;
     let client = st.reporting();
+    // The runtime owns the limiter's key (the tenant and the report id).
     st.runtime()
-        .report_limiter()
-        .until_ready(st.tenant_id(), &format!("{category}/{report_id}"))
+        .wait_for_report_slot(&report_id.to_string())
         .await;
     let parameters: Vec<types::ReportParameterValue> = params
         .into_iter()
