@@ -75,6 +75,25 @@ pub struct Document {
 /// operations are visited.
 pub const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
+/// Every operation of a document: its path, method and operation object, with the path item
+/// (for path-level parameters), in document order.
+pub fn operations(doc: &Value) -> Vec<(&str, &'static str, &Value, &Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                out.push((path.as_str(), method, op, item));
+            }
+        }
+    }
+    out
+}
+
 /// True for the file endings the generator reads.
 pub fn is_document(path: &Path) -> bool {
     matches!(

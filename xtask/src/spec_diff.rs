@@ -11,8 +11,6 @@ use crate::codegen::{documents_in, module_key};
 use crate::spec_import::overlay::Overlay;
 use crate::{load, normalize, pointer};
 
-use crate::load::METHODS;
-
 struct Options {
     specs: PathBuf,
     official: Vec<PathBuf>,
@@ -117,17 +115,10 @@ fn op_key(side: &Side, method: &str, path: &str) -> String {
 }
 
 fn operations(side: &Side) -> BTreeMap<String, &Value> {
-    let mut out = BTreeMap::new();
-    if let Some(paths) = side.doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            for method in METHODS {
-                if let Some(op) = item.get(method) {
-                    out.insert(op_key(side, method, path), op);
-                }
-            }
-        }
-    }
-    out
+    load::operations(&side.doc)
+        .into_iter()
+        .map(|(path, method, op, _)| (op_key(side, method, path), op))
+        .collect()
 }
 
 /// Follows `$ref`s (and single-element allOf/oneOf wrappers) to the schema that says something.
@@ -402,13 +393,13 @@ fn resolve_body<'a>(doc: &'a Value, v: Option<&'a Value>) -> Option<&'a Value> {
     }
 }
 
-/// What an overlay says about differences: corrections (by the operation they target, or by
-/// the starts of the difference lines they list), restored and added operations.
+/// What an overlay's corrections explain: differences under the operation a correction targets,
+/// and differences whose lines start as a correction's `diff` list says.
 struct Explanations {
-    /// Operation keys (in `op_key` form) a correction targets, with its reason.
-    operations: Vec<(String, String)>,
-    /// Starts of difference lines, with the correction's reason.
-    lines: Vec<(String, String)>,
+    /// Operation keys (in `op_key` form) that a correction targets.
+    operations: Vec<String>,
+    /// Starts of difference lines.
+    lines: Vec<String>,
 }
 
 impl Explanations {
@@ -423,23 +414,20 @@ impl Explanations {
                 let mut parts = rest.splitn(3, '/');
                 if let (Some(path), Some(method)) = (parts.next(), parts.next()) {
                     let path = path.replace("~1", "/").replace("~0", "~");
-                    ex.operations
-                        .push((op_key(ours, method, &path), c.reason.clone()));
+                    ex.operations.push(op_key(ours, method, &path));
                 }
             }
-            for line in &c.diff {
-                ex.lines.push((line.clone(), c.reason.clone()));
-            }
+            ex.lines.extend(c.diff.iter().cloned());
         }
         Ok(ex)
     }
 
     fn explains(&self, key: &str, line: &str) -> bool {
-        self.operations.iter().any(|(k, _)| k == key)
+        self.operations.iter().any(|k| k == key)
             || self
                 .lines
                 .iter()
-                .any(|(prefix, _)| line.starts_with(prefix.as_str()))
+                .any(|prefix| line.starts_with(prefix.as_str()))
     }
 }
 

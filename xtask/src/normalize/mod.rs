@@ -323,7 +323,9 @@ fn rename_schemas(n: &mut Normalized) {
     rewrite_schema_refs(&mut n.doc, &map);
 }
 
-fn rewrite_schema_refs(v: &mut Value, map: &BTreeMap<String, String>) {
+/// Points every `$ref` found in `map` (a full `#/components/schemas/...` reference) at the
+/// schema name it maps to.
+pub(crate) fn rewrite_schema_refs(v: &mut Value, map: &BTreeMap<String, String>) {
     match v {
         Value::Object(obj) => {
             if let Some(Value::String(r)) = obj.get_mut("$ref") {

@@ -45,8 +45,6 @@ impl Report {
     }
 }
 
-use crate::load::METHODS;
-
 /// Each operation with its parameters, path-level ones and `$ref`s resolved.
 struct Operation<'a> {
     op: &'a Value,
@@ -54,25 +52,20 @@ struct Operation<'a> {
 }
 
 fn operations(doc: &Value) -> BTreeMap<String, Operation<'_>> {
-    let mut out = BTreeMap::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
+    crate::load::operations(doc)
         .into_iter()
-        .flatten()
-    {
-        let shared = item.get("parameters");
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if METHODS.contains(&method.as_str()) {
-                let params = params(doc, shared.into_iter().chain(op.get("parameters")));
-                out.insert(
-                    format!("{} {path}", method.to_uppercase()),
-                    Operation { op, params },
-                );
-            }
-        }
-    }
-    out
+        .map(|(path, method, op, item)| {
+            let lists = item
+                .get("parameters")
+                .into_iter()
+                .chain(op.get("parameters"));
+            let params = params(doc, lists);
+            (
+                format!("{} {path}", method.to_uppercase()),
+                Operation { op, params },
+            )
+        })
+        .collect()
 }
 
 fn schemas(doc: &Value) -> BTreeMap<&String, &Value> {

@@ -292,7 +292,7 @@ fn import_file(
         .map(|(k, n)| {
             (
                 format!("#/components/schemas/{}", pointer::escape(k)),
-                format!("#/components/schemas/{n}"),
+                n.clone(),
             )
         })
         .collect();
@@ -301,10 +301,10 @@ fn import_file(
         .map(|(k, s)| (names[&k].clone(), s))
         .collect();
     let mut schemas = Value::Object(schemas);
-    rewrite_refs(&mut schemas, &ref_map);
-    rewrite_refs(&mut paths, &ref_map);
+    normalize::rewrite_schema_refs(&mut schemas, &ref_map);
+    normalize::rewrite_schema_refs(&mut paths, &ref_map);
     for c in components.values_mut() {
-        rewrite_refs(c, &ref_map);
+        normalize::rewrite_schema_refs(c, &ref_map);
     }
     let Value::Object(mut schemas) = schemas else {
         unreachable!("built as an object above")
@@ -633,21 +633,6 @@ fn property_mut<'a>(schema: &'a mut Value, prop: &str) -> Option<&'a mut Value> 
     members
         .iter_mut()
         .find_map(|m| m.get_mut("properties")?.get_mut(prop))
-}
-
-fn rewrite_refs(v: &mut Value, map: &BTreeMap<String, String>) {
-    match v {
-        Value::Object(obj) => {
-            if let Some(Value::String(r)) = obj.get_mut("$ref") {
-                if let Some(new) = map.get(r.as_str()) {
-                    *r = new.clone();
-                }
-            }
-            obj.values_mut().for_each(|c| rewrite_refs(c, map));
-        }
-        Value::Array(items) => items.iter_mut().for_each(|c| rewrite_refs(c, map)),
-        _ => {}
-    }
 }
 
 /// Copies one operation, and every component it needs that the document lacks, from the same
