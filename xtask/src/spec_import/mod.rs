@@ -234,13 +234,27 @@ fn import_file(
     let mut err = |e: String| errors.push(format!("{overlay_display}: {e}"));
 
     let mut v = as_31(&doc);
+    // Each older document is read once, however many operations it gives back.
+    let mut older: BTreeMap<&str, Result<Value, String>> = BTreeMap::new();
     for r in &overlay.restore {
         let sibling = official_dir
             .parent()
             .unwrap_or(Path::new("."))
             .join(&r.from)
             .join(&file_name);
-        if let Err(e) = restore(&mut v, &sibling, &r.operation) {
+        let old = older.entry(r.from.as_str()).or_insert_with(|| {
+            if !sibling.exists() {
+                return Err(format!("{} does not exist", sibling.display()));
+            }
+            load::load(&sibling)
+                .map(|d| as_31(&d))
+                .map_err(|e| e.to_string())
+        });
+        let result = match old {
+            Ok(old) => restore(&mut v, old, &sibling, &r.operation),
+            Err(e) => Err(e.clone()),
+        };
+        if let Err(e) = result {
             err(format!("restore {}: {e}", r.operation));
         }
     }
@@ -637,13 +651,8 @@ fn property_mut<'a>(schema: &'a mut Value, prop: &str) -> Option<&'a mut Value> 
 
 /// Copies one operation, and every component it needs that the document lacks, from the same
 /// module's document in an older set.
-fn restore(doc: &mut Value, sibling: &Path, key: &str) -> Result<(), String> {
+fn restore(doc: &mut Value, old: &Value, sibling: &Path, key: &str) -> Result<(), String> {
     let (method, path) = split_operation_key(key).ok_or("not `METHOD /path`")?;
-    if !sibling.exists() {
-        return Err(format!("{} does not exist", sibling.display()));
-    }
-    let old = load::load(sibling).map_err(|e| e.to_string())?;
-    let old = as_31(&old);
     let item_ptr = format!("/paths/{}", pointer::escape(path));
     let op = old
         .pointer(&format!("{item_ptr}/{method}"))
