@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::config::Settings;
 use crate::error::{describe_reqwest, AuthError, AuthErrorKind};
-use crate::retry::{self, Plan, TokenBucket};
+use crate::retry::{self, Attempted, Plan, Planner, TokenBucket, Verdict};
 use crate::secret::Credentials;
 use crate::Error;
 
@@ -138,19 +138,15 @@ impl TokenCache {
         settings: &Settings,
         budget: &TokenBucket,
     ) -> Result<Token, Error> {
-        let policy = &settings.retry;
-        let started = Instant::now();
-        let deadline = started + policy.max_elapsed;
         let token_url = settings.token_url.as_str();
-        let mut attempt = 0u32;
-        let mut refund: Option<u32> = None;
+        let mut planner = Planner::new(&settings.retry, budget, true);
         loop {
-            attempt += 1;
+            let attempt = planner.start_attempt();
             self.requests.fetch_add(1, Ordering::Relaxed);
             let timeout = settings
                 .request_timeout
                 .min(Duration::from_secs(30))
-                .min(deadline.saturating_duration_since(Instant::now()));
+                .min(planner.deadline().saturating_duration_since(Instant::now()));
             let form = [
                 ("grant_type", "client_credentials"),
                 ("client_id", self.credentials.client_id()),
@@ -164,88 +160,79 @@ impl TokenCache {
                 .timeout(timeout)
                 .send()
                 .await;
-            // Every failure that reaches the end of this match may be retried: rejections
-            // (bad credentials, a wrong URL) return from inside it.
-            let (failure, wait, timed_out) = match result {
+            // A body that broke off is a transport failure, like one that never arrived.
+            let response = match result {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    let body = resp.bytes().await;
-                    match (status, body) {
-                        (s, Ok(body)) if s.is_success() => {
-                            budget.on_success(refund);
-                            return self.parse_token(&body, sent_at, settings, token_url);
-                        }
-                        (s, Ok(body))
-                            if s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error() =>
-                        {
-                            let _ = body;
-                            (
-                                auth_error(
-                                    AuthErrorKind::Unavailable,
-                                    Some(s),
-                                    format!("the auth server answered {s}"),
-                                    token_url,
-                                    None,
-                                ),
-                                retry::retry_after(&headers),
-                                false,
-                            )
-                        }
-                        (s, Ok(body)) => {
-                            return Err(rejection(s, &body, settings, token_url));
-                        }
-                        (s, Err(e)) => {
-                            let timed_out = e.is_timeout();
-                            (
-                                auth_error(
-                                    AuthErrorKind::Unavailable,
-                                    Some(s),
-                                    format!(
-                                        "the token response broke off: {}",
-                                        describe_reqwest(&e)
-                                    ),
-                                    token_url,
-                                    Some(e),
-                                ),
-                                None,
-                                timed_out,
-                            )
-                        }
+                    match resp.bytes().await {
+                        Ok(body) => Ok((status, headers, body)),
+                        Err(e) => Err((Some(status), e)),
                     }
                 }
-                Err(e) => {
-                    let timed_out = e.is_timeout();
-                    (
-                        auth_error(
-                            AuthErrorKind::Unavailable,
-                            None,
-                            format!(
-                                "the auth server could not be reached{}: {}",
-                                if timed_out { " (timeout)" } else { "" },
-                                describe_reqwest(&e)
-                            ),
-                            token_url,
-                            Some(e),
-                        ),
-                        None,
-                        timed_out,
-                    )
-                }
+                Err(e) => Err((None, e)),
             };
-            // The same planner as API requests: attempts, deadline, Retry-After, backoff and
-            // the shared retry budget.
-            match retry::plan(
-                policy,
-                budget,
-                attempt,
-                policy.max_attempts,
-                deadline,
-                wait,
-                timed_out,
-            ) {
-                Plan::Retry { delay, cost } => {
-                    *refund.get_or_insert(0) += cost;
+            let attempted = match &response {
+                Ok((status, ..)) => Attempted::Status(status.as_u16()),
+                Err((_, e)) => Attempted::Transport {
+                    connect: e.is_connect(),
+                    timeout: e.is_timeout(),
+                },
+            };
+            // A token request may be sent twice (it changes nothing on the server), and a 401
+            // from the auth server is a rejection, not a stale token.
+            let verdict = retry::classify(attempted, true, false);
+            let (failure, retry_after) = match response {
+                Ok((s, _, body)) if s.is_success() => {
+                    planner.succeeded();
+                    return self.parse_token(&body, sent_at, settings, token_url);
+                }
+                Ok((s, _, body)) if verdict == Verdict::Return => {
+                    return Err(rejection(s, &body, settings, token_url));
+                }
+                Ok((s, headers, _)) => (
+                    auth_error(
+                        AuthErrorKind::Unavailable,
+                        Some(s),
+                        format!("the auth server answered {s}"),
+                        token_url,
+                        None,
+                    ),
+                    retry::retry_after(&headers),
+                ),
+                Err((Some(s), e)) => (
+                    auth_error(
+                        AuthErrorKind::Unavailable,
+                        Some(s),
+                        format!("the token response broke off: {}", describe_reqwest(&e)),
+                        token_url,
+                        Some(e),
+                    ),
+                    None,
+                ),
+                Err((None, e)) => (
+                    auth_error(
+                        AuthErrorKind::Unavailable,
+                        None,
+                        format!(
+                            "the auth server could not be reached{}: {}",
+                            if e.is_timeout() { " (timeout)" } else { "" },
+                            describe_reqwest(&e)
+                        ),
+                        token_url,
+                        Some(e),
+                    ),
+                    None,
+                ),
+            };
+            // The same classifier and planner as API requests: attempts, deadline,
+            // Retry-After, backoff and the shared retry budget.
+            let plan = match verdict {
+                Verdict::Retry => planner.next(retry_after, attempted.timed_out()),
+                Verdict::Return | Verdict::RefreshToken => Plan::GiveUp,
+            };
+            match plan {
+                Plan::Retry { delay, .. } => {
                     tracing::debug!(attempt, ?delay, "token request failed; retrying");
                     tokio::time::sleep(delay).await;
                 }

@@ -155,6 +155,62 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
+/// One attempt's result, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Attempted {
+    /// The server answered with this status.
+    Status(u16),
+    /// The HTTP client failed: `connect` when no connection was opened (the server saw
+    /// nothing), `timeout` when the attempt ran out of time.
+    Transport { connect: bool, timeout: bool },
+}
+
+impl Attempted {
+    /// The classifier's view of a response or of the HTTP client's error.
+    pub(crate) fn of(result: &Result<reqwest::Response, reqwest::Error>) -> Attempted {
+        match result {
+            Ok(resp) => Attempted::Status(resp.status().as_u16()),
+            Err(e) => Attempted::Transport {
+                connect: e.is_connect(),
+                timeout: e.is_timeout(),
+            },
+        }
+    }
+
+    /// Whether the attempt timed out (a retry after a timeout costs more budget).
+    pub(crate) fn timed_out(self) -> bool {
+        matches!(self, Attempted::Transport { timeout: true, .. })
+    }
+}
+
+/// What the request path does with an attempt's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Hand the result to the caller: a success, or a failure retrying cannot mend.
+    Return,
+    /// A `401` while the token may still be replaced: get a new token, try once more.
+    RefreshToken,
+    /// Try later, if the [`Planner`] allows another attempt.
+    Retry,
+}
+
+/// The classifier: what an attempt's result means, given whether the request may be applied
+/// twice (`idempotent`, after [`RetryPolicy::retry_non_idempotent`]) and whether a `401` may
+/// still be answered with a new token. Pure, so the whole table is tested at once.
+pub(crate) fn classify(result: Attempted, idempotent: bool, may_refresh: bool) -> Verdict {
+    match result {
+        Attempted::Status(401) if may_refresh => Verdict::RefreshToken,
+        // The server did not act on a throttled request, whatever its method.
+        Attempted::Status(429) => Verdict::Retry,
+        Attempted::Status(s) if is_retryable_status(s) && idempotent => Verdict::Retry,
+        Attempted::Status(_) => Verdict::Return,
+        // A connection that was never opened carried nothing to the server.
+        Attempted::Transport { connect: true, .. } => Verdict::Retry,
+        Attempted::Transport { .. } if idempotent => Verdict::Retry,
+        Attempted::Transport { .. } => Verdict::Return,
+    }
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Plan {
@@ -164,10 +220,93 @@ pub(crate) enum Plan {
     GiveUp,
 }
 
+/// The state of one call's attempts: how many were made, the deadline, and what the retries
+/// took from the budget. The runtime and the token fetch each run one per call.
+pub(crate) struct Planner<'a> {
+    policy: &'a RetryPolicy,
+    budget: &'a TokenBucket,
+    replayable: bool,
+    attempt: u32,
+    max_attempts: u32,
+    started: Instant,
+    deadline: Instant,
+    refund: Option<u32>,
+}
+
+impl<'a> Planner<'a> {
+    /// A call starting now; a request whose body cannot be sent twice (`replayable` false) is
+    /// never retried.
+    pub(crate) fn new(policy: &'a RetryPolicy, budget: &'a TokenBucket, replayable: bool) -> Self {
+        let started = Instant::now();
+        Planner {
+            policy,
+            budget,
+            replayable,
+            attempt: 0,
+            max_attempts: policy.max_attempts,
+            started,
+            deadline: started + policy.max_elapsed,
+            refund: None,
+        }
+    }
+
+    /// Counts the next attempt and returns its number (1 for the first).
+    pub(crate) fn start_attempt(&mut self) -> u32 {
+        self.attempt += 1;
+        self.attempt
+    }
+
+    /// The attempts made so far.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.attempt
+    }
+
+    /// Allows one attempt beyond the policy's count (the retry with a new token after a `401`).
+    pub(crate) fn grant_extra_attempt(&mut self) {
+        self.max_attempts += 1;
+    }
+
+    /// When the call must be over, waits and retries included.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// The time since the call started.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// After a failed attempt: [`plan`] with this call's state; a retry's cost is remembered
+    /// for the refund.
+    pub(crate) fn next(&mut self, retry_after: Option<Duration>, timed_out: bool) -> Plan {
+        if !self.replayable {
+            return Plan::GiveUp;
+        }
+        let plan = plan(
+            self.policy,
+            self.budget,
+            self.attempt,
+            self.max_attempts,
+            self.deadline,
+            retry_after,
+            timed_out,
+        );
+        if let Plan::Retry { cost, .. } = plan {
+            *self.refund.get_or_insert(0) += cost;
+        }
+        plan
+    }
+
+    /// The call succeeded: refund its retries' cost to the budget, or reward a first try.
+    pub(crate) fn succeeded(&self) {
+        self.budget.on_success(self.refund);
+    }
+}
+
 /// Decides whether attempt `attempt` may be followed by another, and after how long: within
 /// `max_attempts` and the `deadline`, honouring a `Retry-After` up to the policy's limit (a
 /// longer one gives up at once), else backing off; each retry draws from the shared budget.
-pub(crate) fn plan(
+fn plan(
     policy: &RetryPolicy,
     budget: &TokenBucket,
     attempt: u32,
@@ -316,6 +455,86 @@ mod tests {
         ] {
             assert_eq!(is_retryable_status(status), retry, "{status}");
         }
+    }
+
+    #[test]
+    fn the_classifier_as_a_table() {
+        use Attempted::{Status, Transport};
+        use Verdict::{RefreshToken, Retry, Return};
+        let broken = Transport {
+            connect: false,
+            timeout: false,
+        };
+        let refused = Transport {
+            connect: true,
+            timeout: false,
+        };
+        let slow = Transport {
+            connect: false,
+            timeout: true,
+        };
+        // (result, idempotent, may refresh the token) -> verdict
+        let table = [
+            (Status(200), true, true, Return),
+            (Status(201), false, true, Return),
+            (Status(400), true, true, Return),
+            (Status(401), true, true, RefreshToken),
+            (Status(401), false, true, RefreshToken),
+            (Status(401), true, false, Return),
+            (Status(403), true, true, Return),
+            (Status(404), true, true, Return),
+            (Status(408), true, true, Retry),
+            (Status(408), false, true, Return),
+            (Status(429), true, true, Retry),
+            (Status(429), false, false, Retry),
+            (Status(500), true, true, Retry),
+            (Status(500), false, true, Return),
+            (Status(501), true, true, Return),
+            (Status(503), true, true, Retry),
+            (Status(503), false, true, Return),
+            (Status(504), true, true, Retry),
+            (refused, false, true, Retry),
+            (refused, true, true, Retry),
+            (broken, true, true, Retry),
+            (broken, false, true, Return),
+            (slow, true, true, Retry),
+            (slow, false, true, Return),
+        ];
+        for (result, idempotent, may_refresh, verdict) in table {
+            assert_eq!(
+                classify(result, idempotent, may_refresh),
+                verdict,
+                "{result:?} idempotent={idempotent} may_refresh={may_refresh}"
+            );
+        }
+        assert!(slow.timed_out() && !broken.timed_out() && !Status(504).timed_out());
+    }
+
+    #[test]
+    fn a_planner_refunds_what_its_retries_took_and_never_replays_a_stream() {
+        let policy = RetryPolicy::default()
+            .with_backoff(Duration::from_millis(1), Duration::from_millis(1));
+        let budget = TokenBucket::new(RetryBudget::with_capacity(20));
+        let mut planner = Planner::new(&policy, &budget, true);
+        planner.start_attempt();
+        assert!(matches!(planner.next(None, false), Plan::Retry { cost: 5, .. }));
+        planner.start_attempt();
+        assert!(matches!(planner.next(None, true), Plan::Retry { cost: 10, .. }));
+        assert_eq!(budget.available(), 5);
+        planner.succeeded();
+        assert_eq!(budget.available(), 20);
+
+        let mut once = Planner::new(&policy, &budget, false);
+        once.start_attempt();
+        assert_eq!(once.next(None, false), Plan::GiveUp);
+        assert_eq!(budget.available(), 20, "a refused retry takes nothing");
+
+        let one_attempt = policy.clone().with_max_attempts(1);
+        let mut counted = Planner::new(&one_attempt, &budget, true);
+        counted.start_attempt();
+        assert_eq!(counted.next(None, false), Plan::GiveUp);
+        counted.grant_extra_attempt();
+        assert!(matches!(counted.next(None, false), Plan::Retry { .. }));
     }
 
     #[test]

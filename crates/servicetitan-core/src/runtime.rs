@@ -15,7 +15,7 @@ use crate::config::{Environment, RuntimeBuilder, Settings};
 use crate::error::{BufferedBody, SDK_AUTH_HEADER};
 use crate::pacer::Pacer;
 use crate::reports::ReportLimiter;
-use crate::retry::{self, Plan, TokenBucket};
+use crate::retry::{self, Attempted, Plan, Planner, TokenBucket, Verdict};
 use crate::secret::Credentials;
 use crate::Error;
 
@@ -113,6 +113,14 @@ impl fmt::Debug for Runtime {
             .field("request_timeout", &s.request_timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// What one attempt brought back.
+struct Sent {
+    /// The response (buffered when textual), or the HTTP client's error.
+    result: Result<reqwest::Response, reqwest::Error>,
+    /// The generation of the token the attempt carried (to replace exactly that one).
+    token_generation: u64,
 }
 
 /// How a call failed inside the request path.
@@ -340,6 +348,8 @@ impl Runtime {
             .await
     }
 
+    /// The call's attempts: send one, classify its result, and let the planner say whether
+    /// and when to try again.
     async fn attempts<F>(
         &self,
         method: &Method,
@@ -352,201 +362,169 @@ impl Runtime {
     {
         let shared = &*self.shared;
         let settings = &shared.settings;
-        let policy = &settings.retry;
-        let started = Instant::now();
-        let deadline = started + policy.max_elapsed;
-        let idempotent = retry::is_idempotent(method) || policy.retry_non_idempotent;
+        let idempotent = retry::is_idempotent(method) || settings.retry.retry_non_idempotent;
         let span = tracing::Span::current();
-        let mut attempt = 0u32;
-        let mut max_attempts = policy.max_attempts;
-        let mut token_replaced = false;
-        let mut refund: Option<u32> = None;
+        let mut planner = Planner::new(&settings.retry, &shared.budget, replayable);
+        let mut may_refresh = replayable;
         let mut limiter_wait = Duration::ZERO;
         let mut last_retry_after = None;
 
         loop {
-            attempt += 1;
+            let attempt = planner.start_attempt();
             span.record("attempt", attempt);
-            let mut req = make().map_err(Failure::Sdk)?;
-            self.prepare(&mut req).map_err(Failure::Sdk)?;
-            let token = self
-                .tenant
-                .token
-                .get(&shared.http, settings, &shared.budget)
+            let request = make().map_err(Failure::Sdk)?;
+            let sent = self
+                .send_once(request, method, operation_id, &planner, replayable && !may_refresh, &mut limiter_wait)
                 .await
                 .map_err(Failure::Sdk)?;
-
-            // Client-side pacing: wait for the tenant's next slot instead of drawing a 429.
-            let slot = self.tenant.pacer.reserve();
-            if slot > tokio::time::Instant::now() {
-                let t0 = Instant::now();
-                let ready = tokio::time::timeout_at(
-                    tokio::time::Instant::from_std(deadline),
-                    tokio::time::sleep_until(slot),
-                )
-                .await;
-                limiter_wait += t0.elapsed();
-                span.record("limiter_wait_ms", limiter_wait.as_millis() as u64);
-                if ready.is_err() {
-                    return Err(Failure::Sdk(self.timeout(operation_id, attempt, started)));
-                }
+            let attempted = Attempted::of(&sent.result);
+            let retry_after = sent.result.as_ref().ok().and_then(|r| {
+                span.record("status", r.status().as_u16());
+                retry::retry_after(r.headers())
+            });
+            let throttled = attempted == Attempted::Status(429);
+            if throttled {
+                self.tenant.pacer.throttled(retry_after);
+                last_retry_after = retry_after.or(last_retry_after);
             }
-
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                return Err(Failure::Sdk(self.timeout(operation_id, attempt, started)));
-            }
-            let per_attempt = settings.request_timeout.min(remaining);
-            let timeout = req.timeout_mut();
-            *timeout = Some(timeout.map_or(per_attempt, |t| t.min(per_attempt)));
-            let headers = req.headers_mut();
-            headers.insert(AUTHORIZATION, token.header.clone());
-            headers.insert(ST_APP_KEY, shared.app_key_header.clone());
-
-            let (error, timed_out) = match shared.http.execute(req).await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    span.record("status", status.as_u16());
-                    if status == StatusCode::UNAUTHORIZED && !token_replaced && replayable {
-                        // The token may have been revoked or expired early: refresh once and
-                        // retry once (not counted as an attempt).
-                        token_replaced = true;
-                        max_attempts += 1;
-                        drop(resp);
-                        tracing::debug!("401: replacing the access token and retrying once");
-                        self.tenant
-                            .token
-                            .replace(&shared.http, settings, &shared.budget, token.generation)
-                            .await
-                            .map_err(Failure::Sdk)?;
-                        continue;
-                    }
-                    let throttled = status == StatusCode::TOO_MANY_REQUESTS;
-                    let unavailable = !throttled && retry::is_retryable_status(status.as_u16());
-                    if throttled {
-                        self.tenant
-                            .pacer
-                            .throttled(retry::retry_after(resp.headers()));
-                    }
-                    if throttled || (unavailable && idempotent) {
-                        let ra = retry::retry_after(resp.headers());
-                        last_retry_after = ra.or(last_retry_after);
-                        match self.plan(attempt, max_attempts, deadline, ra, false, replayable) {
-                            Plan::Retry { delay, cost } => {
-                                drop(resp);
-                                *refund.get_or_insert(0) += cost;
-                                tracing::debug!(status = status.as_u16(), ?delay, "retrying");
-                                tokio::time::sleep(delay).await;
-                                continue;
-                            }
-                            Plan::GiveUp if throttled => {
-                                tracing::warn!(attempts = attempt, "still rate limited; giving up");
-                                return Err(Failure::Sdk(Error::RateLimited {
-                                    operation_id: Some(operation_id),
-                                    attempts: attempt,
-                                    retry_after: last_retry_after,
-                                    elapsed: started.elapsed(),
-                                }));
-                            }
-                            Plan::GiveUp => {}
-                        }
-                    }
-                    // A download redirected to another host (images live in storage): fetched
-                    // there without our credentials, which never leave the API's origin.
-                    let resp = match foreign_redirect(&resp, method) {
-                        Some(location) => {
-                            tracing::debug!(%location, "following a redirect without credentials");
-                            match shared.http.get(location).send().await {
-                                Ok(r) => r,
-                                Err(e) => {
-                                    return Err(Failure::Sdk(Error::from_reqwest(
-                                        e,
-                                        Some(operation_id),
-                                    )))
-                                }
-                            }
-                        }
-                        None => resp,
-                    };
-                    let status = resp.status();
-                    let mark = token_replaced && status == StatusCode::UNAUTHORIZED;
-                    match buffer(resp, mark, operation_id).await {
-                        Ok(resp) => {
-                            if status.is_success() {
-                                shared.budget.on_success(refund);
-                                self.tenant.pacer.succeeded();
-                            }
-                            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                            return Ok(resp);
-                        }
-                        // The body broke off (reset, truncated): like a failed attempt.
-                        Err(e) => {
-                            let t = e.is_timeout();
-                            (e, t)
-                        }
-                    }
-                }
-                Err(e) => {
-                    let t = e.is_timeout();
-                    (e, t)
-                }
-            };
-
-            // The HTTP client failed. A connection that was never opened can be retried for
-            // any method; anything else only for idempotent ones.
-            let retryable = replayable && (error.is_connect() || idempotent);
-            if retryable {
-                if let Plan::Retry { delay, cost } =
-                    self.plan(attempt, max_attempts, deadline, None, timed_out, replayable)
-                {
-                    *refund.get_or_insert(0) += cost;
-                    tracing::debug!(error = %error, ?delay, "transport error; retrying");
-                    tokio::time::sleep(delay).await;
+            match retry::classify(attempted, idempotent, may_refresh) {
+                Verdict::RefreshToken => {
+                    // The token may have been revoked or expired early: replace it and try
+                    // once more, not counted as an attempt.
+                    may_refresh = false;
+                    planner.grant_extra_attempt();
+                    tracing::debug!("401: replacing the access token and retrying once");
+                    self.tenant
+                        .token
+                        .replace(&shared.http, settings, &shared.budget, sent.token_generation)
+                        .await
+                        .map_err(Failure::Sdk)?;
                     continue;
                 }
+                Verdict::Retry => match planner.next(retry_after, attempted.timed_out()) {
+                    Plan::Retry { delay, .. } => {
+                        tracing::debug!(?attempted, ?delay, "retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    Plan::GiveUp if throttled => {
+                        tracing::warn!(attempts = attempt, "still rate limited; giving up");
+                        return Err(Failure::Sdk(Error::RateLimited {
+                            operation_id: Some(operation_id),
+                            attempts: attempt,
+                            retry_after: last_retry_after,
+                            elapsed: planner.elapsed(),
+                        }));
+                    }
+                    Plan::GiveUp => {}
+                },
+                Verdict::Return => {}
             }
-            tracing::warn!(attempts = attempt, error = %error, "request failed");
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            return Err(Failure::Http {
-                error,
-                attempts: attempt,
-                elapsed: started.elapsed(),
-            });
+            span.record("elapsed_ms", planner.elapsed().as_millis() as u64);
+            return match sent.result {
+                Ok(resp) => {
+                    if resp.status().is_success() {
+                        planner.succeeded();
+                        self.tenant.pacer.succeeded();
+                    }
+                    Ok(resp)
+                }
+                Err(error) => {
+                    tracing::warn!(attempts = attempt, error = %error, "request failed");
+                    Err(Failure::Http {
+                        error,
+                        attempts: attempt,
+                        elapsed: planner.elapsed(),
+                    })
+                }
+            };
         }
     }
 
-    /// [`retry::plan`] with this runtime's policy and budget; a request whose body cannot be
-    /// sent twice is never retried.
-    #[allow(clippy::too_many_arguments)]
-    fn plan(
+    /// One attempt: the tenant and origin checks, a token, the tenant's pacing slot, the
+    /// attempt's timeout, the credentials, the exchange itself, a redirect to storage
+    /// followed without credentials, and the body buffered when it is JSON or text.
+    /// `Err` means nothing could be sent (bad request, no token, out of time).
+    async fn send_once(
         &self,
-        attempt: u32,
-        max_attempts: u32,
-        deadline: Instant,
-        retry_after: Option<Duration>,
-        timed_out: bool,
-        replayable: bool,
-    ) -> Plan {
-        if !replayable {
-            return Plan::GiveUp;
+        mut req: reqwest::Request,
+        method: &Method,
+        operation_id: &'static str,
+        planner: &Planner<'_>,
+        token_replaced: bool,
+        limiter_wait: &mut Duration,
+    ) -> Result<Sent, Error> {
+        let shared = &*self.shared;
+        let settings = &shared.settings;
+        self.prepare(&mut req)?;
+        let token = self
+            .tenant
+            .token
+            .get(&shared.http, settings, &shared.budget)
+            .await?;
+
+        // Client-side pacing: wait for the tenant's next slot instead of drawing a 429.
+        let deadline = planner.deadline();
+        let slot = self.tenant.pacer.reserve();
+        if slot > tokio::time::Instant::now() {
+            let t0 = Instant::now();
+            let ready = tokio::time::timeout_at(
+                tokio::time::Instant::from_std(deadline),
+                tokio::time::sleep_until(slot),
+            )
+            .await;
+            *limiter_wait += t0.elapsed();
+            tracing::Span::current().record("limiter_wait_ms", limiter_wait.as_millis() as u64);
+            if ready.is_err() {
+                return Err(self.timeout(planner));
+            }
         }
-        let shared = &self.shared;
-        retry::plan(
-            &shared.settings.retry,
-            &shared.budget,
-            attempt,
-            max_attempts,
-            deadline,
-            retry_after,
-            timed_out,
-        )
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.timeout(planner));
+        }
+        let per_attempt = settings.request_timeout.min(remaining);
+        let timeout = req.timeout_mut();
+        *timeout = Some(timeout.map_or(per_attempt, |t| t.min(per_attempt)));
+        let headers = req.headers_mut();
+        headers.insert(AUTHORIZATION, token.header.clone());
+        headers.insert(ST_APP_KEY, shared.app_key_header.clone());
+        tracing::debug!(attempt = planner.attempts(), path = req.url().path(), "sending");
+
+        let result = match shared.http.execute(req).await {
+            Ok(resp) => match foreign_redirect(&resp, method) {
+                // A download redirected to another host (images live in storage): fetched
+                // there without our credentials, which never leave the API's origin.
+                Some(location) => {
+                    tracing::debug!(%location, "following a redirect without credentials");
+                    shared.http.get(location).send().await
+                }
+                None => Ok(resp),
+            },
+            Err(e) => Err(e),
+        };
+        let result = match result {
+            // A body that breaks off (reset, truncated) fails the attempt like any transport
+            // error.
+            Ok(resp) => {
+                let mark = token_replaced && resp.status() == StatusCode::UNAUTHORIZED;
+                buffer(resp, mark, operation_id).await
+            }
+            Err(e) => Err(e),
+        };
+        Ok(Sent {
+            result,
+            token_generation: token.generation,
+        })
     }
 
-    fn timeout(&self, operation_id: &'static str, attempts: u32, started: Instant) -> Error {
+    /// The call's time ran out before an attempt could be sent (the operation id is added by
+    /// the caller).
+    fn timeout(&self, planner: &Planner<'_>) -> Error {
         Error::Timeout {
-            operation_id: Some(operation_id),
-            attempts: Some(attempts),
-            elapsed: Some(started.elapsed()),
+            operation_id: None,
+            attempts: Some(planner.attempts()),
+            elapsed: Some(planner.elapsed()),
             source: None,
         }
     }
