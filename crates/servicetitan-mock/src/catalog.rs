@@ -12,7 +12,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::server::{ApiError, NO_SUCH_OPERATION};
+use crate::problem::{ApiError, NO_SUCH_OPERATION};
 
 /// How many records every catalog-served resource has (ids 1..=RECORDS).
 pub(crate) const RECORDS: i64 = 3;

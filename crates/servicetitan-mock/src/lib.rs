@@ -95,11 +95,17 @@
 
 #![warn(missing_docs)]
 
+mod base64;
 mod catalog;
 mod data;
+mod handlers;
 mod json;
+mod params;
+mod problem;
+mod reply;
 mod reporting;
 mod resource;
+mod routes;
 mod server;
 mod store;
 mod time;
@@ -509,7 +515,7 @@ impl MockTenantBuilder {
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared::new(self.cfg, &base_url));
-        let app = server::router(Arc::clone(&shared));
+        let app = routes::router(Arc::clone(&shared));
         let (tx, rx) = oneshot::channel::<()>();
         let serve = async move {
             let _ = axum::serve(listener, app)

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::data::{mix, Gen};
 use crate::json::{money, obj, J};
-use crate::server::ApiError;
+use crate::problem::ApiError;
 use crate::time::{self, DATA_START, TICKS_PER_DAY};
 use crate::write::{parse_body, Errs};
 use crate::Resource;

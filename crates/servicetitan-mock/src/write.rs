@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::data::Gen;
 use crate::json::{money, obj, J};
-use crate::server::ApiError;
+use crate::problem::ApiError;
 use crate::store::TenantData;
 use crate::time;
 use crate::Resource;
