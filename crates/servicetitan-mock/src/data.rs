@@ -192,7 +192,8 @@ const JOB_KINDS: [&str; 10] = [
 ];
 const BU_KINDS: [&str; 3] = ["Service", "Install", "Maintenance"];
 const PRIORITIES: [&str; 4] = ["Low", "Normal", "High", "Urgent"];
-const CAMPAIGNS: [&str; 8] = [
+/// Marketing campaign names (the reporting module's campaign reports use the same).
+pub(crate) const CAMPAIGNS: [&str; 8] = [
     "Google Ads",
     "Yelp",
     "Referral",

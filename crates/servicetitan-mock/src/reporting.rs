@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::data::{mix, Gen};
+use crate::data::{mix, Gen, CAMPAIGNS};
 use crate::json::{money, obj, J};
 use crate::problem::ApiError;
 use crate::time::{self, DATA_START, TICKS_PER_DAY};
@@ -36,17 +36,6 @@ const TEMPLATES: [(&str, &str); 3] = [
         "Calls by Campaign",
         "Calls and bookings per day and campaign.",
     ),
-];
-
-const CAMPAIGNS: [&str; 8] = [
-    "Google Ads",
-    "Yelp",
-    "Referral",
-    "Direct Mail",
-    "Website",
-    "Facebook",
-    "Repeat Customer",
-    "Radio",
 ];
 
 /// The reports of a category: `(id, template)`.
