@@ -4,8 +4,6 @@
 
 mod common;
 
-use servicetitan::reporting::types::{ReportDataRequest, ReportParameterValue};
-
 async fn run() -> Result<(), servicetitan::Error> {
     let mut args = std::env::args().skip(1);
     let (st, _mock) = common::connect().await?;
@@ -69,36 +67,16 @@ async fn run() -> Result<(), servicetitan::Error> {
             given.push((name, day.to_string()));
         }
     }
-    let parameters = given
-        .into_iter()
-        .map(|(name, value)| ReportParameterValue {
-            name: Some(name),
-            value: Some(value.into()),
-        })
-        .collect();
-    // The runtime owns the limiter's key (the tenant and the report id).
-    st.runtime()
-        .wait_for_report_slot(&report_id.to_string())
-        .await;
-    let data = reporting
-        .get_report_data()
-        .report_category(&category)
-        .report_id(report_id)
-        .page_size(100)
-        .body(ReportDataRequest {
-            parameters: Some(parameters),
-        })
-        .send()
-        .await?
-        .into_inner();
-    let fields: Vec<String> = data
-        .fields
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|f| f.name)
-        .collect();
-    println!("{}", fields.join("\t"));
-    for row in data.data.unwrap_or_default() {
+    // Waits for the report's slot (one run per report per minute), then reads every page.
+    let report = st
+        .run_report(
+            &category,
+            report_id,
+            given.into_iter().map(|(name, value)| (name, value.into())),
+        )
+        .await?;
+    println!("{}", report.fields.join("\t"));
+    for row in &report.rows {
         let cells: Vec<String> = row.iter().map(|v| v.to_string()).collect();
         println!("{}", cells.join("\t"));
     }

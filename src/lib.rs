@@ -22,9 +22,9 @@
 #![warn(missing_docs)]
 
 pub use servicetitan_core::{
-    binary, encode_path_segment, operations, paging, reports, types, upload, ApiError, AuthError,
-    AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem, RetryBudget,
-    RetryPolicy, Runtime, RuntimeBuilder, Secret, TENANT_PLACEHOLDER,
+    binary, dynamic, encode_path_segment, operations, paging, reports, types, upload, ApiError,
+    AuthError, AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem,
+    RetryBudget, RetryPolicy, Runtime, RuntimeBuilder, Secret, TENANT_PLACEHOLDER,
 };
 
 use std::time::Duration;
@@ -136,16 +136,7 @@ impl ServiceTitanBuilder {
     }
 }
 
-/// One module of the API as compiled into this build.
-#[derive(Clone, Copy, Debug)]
-pub struct Module {
-    /// The module's key and feature name (`jpm`).
-    pub name: &'static str,
-    /// Its path under the API host (`/jpm/v2`).
-    pub server_path: &'static str,
-    /// Every operation it offers.
-    pub operations: &'static [operations::OperationMeta],
-}
+pub use servicetitan_core::operations::Module;
 
 /// One accessor per module, each behind the module's feature.
 macro_rules! modules {
@@ -183,3 +174,69 @@ macro_rules! modules {
 }
 
 include!("modules.rs");
+
+/// The module called `name` (`jpm`), if this build has it; the error lists those it has.
+pub fn module(name: &str) -> Result<Module, Error> {
+    let all = modules();
+    all.iter().find(|m| m.name == name).copied().ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|m| m.name).collect();
+        Error::InvalidRequest(format!(
+            "unknown module {name:?}; modules: {}",
+            names.join(", ")
+        ))
+    })
+}
+
+#[cfg(feature = "reporting")]
+impl ServiceTitan {
+    /// Runs report `report_id` of `category` whole with `parameters` (name and value, e.g.
+    /// `("From", "2024-01-01")`): waits for the report's slot, then reads every page (see
+    /// [`Runtime::run_report`]).
+    ///
+    /// # Errors
+    /// Any error of the data requests, or a [`PagingError`] when the pages are inconsistent.
+    pub async fn run_report(
+        &self,
+        category: &str,
+        report_id: i64,
+        parameters: impl IntoIterator<Item = (String, serde_json::Value)>,
+    ) -> Result<reports::ReportRows, Error> {
+        use reporting::types::{ReportDataRequest, ReportParameterValue};
+        let client = self.reporting();
+        let body = ReportDataRequest {
+            parameters: Some(
+                parameters
+                    .into_iter()
+                    .map(|(name, value)| ReportParameterValue {
+                        name: Some(name),
+                        value: Some(value),
+                    })
+                    .collect(),
+            ),
+        };
+        self.runtime
+            .run_report(&report_id.to_string(), |page, page_size| {
+                let request = client
+                    .get_report_data()
+                    .report_category(category)
+                    .report_id(report_id)
+                    .page(page)
+                    .page_size(page_size)
+                    .body(body.clone());
+                async move {
+                    let data = request.send().await.map_err(Error::from)?.into_inner();
+                    Ok(reports::ReportPage {
+                        fields: data
+                            .fields
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|f| f.name.unwrap_or_default())
+                            .collect(),
+                        rows: data.data.unwrap_or_default(),
+                        has_more: data.has_more.unwrap_or(false),
+                    })
+                }
+            })
+            .await
+    }
+}

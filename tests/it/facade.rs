@@ -247,3 +247,45 @@ async fn lists_survive_server_errors_including_500() {
         .unwrap();
     assert_eq!(jobs.len(), 300);
 }
+
+#[test]
+fn the_operation_tables_carry_each_operations_parameters() {
+    let mut operations = 0;
+    for m in servicetitan::modules() {
+        for op in m.operations {
+            operations += 1;
+            // Every `{name}` of the path is declared, in path order, and nothing else is a
+            // path parameter.
+            let declared: Vec<&str> = op.path_param_metas().map(|p| p.name).collect();
+            assert_eq!(declared, op.path_params(), "{} {}", m.name, op.id);
+        }
+    }
+    assert!(operations > 500, "{operations} operations");
+
+    let jpm = servicetitan::module("jpm").unwrap();
+    let op = |id: &str| jpm.operations.iter().find(|o| o.id == id).unwrap();
+    assert!(op("list_appointments").takes_query("active"));
+    assert!(op("export_appointments").takes_query("active"));
+    assert!(!op("list_jobs").takes_query("active"));
+    assert!(op("list_jobs").takes_query("modifiedOnOrAfter"));
+    let get_job = op("get_job");
+    assert!(get_job.path_param_metas().all(|p| p.integer && p.required));
+    // A parameter the generator renamed keeps its declaration.
+    let inventory = servicetitan::module("inventory").unwrap();
+    let renamed = inventory
+        .operations
+        .iter()
+        .find(|o| o.path.contains("{id_in_path}"))
+        .expect("an operation whose parameter the generator renamed");
+    assert!(renamed.path_param_metas().next().unwrap().integer);
+    // Lists and exports that take the active filter: many, and far from all.
+    let (with, all) = servicetitan::modules()
+        .iter()
+        .flat_map(|m| m.operations.iter())
+        .filter(|o| o.kind != servicetitan::operations::OperationKind::Other)
+        .fold((0, 0), |(w, a), o| {
+            (w + o.takes_query("active") as usize, a + 1)
+        });
+    assert!(with > 50 && with < all, "{with} of {all}");
+    assert!(servicetitan::module("nope").is_err());
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::naming;
@@ -657,7 +658,69 @@ fn extra_items(n: &Normalized, info: &ModuleInfo) -> TokenStream {
     out
 }
 
-/// `OPERATIONS`: every operation with its method, path and paging kind, in path order.
+/// One row of `OPERATIONS` before it is written out.
+struct OperationRow {
+    path: String,
+    method: String,
+    id: String,
+    summary: String,
+    params: Vec<ParamRow>,
+}
+
+/// One parameter of a row (the tenant left out): name, `Path`/`Query`/`Header`, integer,
+/// required.
+struct ParamRow {
+    name: String,
+    location: &'static str,
+    integer: bool,
+    required: bool,
+}
+
+/// The parameters of an operation of the normalized document, path parameters first in the
+/// order the path has them, then the others in the document's order.
+fn param_rows(path: &str, op: &Value) -> Vec<ParamRow> {
+    let mut rows: Vec<(usize, ParamRow)> = Vec::new();
+    for (index, p) in op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = p["name"].as_str().unwrap_or_default();
+        let location = match p["in"].as_str() {
+            Some("path") => "Path",
+            Some("query") => "Query",
+            Some("header") => "Header",
+            _ => continue,
+        };
+        if location == "Path" && name == "tenant" {
+            continue;
+        }
+        let kind = &p["schema"]["type"];
+        let integer = kind == "integer"
+            || kind
+                .as_array()
+                .is_some_and(|types| types.iter().any(|t| t == "integer"));
+        let order = match location {
+            "Path" => path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX / 2),
+            _ => usize::MAX / 2 + index,
+        };
+        rows.push((
+            order,
+            ParamRow {
+                name: name.to_string(),
+                location,
+                integer,
+                required: p["required"].as_bool().unwrap_or(false),
+            },
+        ));
+    }
+    rows.sort_by_key(|(order, _)| *order);
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+/// `OPERATIONS`: every operation with its method, path, paging kind and parameters, in path
+/// order.
 fn operation_table(n: &Normalized) -> TokenStream {
     let kind_of = |id: &str| {
         if n.lists.iter().any(|o| o.operation_id == id) {
@@ -668,36 +731,75 @@ fn operation_table(n: &Normalized) -> TokenStream {
             quote!(servicetitan_core::operations::OperationKind::Other)
         }
     };
-    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    let mut rows: Vec<OperationRow> = Vec::new();
     if let Some(paths) = n.doc.get("paths").and_then(|p| p.as_object()) {
         for (path, item) in paths {
             for method in crate::load::METHODS {
                 if let Some(op) = item.get(method) {
-                    let id = op["operationId"].as_str().unwrap_or("").to_string();
-                    let summary = op
-                        .get("summary")
-                        .and_then(|s| s.as_str())
-                        .unwrap_or("")
-                        .to_string();
-                    rows.push((path.clone(), method.to_uppercase(), id, summary));
+                    rows.push(OperationRow {
+                        path: path.clone(),
+                        method: method.to_uppercase(),
+                        id: op["operationId"].as_str().unwrap_or("").to_string(),
+                        summary: op
+                            .get("summary")
+                            .and_then(|s| s.as_str())
+                            .unwrap_or("")
+                            .to_string(),
+                        params: param_rows(path, op),
+                    });
                 }
             }
         }
     }
     for u in &n.uploads {
-        rows.push((
-            u.path.clone(),
-            u.method.to_uppercase(),
-            u.operation_id.clone(),
-            u.summary.clone(),
-        ));
+        rows.push(OperationRow {
+            path: u.path.clone(),
+            method: u.method.to_uppercase(),
+            id: u.operation_id.clone(),
+            summary: u.summary.clone(),
+            params: u
+                .path_params
+                .iter()
+                .map(|name| ParamRow {
+                    name: name.clone(),
+                    location: "Path",
+                    integer: false,
+                    required: true,
+                })
+                .collect(),
+        });
     }
-    rows.sort();
-    let entries = rows.iter().map(|(path, method, id, summary)| {
+    rows.sort_by(|a, b| (&a.path, &a.method, &a.id).cmp(&(&b.path, &b.method, &b.id)));
+    let entries = rows.iter().map(|row| {
+        let OperationRow {
+            path,
+            method,
+            id,
+            summary,
+            params,
+        } = row;
         let kind = kind_of(id);
+        let params = params.iter().map(|p| {
+            let ParamRow {
+                name,
+                integer,
+                required,
+                ..
+            } = p;
+            let location = format_ident!("{}", p.location);
+            quote! {
+                servicetitan_core::operations::ParamMeta {
+                    name: #name,
+                    location: servicetitan_core::operations::ParamLocation::#location,
+                    integer: #integer,
+                    required: #required,
+                }
+            }
+        });
         quote! {
             servicetitan_core::operations::OperationMeta {
                 id: #id, method: #method, path: #path, kind: #kind, summary: #summary,
+                params: &[ #(#params),* ],
             }
         }
     });

@@ -13,7 +13,7 @@ use servicetitan::Error;
 
 use crate::output::{Format, RecordWriter};
 use crate::progress::Progress;
-use crate::raw::RawRequest;
+use servicetitan::dynamic::DynamicRequest;
 
 /// What a checkpoint file holds.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -60,7 +60,7 @@ impl Checkpoint {
 /// Options of one export run.
 pub struct ExportJob {
     /// The export operation with its query (`from`, `active`).
-    pub request: RawRequest,
+    pub request: DynamicRequest,
     /// The module's name, as the checkpoint records it.
     pub module: String,
     /// The resource's name, as the checkpoint records it.
@@ -132,13 +132,13 @@ pub async fn run(job: ExportJob) -> Result<ExportSummary, Error> {
     let started = Instant::now();
     let mut records = 0u64;
     let mut pages = 0u64;
-    let op = job.request.op;
+    let request = job.request.clone();
     let mut stream = std::pin::pin!(job.request.stream_export(from));
     while job.max_batches.is_none_or(|max| pages < max) {
         let Some(batch) = stream.next().await else {
             break;
         };
-        let batch = batch.map_err(|e| crate::raw::name_paging_error(e, op))?;
+        let batch = batch.map_err(|e| request.name_paging_error(e))?;
         for item in &batch.items {
             writer.write(item)?;
         }

@@ -19,10 +19,9 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
-/// The target of the CLI's own spans.
-pub const TARGET: &str = "servicetitan_cli";
-/// The span the CLI opens around each API request it sends (fields `method`, `path`, `bytes`).
-pub const REQUEST_SPAN: &str = "request";
+/// The span the runtime opens around each request chosen at run time (fields `method`,
+/// `path`, `bytes`), which the CLI's subcommands send.
+const REQUEST_SPAN: &str = servicetitan::dynamic::SPAN_NAME;
 /// The runtime's span around one call, retries included (fields `operation`, `method`,
 /// `attempt`, `status`, `limiter_wait_ms`, `elapsed_ms`).
 const RUNTIME_SPAN: &str = "servicetitan.request";
@@ -49,11 +48,7 @@ pub fn init(verbose: u8) {
         RequestLines {
             detail: verbose >= 2,
         }
-        .with_filter(
-            Targets::new()
-                .with_target(RUNTIME_TARGET, Level::INFO)
-                .with_target(TARGET, Level::INFO),
-        )
+        .with_filter(Targets::new().with_target(RUNTIME_TARGET, Level::INFO))
     });
     // A second initialisation (never in the binary) is not worth failing over.
     let _ = tracing_subscriber::registry()
@@ -146,7 +141,7 @@ impl RequestLines {
 }
 
 fn is_cli_span(meta: &tracing::Metadata<'_>) -> bool {
-    meta.target() == TARGET && meta.name() == REQUEST_SPAN
+    meta.name() == REQUEST_SPAN
 }
 
 impl<S> Layer<S> for RequestLines

@@ -9,17 +9,17 @@ mod export;
 mod logging;
 mod output;
 mod progress;
-mod raw;
-mod spec;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use futures::StreamExt;
-use servicetitan::operations::OperationKind;
-use servicetitan::paging::ListRequestExt;
+use servicetitan::dynamic::DynamicRequest;
+use servicetitan::operations::{Module, OperationKind, OperationMeta};
+use servicetitan::paging::{wire, ListRequestExt};
 use servicetitan::{Error, ServiceTitan};
 
 use crate::output::{Format, RecordWriter};
@@ -56,53 +56,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Export every record of a resource (resumable with --checkpoint).
-    Export {
-        module: String,
-        resource: String,
-        /// Start at this UTC date or date-time instead of the beginning.
-        #[arg(long)]
-        since: Option<String>,
-        /// Continue where the last run with this file stopped; updated after every batch.
-        #[arg(long)]
-        checkpoint: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Ndjson)]
-        format: Format,
-        /// Write here instead of stdout.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-        /// Stop after this many batches (rerun with the same checkpoint to continue).
-        #[arg(long)]
-        max_batches: Option<u64>,
-        /// Records by their active flag, where the export takes the filter (default: any).
-        #[arg(long, value_enum)]
-        active: Option<Active>,
-    },
+    Export(ExportArgs),
     /// List records page by page.
-    List {
-        module: String,
-        resource: String,
-        /// Only records modified on or after this UTC date or date-time.
-        #[arg(long)]
-        since: Option<String>,
-        #[arg(long, default_value_t = 500)]
-        page_size: i32,
-        /// Stop after this many records.
-        #[arg(long)]
-        limit: Option<u64>,
-        #[arg(long, value_enum, default_value_t = Format::Ndjson)]
-        format: Format,
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-        /// Records by their active flag, where the list takes the filter (default: any).
-        #[arg(long, value_enum)]
-        active: Option<Active>,
-    },
+    List(ListArgs),
     /// Fetch one record by id.
-    Get {
-        module: String,
-        resource: String,
-        id: String,
-    },
+    Get(GetArgs),
     /// Reports (Reporting API).
     Report {
         #[command(subcommand)]
@@ -113,6 +71,62 @@ enum Command {
         /// Only this module.
         module: Option<String>,
     },
+    /// Receive, check and send webhook deliveries.
+    Webhooks {
+        #[command(subcommand)]
+        command: webhooks::WebhooksCommand,
+    },
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    module: String,
+    resource: String,
+    /// Start at this UTC date or date-time instead of the beginning.
+    #[arg(long)]
+    since: Option<String>,
+    /// Continue where the last run with this file stopped; updated after every batch.
+    #[arg(long)]
+    checkpoint: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Ndjson)]
+    format: Format,
+    /// Write here instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Stop after this many batches (rerun with the same checkpoint to continue).
+    #[arg(long)]
+    max_batches: Option<u64>,
+    /// Records by their active flag, where the export takes the filter (default: any).
+    #[arg(long, value_enum)]
+    active: Option<Active>,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    module: String,
+    resource: String,
+    /// Only records modified on or after this UTC date or date-time.
+    #[arg(long)]
+    since: Option<String>,
+    #[arg(long, default_value_t = 500)]
+    page_size: i32,
+    /// Stop after this many records.
+    #[arg(long)]
+    limit: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Format::Ndjson)]
+    format: Format,
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Records by their active flag, where the list takes the filter (default: any).
+    #[arg(long, value_enum)]
+    active: Option<Active>,
+}
+
+#[derive(Args)]
+struct GetArgs {
+    module: String,
+    resource: String,
+    id: String,
 }
 
 #[derive(Subcommand)]
@@ -151,14 +165,14 @@ impl Active {
 
 /// The `active` query parameter for `op`: `Any` unless told otherwise, where the operation
 /// takes the filter; asking for a filter it does not take is an error.
-fn active_query(
-    module: &raw::Module,
-    op: &'static servicetitan::operations::OperationMeta,
+fn with_active(
+    request: DynamicRequest,
+    op: &'static OperationMeta,
     active: Option<Active>,
-) -> Result<Option<(String, String)>, Error> {
-    if spec::has_active_filter(module.name, op) {
+) -> Result<DynamicRequest, Error> {
+    if op.takes_query(wire::ACTIVE) {
         let value = active.unwrap_or(Active::Any).query_value();
-        return Ok(Some(("active".to_string(), value.to_string())));
+        return Ok(request.query(wire::ACTIVE, value));
     }
     match active {
         Some(_) => Err(Error::InvalidRequest(format!(
@@ -166,7 +180,7 @@ fn active_query(
             op.id,
             op.resource()
         ))),
-        None => Ok(None),
+        None => Ok(request),
     }
 }
 
@@ -275,135 +289,18 @@ fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn std::io::Write>, Error>
 
 async fn run(cli: Cli) -> Result<(), Error> {
     if let Command::Ops { module } = &cli.command {
-        for m in raw::modules()
-            .iter()
-            .filter(|m| module.as_deref().is_none_or(|n| n == m.name))
-        {
-            for op in m.operations {
-                let kind = match op.kind {
-                    OperationKind::List => "list",
-                    OperationKind::Export => "export",
-                    OperationKind::Other => "",
-                };
-                println!(
-                    "{:<22} {:<7} {:<6} {}{}  {}",
-                    m.name,
-                    op.method,
-                    kind,
-                    m.server_path,
-                    op.path
-                        .replace(servicetitan::TENANT_PLACEHOLDER, "{tenant}"),
-                    op.id
-                );
-            }
-        }
-        return Ok(());
+        return ops(module.as_deref());
+    }
+    if let Command::Webhooks { command } = cli.command {
+        return webhooks::run(command, cli.quiet).await;
     }
     let (st, _mock) = connect(&cli).await?;
-    let runtime = st.runtime().clone();
+    let quiet = cli.quiet;
+    let progress = !(cli.quiet || logging::enabled(cli.verbose));
     match cli.command {
-        Command::Export {
-            module,
-            resource,
-            since: from,
-            checkpoint,
-            format,
-            output,
-            max_batches,
-            active,
-        } => {
-            let m = raw::module(&module)?;
-            let op = raw::find(&m, OperationKind::Export, &resource)?;
-            let mut query: Vec<(String, String)> =
-                active_query(&m, op, active)?.into_iter().collect();
-            if let Some(from) = from {
-                query.push(("from".to_string(), since(&from)?));
-            }
-            let request = raw::RawRequest {
-                runtime,
-                module: m,
-                op,
-                query,
-            };
-            let summary = export::run(export::ExportJob {
-                request,
-                module,
-                resource,
-                format,
-                output,
-                checkpoint,
-                max_batches,
-                quiet: cli.quiet || logging::enabled(cli.verbose),
-            })
-            .await?;
-            if !cli.quiet {
-                eprintln!(
-                    "exported {} records in {} batches, {:.1} s ({:.0} records/s){}",
-                    summary.records,
-                    summary.pages,
-                    summary.seconds,
-                    summary.records as f64 / summary.seconds.max(1e-9),
-                    peak_rss()
-                        .map(|kib| format!(", peak RSS {:.1} MiB", kib as f64 / 1024.0))
-                        .unwrap_or_default()
-                );
-            }
-        }
-        Command::List {
-            module,
-            resource,
-            since: from,
-            page_size,
-            limit,
-            format,
-            output,
-            active,
-        } => {
-            let m = raw::module(&module)?;
-            let op = raw::find(&m, OperationKind::List, &resource)?;
-            let mut query = vec![("pageSize".to_string(), page_size.to_string())];
-            query.extend(active_query(&m, op, active)?);
-            if let Some(from) = from {
-                query.push(("modifiedOnOrAfter".to_string(), since(&from)?));
-            }
-            let request = raw::RawRequest {
-                runtime,
-                module: m,
-                op,
-                query,
-            };
-            let mut writer = RecordWriter::new(open_output(&output)?, format, false);
-            let mut items = std::pin::pin!(request.stream_items());
-            let mut count = 0u64;
-            // The limit is checked first, so no page beyond it is fetched.
-            while limit.is_none_or(|l| count < l) {
-                let Some(item) = items.next().await else {
-                    break;
-                };
-                writer.write(&item.map_err(|e| raw::name_paging_error(e, op))?)?;
-                count += 1;
-            }
-            writer.flush()?;
-        }
-        Command::Get {
-            module,
-            resource,
-            id,
-        } => {
-            let m = raw::module(&module)?;
-            let op = raw::find_get(&m, &resource)?;
-            let body = raw::get_bytes(&runtime, &m, op, &[&id], &[]).await?;
-            // Validated as JSON, then printed from its own text: every digit as sent.
-            let record: &serde_json::value::RawValue =
-                serde_json::from_slice(&body).map_err(|e| {
-                    Error::Decode(Box::new(servicetitan::DecodeError::new(
-                        Some(op.id),
-                        &body,
-                        e,
-                    )))
-                })?;
-            println!("{}", output::pretty(record.get()));
-        }
+        Command::Export(args) => export(&st, args, quiet, progress).await,
+        Command::List(args) => list(&st, args).await,
+        Command::Get(args) => get(&st, args).await,
         Command::Report {
             command:
                 ReportCommand::Run {
@@ -411,19 +308,150 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     report_id,
                     params,
                 },
-        } => {
-            let rows = run_report(&st, &category, report_id, params).await?;
-            let mut writer = RecordWriter::new(Box::new(std::io::stdout()), Format::Ndjson, false);
-            for row in &rows {
-                let raw = serde_json::value::to_raw_value(row)
-                    .map_err(|e| Error::Other(format!("a report row: {e}")))?;
-                writer.write(&raw)?;
-            }
-            writer.flush()?;
+        } => report_run(&st, &category, report_id, params).await,
+        Command::Ops { module } => ops(module.as_deref()),
+        Command::Webhooks { .. } => unreachable!("handled above"),
+    }
+}
+
+/// `ops`: every operation of every module (or of one), one per line.
+fn ops(module: Option<&str>) -> Result<(), Error> {
+    let modules = match module {
+        Some(name) => vec![servicetitan::module(name)?],
+        None => servicetitan::modules(),
+    };
+    for m in modules {
+        for op in m.operations {
+            let kind = match op.kind {
+                OperationKind::List => "list",
+                OperationKind::Export => "export",
+                OperationKind::Other => "",
+            };
+            println!(
+                "{:<22} {:<7} {:<6} {}{}  {}",
+                m.name,
+                op.method,
+                kind,
+                m.server_path,
+                op.path
+                    .replace(servicetitan::TENANT_PLACEHOLDER, "{tenant}"),
+                op.id
+            );
         }
-        Command::Ops { .. } => unreachable!("handled above"),
     }
     Ok(())
+}
+
+/// The module called `name` and its operation of `kind` on `resource`.
+fn operation(
+    name: &str,
+    kind: OperationKind,
+    resource: &str,
+) -> Result<(Module, &'static OperationMeta), Error> {
+    let module = servicetitan::module(name)?;
+    let op = module.find(kind, resource)?;
+    Ok((module, op))
+}
+
+/// `export`: every batch of an export, resumable through the checkpoint file.
+async fn export(
+    st: &ServiceTitan,
+    args: ExportArgs,
+    quiet: bool,
+    progress: bool,
+) -> Result<(), Error> {
+    let (module, op) = operation(&args.module, OperationKind::Export, &args.resource)?;
+    let mut request = DynamicRequest::new(st.runtime().clone(), module, op);
+    request = with_active(request, op, args.active)?;
+    if let Some(from) = &args.since {
+        request = request.query(wire::FROM, since(from)?);
+    }
+    let summary = export::run(export::ExportJob {
+        request,
+        module: args.module,
+        resource: args.resource,
+        format: args.format,
+        output: args.output,
+        checkpoint: args.checkpoint,
+        max_batches: args.max_batches,
+        quiet: !progress,
+    })
+    .await?;
+    if !quiet {
+        eprintln!(
+            "exported {} records in {} batches, {:.1} s ({:.0} records/s){}",
+            summary.records,
+            summary.pages,
+            summary.seconds,
+            summary.records as f64 / summary.seconds.max(1e-9),
+            peak_rss()
+                .map(|kib| format!(", peak RSS {:.1} MiB", kib as f64 / 1024.0))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// `list`: the records of a list operation, page by page, up to `--limit`.
+async fn list(st: &ServiceTitan, args: ListArgs) -> Result<(), Error> {
+    let (module, op) = operation(&args.module, OperationKind::List, &args.resource)?;
+    let mut request = DynamicRequest::new(st.runtime().clone(), module, op)
+        .query(wire::PAGE_SIZE, args.page_size.to_string());
+    request = with_active(request, op, args.active)?;
+    if let Some(from) = &args.since {
+        request = request.query(wire::MODIFIED_ON_OR_AFTER, since(from)?);
+    }
+    let mut writer = RecordWriter::new(open_output(&args.output)?, args.format, false);
+    let mut items = std::pin::pin!(request.clone().stream_items());
+    let mut count = 0u64;
+    // The limit is checked first, so no page beyond it is fetched.
+    while args.limit.is_none_or(|l| count < l) {
+        let Some(item) = items.next().await else {
+            break;
+        };
+        writer.write(&item.map_err(|e| request.name_paging_error(e))?)?;
+        count += 1;
+    }
+    writer.flush().map(drop)
+}
+
+/// `get`: one record by id, printed from its own text (every digit as sent).
+async fn get(st: &ServiceTitan, args: GetArgs) -> Result<(), Error> {
+    let module = servicetitan::module(&args.module)?;
+    let op = module.find_get(&args.resource)?;
+    let body = DynamicRequest::new(st.runtime().clone(), module, op)
+        .path_values([args.id])
+        .send()
+        .await?;
+    let record: &serde_json::value::RawValue = serde_json::from_slice(&body).map_err(|e| {
+        Error::Decode(Box::new(servicetitan::DecodeError::new(
+            Some(op.id),
+            &body,
+            e,
+        )))
+    })?;
+    println!("{}", output::pretty(record.get()));
+    Ok(())
+}
+
+/// `report run`: a report's rows as NDJSON objects keyed by column name.
+async fn report_run(
+    st: &ServiceTitan,
+    category: &str,
+    report_id: i64,
+    params: Vec<(String, String)>,
+) -> Result<(), Error> {
+    let parameters = params
+        .into_iter()
+        .map(|(name, value)| (name, serde_json::Value::String(value)));
+    let report = st.run_report(category, report_id, parameters).await?;
+    let mut writer = RecordWriter::new(Box::new(std::io::stdout()), Format::Ndjson, false);
+    for row in report.objects() {
+        let raw = serde_json::value::to_raw_value(&row)
+            .map_err(|e| Error::Other(format!("a report row: {e}")))?;
+        writer.write(&raw)?;
+    }
+    writer.flush().map(drop)
 }
 
 /// The process's peak resident memory in KiB (Linux; `None` elsewhere).
@@ -431,62 +459,4 @@ fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Runs a report through the generated Reporting client, waiting for the per-report limit,
-/// and turns its rows (arrays) into objects keyed by field name.
-async fn run_report(
-    st: &ServiceTitan,
-    category: &str,
-    report_id: i64,
-    params: Vec<(String, String)>,
-) -> Result<Vec<serde_json::Value>, Error> {
-    use servicetitan::reporting::types;
-    let client = st.reporting();
-    // The runtime owns the limiter's key (the tenant and the report id).
-    st.runtime()
-        .wait_for_report_slot(&report_id.to_string())
-        .await;
-    let parameters: Vec<types::ReportParameterValue> = params
-        .into_iter()
-        .map(|(name, value)| types::ReportParameterValue {
-            name: Some(name),
-            value: Some(serde_json::Value::String(value)),
-        })
-        .collect();
-    let body = types::ReportDataRequest {
-        parameters: Some(parameters),
-    };
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let response = client
-            .get_report_data()
-            .report_category(category)
-            .report_id(report_id)
-            .page(page)
-            .page_size(5000)
-            .body(body.clone())
-            .send()
-            .await
-            .map_err(|e| Error::from(e).with_operation("get_report_data"))?
-            .into_inner();
-        let fields: Vec<String> = response
-            .fields
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| f.name.unwrap_or_default())
-            .collect();
-        let data = response.data.unwrap_or_default();
-        for row in data {
-            let object: serde_json::Map<String, serde_json::Value> =
-                fields.iter().cloned().zip(row).collect();
-            rows.push(serde_json::Value::Object(object));
-        }
-        if !response.has_more.unwrap_or(false) {
-            break;
-        }
-        page += 1;
-    }
-    Ok(rows)
 }

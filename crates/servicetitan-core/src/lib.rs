@@ -28,6 +28,7 @@
 mod auth;
 pub mod binary;
 mod config;
+pub mod dynamic;
 pub mod error;
 pub mod operations;
 mod pacer;

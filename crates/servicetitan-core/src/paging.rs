@@ -28,6 +28,23 @@ use serde::{Deserialize, Serialize};
 use crate::error::PagingError;
 use crate::Error;
 
+/// The paging parameters as the API spells them: the one place outside the specs that names
+/// them (requests chosen at run time and the generator's paging detection use these).
+pub mod wire {
+    /// A list's page number (1-based).
+    pub const PAGE: &str = "page";
+    /// A list's page size.
+    pub const PAGE_SIZE: &str = "pageSize";
+    /// Asks a list for `totalCount`.
+    pub const INCLUDE_TOTAL: &str = "includeTotal";
+    /// An export's continuation token.
+    pub const FROM: &str = "from";
+    /// The incremental filter of lists.
+    pub const MODIFIED_ON_OR_AFTER: &str = "modifiedOnOrAfter";
+    /// The `active` filter of lists and exports (`True`, `False`, `Any`).
+    pub const ACTIVE: &str = "active";
+}
+
 /// A page of a list operation (`page`, `pageSize`, `hasMore`, `totalCount`, `data`).
 pub trait Page {
     /// The item type.

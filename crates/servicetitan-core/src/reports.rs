@@ -19,7 +19,83 @@ use std::time::{Duration, Instant};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::Error;
+use crate::error::PagingError;
+use crate::{Error, Runtime};
+
+/// Rows per page when a report is run whole ([`Runtime::run_report`]): the reporting API's
+/// largest page.
+pub const REPORT_PAGE_SIZE: i32 = 5000;
+
+/// One page of a report's data, as the reporting API returns it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportPage {
+    /// The columns' names, in row order.
+    pub fields: Vec<String>,
+    /// The rows: one value per field.
+    pub rows: Vec<Vec<serde_json::Value>>,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
+
+/// A whole report: its columns and every row.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportRows {
+    /// The columns' names, in row order.
+    pub fields: Vec<String>,
+    /// The rows: one value per field.
+    pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+impl ReportRows {
+    /// The rows as JSON objects keyed by column name.
+    pub fn objects(&self) -> impl Iterator<Item = serde_json::Map<String, serde_json::Value>> + '_ {
+        self.rows.iter().map(|row| {
+            self.fields
+                .iter()
+                .cloned()
+                .zip(row.iter().cloned())
+                .collect()
+        })
+    }
+}
+
+impl Runtime {
+    /// Runs a report whole: waits for the report's slot (one run per report per tenant per
+    /// minute; the runtime owns the limiter's key), then asks `fetch_page` for pages 1, 2, …
+    /// of [`REPORT_PAGE_SIZE`] rows until one says no more follow. The facade's
+    /// `ServiceTitan::run_report` passes the generated Reporting client's call.
+    ///
+    /// # Errors
+    /// The first error of `fetch_page`; [`PagingError::EmptyPageWithMore`] when a page has no
+    /// rows but says more follow (instead of asking forever).
+    pub async fn run_report<F, Fut>(
+        &self,
+        report_id: &str,
+        mut fetch_page: F,
+    ) -> Result<ReportRows, Error>
+    where
+        F: FnMut(i32, i32) -> Fut,
+        Fut: Future<Output = Result<ReportPage, Error>>,
+    {
+        self.wait_for_report_slot(report_id).await;
+        let mut all = ReportRows::default();
+        let mut page = 1;
+        loop {
+            let fetched = fetch_page(page, REPORT_PAGE_SIZE).await?;
+            if all.fields.is_empty() {
+                all.fields = fetched.fields;
+            }
+            if fetched.has_more && fetched.rows.is_empty() {
+                return Err(Error::Paging(PagingError::EmptyPageWithMore { page }));
+            }
+            all.rows.extend(fetched.rows);
+            if !fetched.has_more {
+                return Ok(all);
+            }
+            page += 1;
+        }
+    }
+}
 
 /// Allows one run of the same report per tenant per period (ServiceTitan: one per minute),
 /// by waiting. Keyed by tenant and report id; shared by a runtime's tenants

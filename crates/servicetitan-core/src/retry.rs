@@ -512,14 +512,20 @@ mod tests {
 
     #[test]
     fn a_planner_refunds_what_its_retries_took_and_never_replays_a_stream() {
-        let policy = RetryPolicy::default()
-            .with_backoff(Duration::from_millis(1), Duration::from_millis(1));
+        let policy =
+            RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(1));
         let budget = TokenBucket::new(RetryBudget::with_capacity(20));
         let mut planner = Planner::new(&policy, &budget, true);
         planner.start_attempt();
-        assert!(matches!(planner.next(None, false), Plan::Retry { cost: 5, .. }));
+        assert!(matches!(
+            planner.next(None, false),
+            Plan::Retry { cost: 5, .. }
+        ));
         planner.start_attempt();
-        assert!(matches!(planner.next(None, true), Plan::Retry { cost: 10, .. }));
+        assert!(matches!(
+            planner.next(None, true),
+            Plan::Retry { cost: 10, .. }
+        ));
         assert_eq!(budget.available(), 5);
         planner.succeeded();
         assert_eq!(budget.available(), 20);

@@ -267,12 +267,14 @@ impl Runtime {
     }
 
     /// Sends a request through the whole request path and returns the response, as
-    /// progenitor's `exec` hook needs it. See the crate docs for what happens on the way.
+    /// progenitor's `exec` hook needs it: generated clients call it, hand-written code uses
+    /// [`Runtime::send`]. See the crate docs for what happens on the way.
     ///
     /// Errors the SDK raises itself (auth failed, rate limited after retries, time budget
     /// exhausted, misconfiguration) come back as a synthesized response with status 599 and
     /// header `x-servicetitan-sdk-error`, which `Error::from` turns back into the typed error.
     /// Errors of the HTTP client on the last attempt come back as they are.
+    #[doc(hidden)]
     pub async fn execute(
         &self,
         request: reqwest::Request,
@@ -374,7 +376,14 @@ impl Runtime {
             span.record("attempt", attempt);
             let request = make().map_err(Failure::Sdk)?;
             let sent = self
-                .send_once(request, method, operation_id, &planner, replayable && !may_refresh, &mut limiter_wait)
+                .send_once(
+                    request,
+                    method,
+                    operation_id,
+                    &planner,
+                    replayable && !may_refresh,
+                    &mut limiter_wait,
+                )
                 .await
                 .map_err(Failure::Sdk)?;
             let attempted = Attempted::of(&sent.result);
@@ -396,7 +405,12 @@ impl Runtime {
                     tracing::debug!("401: replacing the access token and retrying once");
                     self.tenant
                         .token
-                        .replace(&shared.http, settings, &shared.budget, sent.token_generation)
+                        .replace(
+                            &shared.http,
+                            settings,
+                            &shared.budget,
+                            sent.token_generation,
+                        )
                         .await
                         .map_err(Failure::Sdk)?;
                     continue;
@@ -489,7 +503,11 @@ impl Runtime {
         let headers = req.headers_mut();
         headers.insert(AUTHORIZATION, token.header.clone());
         headers.insert(ST_APP_KEY, shared.app_key_header.clone());
-        tracing::debug!(attempt = planner.attempts(), path = req.url().path(), "sending");
+        tracing::debug!(
+            attempt = planner.attempts(),
+            path = req.url().path(),
+            "sending"
+        );
 
         let result = match shared.http.execute(req).await {
             Ok(resp) => match foreign_redirect(&resp, method) {

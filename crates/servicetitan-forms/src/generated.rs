@@ -5340,6 +5340,92 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/forms",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List forms",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "hasConditionalLogic",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "hasTriggers",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "name",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "status",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "ids",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "active",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sort",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "download_job_attachment",
@@ -5347,6 +5433,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/jobs/attachment/{id}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Download a job attachment",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_job_attachment",
@@ -5354,6 +5448,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/jobs/{id}/attachments",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attach a file to a job",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_attachments",
@@ -5361,6 +5463,50 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/jobs/{jobId}/attachments",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "List the attachments of a job",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "jobId",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sort",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_form_submissions",
@@ -5368,6 +5514,80 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/submissions",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List form submissions",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "formIds",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "active",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdById",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "status",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "submittedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "submittedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "ownerType",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "owners",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sort",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
 ];
 impl Client {

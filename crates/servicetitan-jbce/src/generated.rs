@@ -1027,5 +1027,61 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/call-reasons",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List call reasons.",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "active",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sort",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
 ];

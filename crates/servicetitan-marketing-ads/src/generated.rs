@@ -5272,6 +5272,44 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/attributed-leads",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List leads with their marketing attribution for a time range",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "fromUtc",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "toUtc",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "leadType",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_capacity_warnings",
@@ -5279,6 +5317,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/capacity-warnings",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get the capacity warnings of the tenant's campaigns",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_external_call_attribution",
@@ -5286,6 +5325,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/external-call-attributions",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute an external call to a web session",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_scheduled_job_attribution",
@@ -5293,6 +5333,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/job-attributions",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute a scheduled job to a web session",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_performance",
@@ -5300,6 +5341,44 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/performance",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "Get ad performance for a time range by campaign, ad group or keyword",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "fromUtc",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "toUtc",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "performanceSegmentationType",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_web_booking_attribution",
@@ -5307,6 +5386,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/web-booking-attributions",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute a web booking",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_web_lead_form_attribution",
@@ -5314,5 +5394,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/web-lead-form-attributions",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute a web lead form to a web session",
+        params: &[],
     },
 ];

@@ -3201,6 +3201,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/data-queries/{token}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Cancel a long-running report data query",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "token",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_data_query",
@@ -3208,6 +3216,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/data-queries/{token}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Poll a long-running report data query",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "token",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_dynamic_value_set",
@@ -3215,6 +3231,32 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/dynamic-value-sets/{dynamicSetId}",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "Get the values a report parameter may take",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "dynamicSetId",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_report_categories",
@@ -3222,6 +3264,26 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/report-categories",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List report categories",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_reports",
@@ -3229,6 +3291,32 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/report-category/{report_category}/reports",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List the reports of a category",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "report_category",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_report",
@@ -3236,6 +3324,20 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/report-category/{report_category}/reports/{reportId}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Describe a report's fields and parameters",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "report_category",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "reportId",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_report_data",
@@ -3243,6 +3345,38 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/report-category/{report_category}/reports/{reportId}/data",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "Run a report and get one page of its rows",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "report_category",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "reportId",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "start_report_data_query",
@@ -3250,5 +3384,37 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/report-category/{report_category}/reports/{reportId}/data/query",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Start a long-running report data query",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "report_category",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "reportId",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
 ];

@@ -6417,6 +6417,26 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/routers/{id}/performance",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get a router's performance",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sessionCreatedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sessionCreatedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_router_sessions",
@@ -6424,6 +6444,56 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/routers/{id}/sessions",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List a router's sessions",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_schedulers",
@@ -6431,6 +6501,50 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/schedulers",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List schedulers",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_scheduler_performance",
@@ -6438,6 +6552,26 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/schedulers/{id}/performance",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get a scheduler's performance",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sessionCreatedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sessionCreatedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_scheduler_sessions",
@@ -6445,5 +6579,55 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/schedulers/{id}/sessions",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List a scheduler's sessions",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
 ];

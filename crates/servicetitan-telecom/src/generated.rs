@@ -10631,6 +10631,122 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v2/tenant/__tenant__/calls",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List calls (v2)",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "minDuration",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "phoneNumberCalled",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "campaignId",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentId",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentName",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentIsExternal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentExternalId",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "orderBy",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "orderByDirection",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "activeOnly",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "ids",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_call",
@@ -10638,6 +10754,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v2/tenant/__tenant__/calls/{id}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get a call with its job, business unit and customer details",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_call",
@@ -10645,6 +10769,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v2/tenant/__tenant__/calls/{id}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Update a call",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_call_recording",
@@ -10652,6 +10784,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v2/tenant/__tenant__/calls/{id}/recording",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Download a call's recording",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_call_voicemail",
@@ -10659,6 +10799,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v2/tenant/__tenant__/calls/{id}/voicemail",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Download a call's voicemail",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_calls",
@@ -10666,6 +10814,20 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v2/tenant/__tenant__/export/calls",
         kind: servicetitan_core::operations::OperationKind::Export,
         summary: "Export calls",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "from",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeRecentChanges",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_calls",
@@ -10673,6 +10835,140 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v3/tenant/__tenant__/calls",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "List calls",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "includeTotal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "ids",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedBefore",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedOnOrAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "active",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "createdAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "modifiedAfter",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "campaignId",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentId",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "minDuration",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "phoneNumberCalled",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "callerPhoneNumber",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentName",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentIsExternal",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "agentExternalId",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sort",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "sid",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "tag",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_opt_outs",
@@ -10680,6 +10976,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v3/tenant/__tenant__/optinouts/optouts",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "List every opt-out of the tenant",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_opt_outs",
@@ -10687,6 +10984,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v3/tenant/__tenant__/optinouts/optouts",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Opt phone numbers out",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "lookup_opt_outs",
@@ -10694,5 +10992,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/v3/tenant/__tenant__/optinouts/optouts/getlist",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Look up the opt-out status of given phone numbers",
+        params: &[],
     },
 ];

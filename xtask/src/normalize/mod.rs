@@ -19,8 +19,11 @@ use crate::load::{Dialect, DocError, Document};
 use crate::naming;
 use crate::pointer;
 
-/// The literal that replaces `{tenant}` in paths; the runtime swaps in the client's tenant id.
-pub const TENANT_PLACEHOLDER: &str = "__tenant__";
+/// The literal that replaces `{tenant}` in paths; the runtime owns it and swaps in the
+/// client's tenant id.
+pub use servicetitan_core::TENANT_PLACEHOLDER;
+
+use servicetitan_core::paging::wire;
 
 use crate::load::METHODS;
 
@@ -834,7 +837,7 @@ fn integer_bounds(n: &mut Normalized) {
         for p in params {
             let paging = matches!(
                 p.get("name").and_then(Value::as_str),
-                Some("page" | "pageSize")
+                Some(name) if name == wire::PAGE || name == wire::PAGE_SIZE
             );
             if !paging || p.get("in") != Some(&json!("query")) {
                 continue;
@@ -1114,9 +1117,9 @@ fn find_paged_operations(n: &mut Normalized) {
             ));
             continue;
         };
-        let is_list = params.contains_key("page") && props.contains_key("page");
+        let is_list = params.contains_key(wire::PAGE) && props.contains_key("page");
         let is_export =
-            !is_list && params.contains_key("from") && props.contains_key("continueFrom");
+            !is_list && params.contains_key(wire::FROM) && props.contains_key("continueFrom");
         if !is_list && !is_export {
             continue;
         }
@@ -1124,7 +1127,7 @@ fn find_paged_operations(n: &mut Normalized) {
         // as text, and read `continue_from` as text.
         let mismatch = if type_of(props.get("hasMore")).as_deref() != Some("boolean") {
             Some("the page's hasMore is not a boolean")
-        } else if is_list && type_of(params.get("page")).as_deref() != Some("integer") {
+        } else if is_list && type_of(params.get(wire::PAGE)).as_deref() != Some("integer") {
             Some("its page parameter is not an integer")
         } else if is_export && type_of(params.get("from")).as_deref() != Some("string") {
             Some("its from parameter is not a string")
@@ -1158,7 +1161,7 @@ fn find_paged_operations(n: &mut Normalized) {
             operation_id: id,
             page_schema,
             item_type,
-            has_page_size: type_of(params.get("pageSize")).as_deref() == Some("integer"),
+            has_page_size: type_of(params.get(wire::PAGE_SIZE)).as_deref() == Some("integer"),
             total_count,
         };
         if is_list {

@@ -6,8 +6,6 @@ use super::*;
 
 /// The header marking a response synthesized by the SDK to carry one of its own errors.
 pub(crate) const SDK_ERROR_HEADER: &str = "x-servicetitan-sdk-error";
-/// The header carrying the (percent-encoded) message of a synthesized error response.
-pub(crate) const SDK_MESSAGE_HEADER: &str = "x-servicetitan-sdk-message";
 /// Set to `refreshed` on a 401 that came back even after the token was refreshed.
 pub(crate) const SDK_AUTH_HEADER: &str = "x-servicetitan-sdk-auth";
 /// The status of synthesized responses: outside the standard range, so no generated operation
@@ -21,12 +19,6 @@ struct Carrier(Arc<Mutex<Option<Error>>>);
 /// A buffered error body, carried in the extensions of responses the runtime buffered.
 #[derive(Clone)]
 pub(crate) struct BufferedBody(pub(crate) Bytes, pub(crate) &'static str);
-
-const MESSAGE_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b'%')
-    .add(b'"')
-    .add(b'\\')
-    .add(b'\x7f');
 
 impl Error {
     fn marker_kind(&self) -> &'static str {
@@ -59,18 +51,10 @@ impl Error {
             "sdkError": kind,
             "retryable": self.is_retryable(),
         });
-        let encoded: String = percent_encoding::utf8_percent_encode(
-            &message.chars().take(2000).collect::<String>(),
-            MESSAGE_SET,
-        )
-        .to_string();
-        let mut builder = http::Response::builder()
+        let builder = http::Response::builder()
             .status(SDK_ERROR_STATUS)
             .header(http::header::CONTENT_TYPE, "application/json")
             .header(SDK_ERROR_HEADER, kind);
-        if let Ok(v) = http::HeaderValue::from_str(&encoded) {
-            builder = builder.header(SDK_MESSAGE_HEADER, v);
-        }
         let resp = builder
             .extension(Carrier(Arc::new(Mutex::new(Some(self)))))
             .body(body.to_string())
@@ -78,65 +62,17 @@ impl Error {
         reqwest::Response::from(resp)
     }
 
-    /// Recovers an SDK error from a synthesized response's parts.
-    fn from_marker(
-        kind: &str,
-        headers: &reqwest::header::HeaderMap,
-        extensions: Option<&http::Extensions>,
-    ) -> Error {
-        if let Some(c) = extensions.and_then(|x| x.get::<Carrier>()) {
-            if let Some(e) = c.0.lock().ok().and_then(|mut g| g.take()) {
-                return e;
-            }
-        }
-        let message = headers
-            .get(SDK_MESSAGE_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                percent_encoding::percent_decode_str(v)
-                    .decode_utf8_lossy()
-                    .into_owned()
+    /// Takes the SDK error back out of a synthesized response: the one way such a response is
+    /// decoded (progenitor hands it back as `UnexpectedResponse`, extensions intact).
+    fn from_carrier(kind: &str, extensions: &http::Extensions) -> Error {
+        extensions
+            .get::<Carrier>()
+            .and_then(|c| c.0.lock().ok().and_then(|mut g| g.take()))
+            .unwrap_or_else(|| {
+                Error::Other(format!(
+                    "an SDK error ({kind}) was decoded twice; its details went with the first"
+                ))
             })
-            .unwrap_or_else(|| kind.to_string());
-        Error::from_marker_message(kind, message)
-    }
-
-    fn from_marker_message(kind: &str, message: String) -> Error {
-        let auth = |kind: AuthErrorKind, message: String| {
-            Error::Auth(Box::new(AuthError {
-                kind,
-                status: None,
-                message,
-                token_url: String::new(),
-                source: None,
-            }))
-        };
-        match kind {
-            "auth_invalid_client" => auth(AuthErrorKind::InvalidClient, message),
-            "auth_rejected" => auth(AuthErrorKind::Rejected(String::new()), message),
-            "auth_unavailable" => auth(AuthErrorKind::Unavailable, message),
-            "auth_invalid_response" => auth(AuthErrorKind::InvalidResponse, message),
-            "rate_limited" => Error::RateLimited {
-                operation_id: None,
-                attempts: 0,
-                retry_after: None,
-                elapsed: Duration::ZERO,
-            },
-            "timeout" => Error::Timeout {
-                operation_id: None,
-                attempts: None,
-                elapsed: None,
-                source: None,
-            },
-            "transport" => Error::Transport {
-                operation_id: None,
-                message,
-                source: None,
-            },
-            "config" => Error::Config(message),
-            "invalid_request" => Error::InvalidRequest(message),
-            _ => Error::Other(message),
-        }
     }
 
     /// Turns any response (synthesized or from the API) that is not a success into an error.
@@ -147,7 +83,7 @@ impl Error {
             .get(SDK_ERROR_HEADER)
             .and_then(|v| v.to_str().ok())
         {
-            return Error::from_marker(kind, resp.headers(), Some(resp.extensions()));
+            return Error::from_carrier(kind, resp.extensions());
         }
         let buffered = resp.extensions().get::<BufferedBody>();
         let body = buffered.map(|b| b.0.clone());
@@ -188,14 +124,8 @@ where
                     }
                 }
             }
+            // A declared error status: the API's own (status 599 is never declared).
             P::ErrorResponse(rv) => {
-                if let Some(kind) = rv
-                    .headers()
-                    .get(SDK_ERROR_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                {
-                    return Error::from_marker(kind, rv.headers(), None);
-                }
                 let status = rv.status();
                 let headers = rv.headers().clone();
                 let value = serde_json::to_value(rv.into_inner()).ok();
@@ -209,18 +139,6 @@ where
                 err
             }
             P::InvalidResponsePayload(bytes, e) => {
-                // A synthesized body never reaches here (status 599 is never declared), but
-                // recognize it anyway.
-                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-                    if let Some(kind) = v.get("sdkError").and_then(|k| k.as_str()) {
-                        let msg = v
-                            .get("title")
-                            .and_then(|t| t.as_str())
-                            .unwrap_or(kind)
-                            .to_string();
-                        return Error::from_marker_message(kind, msg);
-                    }
-                }
                 Error::Decode(Box::new(DecodeError::new(None, &bytes, e)))
             }
             P::UnexpectedResponse(resp) => Error::from_response(resp),

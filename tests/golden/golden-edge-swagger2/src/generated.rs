@@ -844,6 +844,20 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/things",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "ids",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "things_create",
@@ -851,6 +865,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/things",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "things_get_photo",
@@ -858,6 +873,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/things/{id}/photo",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "things_upload_photo",
@@ -865,6 +888,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/things/{id}/photo",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+        ],
     },
 ];
 impl Client {

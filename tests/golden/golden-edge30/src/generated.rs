@@ -1013,6 +1013,26 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/edge/v2/tenant/__tenant__/gadgets",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "owners",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "kind",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "gadgets_get",
@@ -1020,5 +1040,13 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/edge/v2/tenant/__tenant__/gadgets/{id}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
 ];

@@ -2281,6 +2281,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/health",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_widgets",
@@ -2288,6 +2289,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/export/widgets",
         kind: servicetitan_core::operations::OperationKind::Export,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "from",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_gadgets",
@@ -2295,6 +2304,26 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/gadgets",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "mode",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_gadget",
@@ -2302,6 +2331,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/gadgets",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "patch_gadget",
@@ -2309,6 +2339,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/gadgets/{id}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_widgets",
@@ -2316,6 +2354,38 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/widgets",
         kind: servicetitan_core::operations::OperationKind::List,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "page",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "pageSize",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "status",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "customField",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "ids",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: false,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_widget",
@@ -2323,6 +2393,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/widgets",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_widgets_id",
@@ -2330,6 +2401,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/widgets/{id_in_path}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id_in_path",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_widgets_2",
@@ -2337,6 +2416,20 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/widgets/{id_in_path}",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id_in_path",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Query,
+                integer: true,
+                required: false,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_widget_image",
@@ -2344,6 +2437,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/widgets/{id}/image",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: true,
+                required: true,
+            },
+        ],
     },
     servicetitan_core::operations::OperationMeta {
         id: "upload_widget_image",
@@ -2351,6 +2452,14 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         path: "/tenant/__tenant__/widgets/{id}/image",
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
+        params: &[
+            servicetitan_core::operations::ParamMeta {
+                name: "id",
+                location: servicetitan_core::operations::ParamLocation::Path,
+                integer: false,
+                required: true,
+            },
+        ],
     },
 ];
 impl Client {
