@@ -9,6 +9,9 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use servicetitan_mock::{MockTenant, Resource};
 
+#[path = "cli/webhooks.rs"]
+mod webhooks;
+
 /// The binary with no logging or timeout setting inherited from the test's environment.
 fn command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_servicetitan"));
