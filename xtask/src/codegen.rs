@@ -336,9 +336,10 @@ fn generate_one(
     let core_dependency = if standalone {
         format!("{{ path = {:?} }}", core_path.display().to_string())
     } else if crate_name.starts_with("golden-") {
-        "{ path = \"../../../crates/servicetitan-core\" }".to_string()
+        "{ path = \"../../../crates/servicetitan-core\", version = \"0.1.0\" }".to_string()
     } else {
-        "{ path = \"../servicetitan-core\" }".to_string()
+        // The version lets the crate be published: crates.io resolves it there.
+        "{ path = \"../servicetitan-core\", version = \"0.1.0\" }".to_string()
     };
     let info = ModuleInfo {
         module,
@@ -347,6 +348,7 @@ fn generate_one(
         spec_bytes: &doc.bytes,
         core_dependency: &core_dependency,
         description: &description,
+        workspace_member: !standalone,
     };
     let krate = generate::generate(normalized, &info, positional).map_err(|e| {
         load::DocError::new(&p.path, e.location.unwrap_or_default(), e.message).to_string()

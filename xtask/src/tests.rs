@@ -36,6 +36,7 @@ fn generated_code(n: &Normalized) -> String {
         spec_display_path: "t.yaml",
         spec_bytes: b"",
         core_dependency: "{ path = \"x\" }",
+        workspace_member: false,
         description: "test",
     };
     generate::generate(n, &info, false).unwrap().files["src/generated.rs"].clone()
@@ -484,6 +485,7 @@ fn progenitor_failures_name_the_schema_or_operation() {
         spec_display_path: "t.json",
         spec_bytes: b"",
         core_dependency: "{ path = \"x\" }",
+        workspace_member: false,
         description: "test",
     };
     // An object among the values of a string enum: typify's "unexpected value type".
@@ -675,6 +677,7 @@ fn properties_that_differ_only_in_case_get_two_fields() {
         spec_display_path: "t.yaml",
         spec_bytes: b"",
         core_dependency: "{ path = \"x\" }",
+        workspace_member: false,
         description: "test",
     };
     let krate = generate::generate(&n, &info, false).unwrap();
