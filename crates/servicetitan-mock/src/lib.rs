@@ -92,6 +92,17 @@
 //! is fixed by [`fault_seed`](MockTenantBuilder::fault_seed) and the request order.
 //! [`latency`](MockTenantBuilder::latency) delays every API response;
 //! [`token_lifetime`](MockTenantBuilder::token_lifetime) shortens tokens.
+//!
+//! # Webhooks
+//!
+//! With [`webhook_url`](MockTenantBuilder::webhook_url), each successful create or update of
+//! a job, customer, location, booking, invoice, payment or membership POSTs an event
+//! (`{"eventId", "eventType": "Job.Updated", "tenantId", "occurredOn", "entityId", "data"}`,
+//! the record as answered in `data`) to that URL, signed with
+//! [`webhook_hmac_key`](MockTenantBuilder::webhook_hmac_key) if set (HMAC-SHA256, hex, in
+//! `X-ServiceTitan-Signature`). A delivery that gets no 2xx is retried after 10, 30, 60 and
+//! 300 s ([`webhook_retry_schedule`](MockTenantBuilder::webhook_retry_schedule) shortens
+//! that for tests), then given up; [`MockTenant::webhook_stats`] counts them.
 
 #![warn(missing_docs)]
 
@@ -109,6 +120,7 @@ mod routes;
 mod server;
 mod store;
 mod time;
+mod webhooks;
 mod write;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -121,6 +133,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use resource::{Resource, UnknownResource};
+pub use webhooks::WebhookStats;
 
 use server::Shared;
 
@@ -161,6 +174,7 @@ pub(crate) struct Config {
     pub(crate) data_query_polls: u32,
     pub(crate) seed: u64,
     pub(crate) port: u16,
+    pub(crate) webhooks: webhooks::Settings,
 }
 
 impl Config {
@@ -203,6 +217,7 @@ impl Default for Config {
             data_query_polls: 1,
             seed: 0,
             port: 0,
+            webhooks: webhooks::Settings::default(),
         }
     }
 }
@@ -515,7 +530,7 @@ impl MockTenantBuilder {
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared::new(self.cfg, &base_url));
-        let app = routes::router(Arc::clone(&shared));
+        let app = webhooks::wrap(routes::router(Arc::clone(&shared)), &shared.cfg.webhooks)?;
         let (tx, rx) = oneshot::channel::<()>();
         let serve = async move {
             let _ = axum::serve(listener, app)

@@ -31,6 +31,8 @@ OPTIONS:
     --report-runs N          report runs per report per minute (default 1; 0 = off)
     --quirks                 serve some unknown enum values and nulls in required fields
     --seed N                 data seed (default 0)
+    --webhook-url URL        POST a webhook event here after each write (http:// only)
+    --webhook-hmac-key KEY   sign webhook bodies (HMAC-SHA256, hex in X-ServiceTitan-Signature)
     -h, --help               this help
 
 RESOURCES:
@@ -69,6 +71,8 @@ fn build(args: Vec<String>) -> Result<Option<MockTenantBuilder>, String> {
             "--report-runs" => b.report_runs_per_minute(parse(&flag, value())?),
             "--seed" => b.seed(parse(&flag, value())?),
             "--quirks" => b.quirks(true),
+            "--webhook-url" => b.webhook_url(parse::<String>(&flag, value())?),
+            "--webhook-hmac-key" => b.webhook_hmac_key(parse::<String>(&flag, value())?),
             "--count" => {
                 let v: String = parse(&flag, value())?;
                 let (name, n) = v

@@ -9,4 +9,5 @@ mod paging;
 mod reporting;
 mod spec_conformance;
 mod telecom;
+mod webhooks;
 mod writes;
