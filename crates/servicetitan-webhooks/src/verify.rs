@@ -187,7 +187,8 @@ impl Verifier {
         mac.finalize().into_bytes().into()
     }
 
-    /// The body's signature as lowercase hex (what [`send`](crate) and the mock tenant use).
+    /// The body's signature as lowercase hex (what `servicetitan webhooks send` and the mock
+    /// tenant send by default).
     pub fn sign_hex(&self, body: &[u8]) -> String {
         to_hex(&self.digest(body))
     }
