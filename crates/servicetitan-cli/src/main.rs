@@ -9,6 +9,7 @@ mod export;
 mod logging;
 mod output;
 mod progress;
+mod sync;
 mod webhooks;
 
 use std::path::PathBuf;
@@ -31,6 +32,15 @@ use crate::output::{Format, RecordWriter};
     about = "ServiceTitan API from the command line"
 )]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The options every subcommand takes.
+#[derive(Args)]
+struct Global {
     /// Run against an embedded mock tenant instead of the real API (no credentials needed).
     #[arg(long, global = true)]
     mock: bool,
@@ -49,8 +59,6 @@ struct Cli {
     /// The tenant id, instead of `ST_TENANT_ID`.
     #[arg(long, global = true, value_name = "ID")]
     tenant: Option<String>,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +74,9 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Copy every stream of the tenant (exports and lists) into a directory or SQLite, and
+    /// keep it current: reruns are incremental, a killed run resumes where it stopped.
+    Sync(sync::SyncArgs),
     /// List the operations each module offers.
     Ops {
         /// Only this module.
@@ -202,7 +213,7 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    logging::init(cli.verbose);
+    logging::init(cli.global.verbose);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -228,7 +239,7 @@ fn exit_code(e: &Error) -> u8 {
 }
 
 async fn connect(
-    cli: &Cli,
+    cli: &Global,
 ) -> Result<(ServiceTitan, Option<servicetitan_mock::MockTenant>), Error> {
     if !cli.mock {
         // The flags override the environment (ST_TENANT_ID, ST_TIMEOUT).
@@ -288,19 +299,24 @@ fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn std::io::Write>, Error>
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
-    if let Command::Ops { module } = &cli.command {
-        return ops(module.as_deref());
-    }
-    if let Command::Webhooks { command } = cli.command {
-        return webhooks::run(command, cli.quiet).await;
-    }
-    let (st, _mock) = connect(&cli).await?;
-    let quiet = cli.quiet;
-    let progress = !(cli.quiet || logging::enabled(cli.verbose));
-    match cli.command {
-        Command::Export(args) => export(&st, args, quiet, progress).await,
-        Command::List(args) => list(&st, args).await,
-        Command::Get(args) => get(&st, args).await,
+    let Cli { global, command } = cli;
+    let quiet = global.quiet;
+    let progress = !(global.quiet || logging::enabled(global.verbose));
+    match command {
+        Command::Ops { module } => ops(module.as_deref()),
+        Command::Webhooks { command } => webhooks::run(command, quiet).await,
+        Command::Export(args) => {
+            let (st, _mock) = connect(&global).await?;
+            export(&st, args, quiet, progress).await
+        }
+        Command::List(args) => {
+            let (st, _mock) = connect(&global).await?;
+            list(&st, args).await
+        }
+        Command::Get(args) => {
+            let (st, _mock) = connect(&global).await?;
+            get(&st, args).await
+        }
         Command::Report {
             command:
                 ReportCommand::Run {
@@ -308,9 +324,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     report_id,
                     params,
                 },
-        } => report_run(&st, &category, report_id, params).await,
-        Command::Ops { module } => ops(module.as_deref()),
-        Command::Webhooks { .. } => unreachable!("handled above"),
+        } => {
+            let (st, _mock) = connect(&global).await?;
+            report_run(&st, &category, report_id, params).await
+        }
+        Command::Sync(args) if args.lists_streams() => {
+            sync::list_streams();
+            Ok(())
+        }
+        Command::Sync(args) => {
+            let (st, _mock) = connect(&global).await?;
+            sync::run(&st, args, quiet, progress).await
+        }
     }
 }
 

@@ -22,7 +22,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures::stream::{self, FuturesOrdered, Stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PagingError;
@@ -162,6 +162,64 @@ fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
     Some(w.0.finish())
 }
 
+/// The checks every list page passes before it is handed out: no empty page that says more
+/// follow, no page that repeats the one before it, no more records than the announced total.
+struct PageGuard {
+    operation: &'static str,
+    previous: Option<u64>,
+    seen: u64,
+}
+
+impl PageGuard {
+    fn new(operation: &'static str) -> Self {
+        PageGuard {
+            operation,
+            previous: None,
+            seen: 0,
+        }
+    }
+
+    fn check<P: Page>(&mut self, number: i32, page: P) -> Result<FetchedPage<P::Item>, Error>
+    where
+        P::Item: Serialize,
+    {
+        let has_more = page.has_more();
+        let total_count = page.total_count();
+        let items = page.into_items();
+        if has_more && items.is_empty() {
+            return Err(Error::Paging(PagingError::EmptyPageWithMore { page: number }));
+        }
+        let print = fingerprint(&items);
+        if print.is_some() && print == self.previous {
+            return Err(Error::Paging(PagingError::RepeatedPage {
+                operation: self.operation,
+                page: number,
+            }));
+        }
+        self.previous = print;
+        self.seen += items.len() as u64;
+        if let Some(total) = total_count.filter(|t| self.seen > (*t).max(0) as u64) {
+            return Err(Error::Paging(PagingError::BeyondTotal {
+                operation: self.operation,
+                page: number,
+                total,
+                seen: self.seen,
+            }));
+        }
+        Ok(FetchedPage {
+            number,
+            items,
+            has_more,
+            total_count,
+        })
+    }
+}
+
+/// Page `number` of `request`, labelled with its number.
+async fn fetch_page<R: ListRequest>(request: R, number: i32) -> (i32, Result<R::Page, Error>) {
+    (number, request.with_page(number).fetch().await)
+}
+
 /// Streams over every page of a list operation. Implemented for every [`ListRequest`].
 pub trait ListRequestExt: ListRequest {
     /// Every page from page 1, one request at a time (one page in memory).
@@ -182,63 +240,92 @@ pub trait ListRequestExt: ListRequest {
     where
         <Self::Page as Page>::Item: Send + Serialize,
     {
-        struct State {
-            next: Option<i32>,
-            previous: Option<u64>,
-            seen: u64,
-        }
-        let state = State {
-            next: Some(first_page.max(1)),
-            previous: None,
-            seen: 0,
-        };
-        let operation = Self::OPERATION_ID;
-        stream::try_unfold(state, move |mut st| {
+        let state = (Some(first_page.max(1)), PageGuard::new(Self::OPERATION_ID));
+        stream::try_unfold(state, move |(next, mut guard)| {
             let request = self.clone();
             async move {
-                let Some(number) = st.next else {
+                let Some(number) = next else {
                     return Ok(None);
                 };
-                let page = request.with_page(number).fetch().await?;
-                let has_more = page.has_more();
-                let total_count = page.total_count();
-                let items = page.into_items();
-                if has_more && items.is_empty() {
-                    return Err(Error::Paging(PagingError::EmptyPageWithMore {
-                        page: number,
-                    }));
-                }
-                let print = fingerprint(&items);
-                if print.is_some() && print == st.previous {
-                    return Err(Error::Paging(PagingError::RepeatedPage {
-                        operation,
-                        page: number,
-                    }));
-                }
-                st.previous = print;
-                st.seen += items.len() as u64;
-                if let Some(total) = total_count.filter(|t| st.seen > (*t).max(0) as u64) {
-                    return Err(Error::Paging(PagingError::BeyondTotal {
-                        operation,
-                        page: number,
-                        total,
-                        seen: st.seen,
-                    }));
-                }
-                st.next = if has_more {
+                let page = guard.check(number, request.with_page(number).fetch().await?)?;
+                let next = if page.has_more {
                     number.checked_add(1)
                 } else {
                     None
                 };
-                let fetched = FetchedPage {
-                    number,
-                    items,
-                    has_more,
-                    total_count,
-                };
-                Ok(Some((fetched, st)))
+                Ok(Some((page, (next, guard))))
             }
         })
+    }
+
+    /// Every page from page 1, with up to `concurrency` page requests in flight: page 1 alone
+    /// (a one-page list costs one request), then pages k+1 … k+`concurrency` while pages say
+    /// `hasMore`. Pages are yielded in order with the same guards as
+    /// [`ListRequestExt::stream_pages`]; the stream ends at the first page without `hasMore`,
+    /// and requests for pages beyond it are dropped unread. All requests go through the
+    /// runtime, so they share the tenant's rate limit.
+    fn stream_pages_concurrently(
+        self,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send
+    where
+        <Self::Page as Page>::Item: Send + Serialize,
+    {
+        self.stream_pages_concurrently_from(1, concurrency)
+    }
+
+    /// [`ListRequestExt::stream_pages_concurrently`] from page `first_page` on (to resume a
+    /// list inside a run).
+    fn stream_pages_concurrently_from(
+        self,
+        first_page: i32,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<FetchedPage<<Self::Page as Page>::Item>, Error>> + Send
+    where
+        <Self::Page as Page>::Item: Send + Serialize,
+    {
+        let concurrency = concurrency.max(1);
+        let first_page = first_page.max(1);
+        let mut in_flight = FuturesOrdered::new();
+        in_flight.push_back(fetch_page(self.clone(), first_page));
+        let state = (
+            in_flight,
+            first_page.saturating_add(1),
+            PageGuard::new(Self::OPERATION_ID),
+        );
+        stream::try_unfold(state, move |(mut in_flight, mut next, mut guard)| {
+            let request = self.clone();
+            async move {
+                let Some((number, fetched)) = in_flight.next().await else {
+                    return Ok(None);
+                };
+                let page = guard.check(number, fetched?)?;
+                if page.has_more {
+                    while in_flight.len() < concurrency {
+                        in_flight.push_back(fetch_page(request.clone(), next));
+                        next = next.saturating_add(1);
+                    }
+                } else {
+                    // The last page: requests beyond it are dropped unread.
+                    in_flight = FuturesOrdered::new();
+                }
+                Ok(Some((page, (in_flight, next, guard))))
+            }
+        })
+    }
+
+    /// Every item of every page, in order, with up to `concurrency` page requests in flight
+    /// (see [`ListRequestExt::stream_pages_concurrently`]).
+    fn stream_items_concurrently(
+        self,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<<Self::Page as Page>::Item, Error>> + Send
+    where
+        <Self::Page as Page>::Item: Send + Serialize,
+    {
+        self.stream_pages_concurrently(concurrency)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
     }
 
     /// Every item of every page, in order.

@@ -681,3 +681,134 @@ async fn an_export_repeating_a_page_under_fresh_tokens_stops() {
     ));
     m.assert_calls_async(4).await;
 }
+
+#[tokio::test]
+async fn concurrent_paging_reads_every_page_once_in_order() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    let m = list_server(&api, 23, |_, _, _| None).await;
+    let rt = builder(&api, &auth).build().unwrap();
+    let pages: Vec<_> = ListJobs::new(&rt)
+        .page_size(5)
+        .stream_pages_concurrently(3)
+        .try_collect()
+        .await
+        .unwrap();
+    let numbers: Vec<i32> = pages.iter().map(|p| p.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5]);
+    let items: Vec<Job> = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(ids(&items), (0..23).collect::<Vec<_>>());
+    // Five pages, plus at most two requested past the last one while it was in flight.
+    let calls = m.calls_async().await;
+    assert!((5..=7).contains(&calls), "{calls} requests");
+}
+
+#[tokio::test]
+async fn concurrent_paging_keeps_its_guards() {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    list_server(&api, 1000, |_, _, _| {
+        let data: Vec<_> = (0..10).map(|id| serde_json::json!({"id": id})).collect();
+        Some(json_response(
+            200,
+            &serde_json::json!({"page": 1, "hasMore": true, "data": data}),
+        ))
+    })
+    .await;
+    let rt = builder(&api, &auth).build().unwrap();
+    let results: Vec<Result<Job, Error>> = ListJobs::new(&rt)
+        .page_size(10)
+        .stream_items_concurrently(4)
+        .take(10_000)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 11, "ten records, then the error");
+    assert!(matches!(
+        results[10],
+        Err(Error::Paging(PagingError::RepeatedPage { page: 2, .. }))
+    ));
+}
+
+/// A list of `pages` pages of 10 records whose every request takes 50 ms (of paused time),
+/// counting the requests in flight.
+#[derive(Clone)]
+struct SlowList {
+    pages: i32,
+    page: i32,
+    in_flight: Arc<AtomicUsize>,
+    most_in_flight: Arc<AtomicUsize>,
+    requested: Arc<Mutex<Vec<i32>>>,
+}
+
+impl SlowList {
+    fn new(pages: i32) -> Self {
+        SlowList {
+            pages,
+            page: 1,
+            in_flight: Arc::default(),
+            most_in_flight: Arc::default(),
+            requested: Arc::default(),
+        }
+    }
+}
+
+impl ListRequest for SlowList {
+    type Page = JobPage;
+    fn with_page(mut self, page: i32) -> Self {
+        self.page = page;
+        self
+    }
+    fn with_page_size(self, _: i32) -> Self {
+        self
+    }
+    async fn fetch(self) -> Result<JobPage, Error> {
+        self.requested.lock().unwrap().push(self.page);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let first = i64::from(self.page - 1) * 10;
+        let data = if self.page <= self.pages {
+            (first..first + 10).map(|id| Job { id: Some(id) }).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(JobPage {
+            has_more: Some(self.page < self.pages),
+            total_count: None,
+            data: Some(data),
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_paging_keeps_n_requests_in_flight_and_stops_at_the_last_page() {
+    let list = SlowList::new(12);
+    let items: Vec<Job> = list
+        .clone()
+        .stream_items_concurrently(4)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), (0..120).collect::<Vec<_>>());
+    assert_eq!(list.most_in_flight.load(Ordering::SeqCst), 4);
+    let requested = list.requested.lock().unwrap().clone();
+    assert_eq!(requested[0], 1, "page 1 goes first, alone");
+    assert!(requested.iter().all(|p| (1..=15).contains(p)), "{requested:?}");
+    for page in 1..=12 {
+        assert_eq!(requested.iter().filter(|p| **p == page).count(), 1, "page {page}");
+    }
+
+    // A one-page list costs one request, whatever the concurrency.
+    let single = SlowList::new(1);
+    let items: Vec<Job> = single
+        .clone()
+        .stream_items_concurrently(8)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 10);
+    assert_eq!(*single.requested.lock().unwrap(), [1]);
+}

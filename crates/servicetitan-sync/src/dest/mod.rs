@@ -1,0 +1,81 @@
+//! Where a sync writes: a directory of NDJSON files or a SQLite database. Each commit writes a
+//! batch of records and the stream's new state together, so a crash at any point loses and
+//! duplicates nothing when the run is repeated.
+
+mod dir;
+mod sqlite;
+
+use std::path::PathBuf;
+
+pub use dir::DirDestination;
+pub use sqlite::SqliteDestination;
+
+use crate::catalog::StreamDef;
+use crate::record::Record;
+use crate::state::StreamState;
+use servicetitan::Error;
+
+/// A place that stores streams' records and states.
+pub trait Destination: Send {
+    /// The stream's saved state (`None` before its first commit). Also repairs what a crash
+    /// left half-written for the stream.
+    fn state(&mut self, stream: &StreamDef) -> Result<Option<StreamState>, Error>;
+
+    /// Before a run that reads the stream from its start into a destination that appends
+    /// (files): forget what it holds of the stream. Destinations that replace records by key
+    /// keep them.
+    fn restart(&mut self, stream: &StreamDef) -> Result<(), Error>;
+
+    /// Writes `records` and the stream's new `state` at once (`synced_at`: RFC 3339, now).
+    fn commit(
+        &mut self,
+        stream: &StreamDef,
+        records: &[Record],
+        state: &StreamState,
+        synced_at: &str,
+    ) -> Result<(), Error>;
+
+    /// After the stream was read whole: marks the records not written since `since` as
+    /// deleted at `at` and returns how many (0 where the destination keeps no rows).
+    fn mark_unseen_deleted(&mut self, stream: &StreamDef, since: &str, at: &str)
+        -> Result<u64, Error>;
+
+    /// Whether a record read again replaces the stored one (by key) rather than being
+    /// appended.
+    fn replaces_by_key(&self) -> bool;
+}
+
+/// Where to write, as the command line names it: `DIR` or `sqlite:PATH`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A directory of NDJSON files and `state.json`.
+    Dir(PathBuf),
+    /// A SQLite database file.
+    Sqlite(PathBuf),
+}
+
+impl Target {
+    /// Reads `sqlite:PATH` or a directory path.
+    pub fn parse(s: &str) -> Result<Target, Error> {
+        if let Some(path) = s.strip_prefix("sqlite:") {
+            if path.is_empty() {
+                return Err(Error::Config("sqlite: needs a path (sqlite:st.db)".into()));
+            }
+            return Ok(Target::Sqlite(PathBuf::from(path)));
+        }
+        if s.contains("://") {
+            return Err(Error::Config(format!(
+                "unsupported destination {s:?}: use a directory or sqlite:PATH"
+            )));
+        }
+        Ok(Target::Dir(PathBuf::from(s)))
+    }
+
+    /// Opens (creating) the destination.
+    pub fn open(&self) -> Result<Box<dyn Destination>, Error> {
+        Ok(match self {
+            Target::Dir(path) => Box::new(DirDestination::open(path)?),
+            Target::Sqlite(path) => Box::new(SqliteDestination::open(path)?),
+        })
+    }
+}
