@@ -77,7 +77,12 @@ pub fn list_streams() {
 }
 
 /// Runs `servicetitan sync`.
-pub async fn run(st: &ServiceTitan, args: SyncArgs, quiet: bool, progress: bool) -> Result<(), Error> {
+pub async fn run(
+    st: &ServiceTitan,
+    args: SyncArgs,
+    quiet: bool,
+    progress: bool,
+) -> Result<(), Error> {
     let streams = select(&catalog(), &args.streams)?;
     let target = Target::parse(&args.to)?;
     let destination = target.open()?;
@@ -204,11 +209,15 @@ impl Progress for Lines {
             .filter(|t| *t as u64 > records && rate > 0.0)
             .map(|t| format!(", ETA {:.0} s", (t as u64 - records) as f64 / rate))
             .unwrap_or_default();
-        bar.set_message(format!("{records} records, {pages} pages, {rate:.0}/s{eta}"));
+        bar.set_message(format!(
+            "{records} records, {pages} pages, {rate:.0}/s{eta}"
+        ));
     }
 
     fn finished(&self, stream: &StreamDef, _report: &StreamReport) {
-        let Ok(mut bars) = self.bars.lock() else { return };
+        let Ok(mut bars) = self.bars.lock() else {
+            return;
+        };
         if let (Some((bar, _)), Some(multi)) = (bars.remove(stream.name), &self.multi) {
             bar.finish_and_clear();
             multi.remove(&bar);

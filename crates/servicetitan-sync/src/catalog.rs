@@ -225,7 +225,9 @@ mod tests {
     fn selection_by_name_and_pattern() {
         let all = catalog();
         let jpm = select(&all, "jpm.*").unwrap();
-        assert!(jpm.iter().all(|s| s.name.starts_with("jpm.") && !s.shadowed));
+        assert!(jpm
+            .iter()
+            .all(|s| s.name.starts_with("jpm.") && !s.shadowed));
         let two = select(&all, "jpm.jobs, crm.customers,jpm.jobs").unwrap();
         assert_eq!(
             two.iter().map(|s| s.name).collect::<Vec<_>>(),
@@ -233,6 +235,9 @@ mod tests {
         );
         assert_eq!(select(&all, "jpm.jobs.list").unwrap().len(), 1);
         let err = select(&all, "jpm.jobz").unwrap_err().to_string();
-        assert!(err.contains("jpm.jobz") && err.contains("jpm.jobs"), "{err}");
+        assert!(
+            err.contains("jpm.jobz") && err.contains("jpm.jobs"),
+            "{err}"
+        );
     }
 }

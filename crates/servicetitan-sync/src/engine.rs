@@ -322,7 +322,8 @@ impl StreamJob {
     }
 
     fn request(&self) -> DynamicRequest {
-        let mut request = DynamicRequest::new(self.runtime.clone(), self.stream.module, self.stream.op);
+        let mut request =
+            DynamicRequest::new(self.runtime.clone(), self.stream.module, self.stream.op);
         if self.stream.takes_active {
             // Lists return only active records unless asked: a copy wants them all.
             request = request.query(wire::ACTIVE, "Any");
@@ -382,7 +383,8 @@ impl StreamJob {
             tally.records += n;
             tally.pages += 1;
             read += 1;
-            self.progress.committed(&self.stream, tally.records, tally.pages, None);
+            self.progress
+                .committed(&self.stream, tally.records, tally.pages, None);
             if last {
                 break;
             }
@@ -472,7 +474,8 @@ impl StreamJob {
                 run.max_modified = Some(time_text(max));
                 // Keep the versions within the overlap below the highest `modifiedOn`.
                 let floor = max - self.options.overlap;
-                run.edge.retain(|v| version_time(v).is_none_or(|t| t >= floor));
+                run.edge
+                    .retain(|v| version_time(v).is_none_or(|t| t >= floor));
                 run.edge.extend(
                     records
                         .iter()
@@ -517,7 +520,11 @@ impl StreamJob {
 
     /// After a stream was read to its end: if the read was whole, the records it did not see
     /// are marked deleted, and the run is closed.
-    async fn finish_whole_read(&self, mut state: StreamState, tally: &mut Tally) -> Result<(), Error> {
+    async fn finish_whole_read(
+        &self,
+        mut state: StreamState,
+        tally: &mut Tally,
+    ) -> Result<(), Error> {
         let Some(run) = state.run.take() else {
             return Ok(());
         };

@@ -88,8 +88,14 @@ mod tests {
             r#"{"id":12345678901234567890,"modifiedOn":"2024-05-01T10:00:00.5Z","total":1.10}"#,
         ));
         assert_eq!(r.key, "12345678901234567890");
-        assert_eq!(r.json.get(), r#"{"id":12345678901234567890,"modifiedOn":"2024-05-01T10:00:00.5Z","total":1.10}"#);
-        assert_eq!(r.version(), "12345678901234567890@2024-05-01T10:00:00.500+00:00");
+        assert_eq!(
+            r.json.get(),
+            r#"{"id":12345678901234567890,"modifiedOn":"2024-05-01T10:00:00.5Z","total":1.10}"#
+        );
+        assert_eq!(
+            r.version(),
+            "12345678901234567890@2024-05-01T10:00:00.500+00:00"
+        );
         let no_id = Record::new(raw(r#"{"name":"x","modifiedOn":"2024-05-01T10:00:00"}"#));
         assert!(no_id.key.starts_with("sha256:"));
         assert!(no_id.modified_on.is_some());

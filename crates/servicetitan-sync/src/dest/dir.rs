@@ -135,7 +135,8 @@ impl Destination for DirDestination {
     fn restart(&mut self, stream: &StreamDef) -> Result<(), Error> {
         let path = self.file_path(stream);
         let file = self.file(stream)?;
-        file.set_len(0).map_err(|e| io_error(&path, "truncate", e))?;
+        file.set_len(0)
+            .map_err(|e| io_error(&path, "truncate", e))?;
         file.sync_all().map_err(|e| io_error(&path, "sync", e))?;
         let entry = self
             .saved

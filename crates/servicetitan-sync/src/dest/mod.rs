@@ -37,8 +37,12 @@ pub trait Destination: Send {
 
     /// After the stream was read whole: marks the records not written since `since` as
     /// deleted at `at` and returns how many (0 where the destination keeps no rows).
-    fn mark_unseen_deleted(&mut self, stream: &StreamDef, since: &str, at: &str)
-        -> Result<u64, Error>;
+    fn mark_unseen_deleted(
+        &mut self,
+        stream: &StreamDef,
+        since: &str,
+        at: &str,
+    ) -> Result<u64, Error>;
 
     /// Whether a record read again replaces the stored one (by key) rather than being
     /// appended.

@@ -127,7 +127,9 @@ impl Destination for SqliteDestination {
                          synced_at = excluded.synced_at,
                          deleted_at = NULL"
                 ))
-                .map_err(|e| sql_error(&self.path, &format!("prepare the upsert into {table}"), e))?;
+                .map_err(|e| {
+                    sql_error(&self.path, &format!("prepare the upsert into {table}"), e)
+                })?;
             for r in records {
                 upsert
                     .execute(params![
