@@ -12,6 +12,7 @@ mod progress;
 mod sync;
 mod webhooks;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -216,6 +217,9 @@ async fn main() -> ExitCode {
     logging::init(cli.global.verbose);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`servicetitan list ... | head`): nothing is
+        // wrong, and nothing more needs saying.
+        Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             if let Some(trace) = e.trace_id() {
@@ -328,10 +332,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let (st, _mock) = connect(&global).await?;
             report_run(&st, &category, report_id, params).await
         }
-        Command::Sync(args) if args.lists_streams() => {
-            sync::list_streams();
-            Ok(())
-        }
+        Command::Sync(args) if args.lists_streams() => sync::list_streams(),
         Command::Sync(args) => {
             let (st, _mock) = connect(&global).await?;
             sync::run(&st, args, quiet, progress).await
@@ -345,6 +346,7 @@ fn ops(module: Option<&str>) -> Result<(), Error> {
         Some(name) => vec![servicetitan::module(name)?],
         None => servicetitan::modules(),
     };
+    let mut out = std::io::stdout().lock();
     for m in modules {
         for op in m.operations {
             let kind = match op.kind {
@@ -352,7 +354,8 @@ fn ops(module: Option<&str>) -> Result<(), Error> {
                 OperationKind::Export => "export",
                 OperationKind::Other => "",
             };
-            println!(
+            writeln!(
+                out,
                 "{:<22} {:<7} {:<6} {}{}  {}",
                 m.name,
                 op.method,
@@ -361,7 +364,7 @@ fn ops(module: Option<&str>) -> Result<(), Error> {
                 op.path
                     .replace(servicetitan::TENANT_PLACEHOLDER, "{tenant}"),
                 op.id
-            );
+            )?;
         }
     }
     Ok(())
@@ -455,7 +458,7 @@ async fn get(st: &ServiceTitan, args: GetArgs) -> Result<(), Error> {
             e,
         )))
     })?;
-    println!("{}", output::pretty(record.get()));
+    writeln!(std::io::stdout().lock(), "{}", output::pretty(record.get()))?;
     Ok(())
 }
 

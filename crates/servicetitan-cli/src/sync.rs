@@ -2,6 +2,7 @@
 //! `servicetitan-sync` crate), with a progress line per running stream and a summary.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -59,10 +60,16 @@ impl SyncArgs {
 }
 
 /// Prints the catalog, one stream per line.
-pub fn list_streams() {
-    println!("{:<48} {:<7} {:<4} incremental", "stream", "kind", "key");
+pub fn list_streams() -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<48} {:<7} {:<4} incremental",
+        "stream", "kind", "key"
+    )?;
     for s in catalog() {
-        println!(
+        writeln!(
+            out,
             "{:<48} {:<7} {:<4} {}",
             s.name,
             s.kind.as_str(),
@@ -72,8 +79,9 @@ pub fn list_streams() {
                 (Some(field), _) => format!("{field} (watermark on {})", StreamDef::MODIFIED_ON),
                 (None, _) => "none (read whole each run)".to_string(),
             }
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// Runs `servicetitan sync`.
@@ -119,7 +127,7 @@ pub async fn run(
     if args.json {
         let json = serde_json::to_string(&summary)
             .map_err(|e| Error::Other(format!("the summary: {e}")))?;
-        println!("{json}");
+        writeln!(std::io::stdout().lock(), "{json}")?;
     } else if !quiet {
         eprint!("{}", table(&summary));
     }

@@ -9,6 +9,8 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use servicetitan_mock::{MockTenant, Resource};
 
+#[path = "cli/sync.rs"]
+mod sync;
 #[path = "cli/webhooks.rs"]
 mod webhooks;
 
