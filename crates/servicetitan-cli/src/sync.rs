@@ -35,6 +35,10 @@ pub struct SyncArgs {
     /// Read every stream whole and mark records that no longer appear as deleted (SQLite).
     #[arg(long)]
     reconcile: bool,
+    /// Also read a stream whole (marking vanished records) when its last whole read is older
+    /// than this many days.
+    #[arg(long, value_name = "DAYS")]
+    reconcile_every_days: Option<u64>,
     /// Streams read at once.
     #[arg(long, default_value_t = 8)]
     stream_concurrency: usize,
@@ -105,6 +109,10 @@ pub async fn run(
     let options = SyncOptions::default()
         .full(args.full)
         .reconcile(args.reconcile)
+        .reconcile_every(
+            args.reconcile_every_days
+                .map(|d| Duration::from_secs(d.saturating_mul(86_400))),
+        )
         .since(since)
         .stream_concurrency(args.stream_concurrency)
         .page_concurrency(args.page_concurrency)

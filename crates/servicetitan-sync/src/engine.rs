@@ -28,6 +28,9 @@ pub struct SyncOptions {
     pub since: Option<DateTime<Utc>>,
     /// Read every stream whole and mark the records that no longer appear as deleted.
     pub reconcile: bool,
+    /// Read a stream whole when its last whole read is older than this (`None`: only when
+    /// asked with `reconcile`).
+    pub reconcile_every: Option<Duration>,
     /// Streams read at once.
     pub stream_concurrency: usize,
     /// Page requests in flight per list stream.
@@ -47,6 +50,7 @@ impl Default for SyncOptions {
             full: false,
             since: None,
             reconcile: false,
+            reconcile_every: None,
             stream_concurrency: 8,
             page_concurrency: 4,
             page_size: 1000,
@@ -70,6 +74,11 @@ impl SyncOptions {
     /// Sets [`SyncOptions::reconcile`].
     pub fn reconcile(mut self, on: bool) -> Self {
         self.reconcile = on;
+        self
+    }
+    /// Sets [`SyncOptions::reconcile_every`].
+    pub fn reconcile_every(mut self, every: Option<Duration>) -> Self {
+        self.reconcile_every = every;
         self
     }
     /// Sets [`SyncOptions::stream_concurrency`] (at least 1).
@@ -321,6 +330,22 @@ impl StreamJob {
             .await
     }
 
+    /// Whether this run reads the stream whole to find vanished records: asked for, or the
+    /// last whole read is older than `reconcile_every`.
+    fn reconcile_due(&self, state: &StreamState) -> bool {
+        self.options.reconcile
+            || self.options.reconcile_every.is_some_and(|every| {
+                let last = state.full_read_at.as_deref().and_then(parse_time);
+                last.is_none_or(|t| {
+                    Utc::now()
+                        .signed_duration_since(t)
+                        .to_std()
+                        .unwrap_or_default()
+                        > every
+                })
+            })
+    }
+
     fn request(&self) -> DynamicRequest {
         let mut request =
             DynamicRequest::new(self.runtime.clone(), self.stream.module, self.stream.op);
@@ -343,18 +368,22 @@ impl StreamJob {
 
     async fn run_export(&self, mut state: StreamState, tally: &mut Tally) -> Result<bool, Error> {
         let replaces = self.replaces;
-        // A whole read restarts from the beginning (from `since`, it is not whole); it is
-        // resumable like any other run.
-        let restart = self.options.full || self.options.reconcile;
-        let whole = restart && self.options.since.is_none();
-        if restart && state.run.as_ref().is_none_or(|r| !r.whole) {
+        // A run from no token and no `since` reads the stream whole; asked for (`full`, a due
+        // reconcile), it starts over from the beginning. Either is resumable like any run.
+        let restart = self.options.full || self.reconcile_due(&state);
+        let fresh = state.token.is_none();
+        let start_new = match &state.run {
+            None => restart || fresh,
+            Some(run) => restart && !run.whole,
+        };
+        if start_new {
             state.token = None;
             state.run = Some(RunState {
-                whole,
+                whole: self.options.since.is_none(),
                 started_at: now(),
                 ..RunState::default()
             });
-            if !replaces {
+            if restart && !replaces {
                 let stream = self.stream;
                 self.with_destination(move |d| d.restart(&stream)).await?;
                 state.records = 0;
@@ -399,7 +428,7 @@ impl StreamJob {
     async fn run_list(&self, mut state: StreamState, tally: &mut Tally) -> Result<bool, Error> {
         let incremental = self.stream.incremental.is_some();
         let replaces = self.replaces;
-        let whole_wanted = self.options.full || self.options.reconcile || !incremental;
+        let whole_wanted = self.options.full || self.reconcile_due(&state) || !incremental;
         // Continue an interrupted run, unless this run wants a whole read and that one was not.
         let resume = state
             .run
@@ -423,7 +452,7 @@ impl StreamJob {
                 let run = RunState {
                     since: since.map(time_text),
                     next_page: 1,
-                    whole: whole_wanted && since.is_none(),
+                    whole: since.is_none(),
                     started_at: now(),
                     ..RunState::default()
                 };

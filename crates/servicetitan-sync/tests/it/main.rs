@@ -385,3 +385,34 @@ async fn every_stream_of_the_catalog_syncs_without_a_429() {
     let names: HashSet<&str> = summary.streams.iter().map(|s| s.stream.as_str()).collect();
     assert!(names.contains("jpm.jobs") && !names.contains("jpm.jobs.list"));
 }
+
+#[tokio::test]
+async fn a_stream_whose_last_whole_read_is_too_old_is_read_whole_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("st.db");
+    let target = Target::Sqlite(db_path.clone());
+    let before = mock(40).await;
+    sync(&before, &target, "jpm.jobs", &SyncOptions::default()).await;
+    before.shutdown().await;
+    let after = mock(35).await;
+    // A recent whole read: an ordinary incremental run marks nothing.
+    let week = Some(std::time::Duration::from_secs(7 * 86_400));
+    let summary = sync(
+        &after,
+        &target,
+        "jpm.jobs",
+        &SyncOptions::default().reconcile_every(week),
+    )
+    .await;
+    assert_eq!(summary.streams[0].deleted, 0);
+    // Older than allowed (any age is, here): read whole, the five vanished rows marked.
+    let now = Some(std::time::Duration::ZERO);
+    let summary = sync(
+        &after,
+        &target,
+        "jpm.jobs",
+        &SyncOptions::default().reconcile_every(now),
+    )
+    .await;
+    assert_eq!(summary.streams[0].deleted, 5, "{summary:#?}");
+}
