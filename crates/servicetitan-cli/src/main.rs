@@ -40,7 +40,7 @@ struct Cli {
 }
 
 /// The options every subcommand takes.
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct Global {
     /// Run against an embedded mock tenant instead of the real API (no credentials needed).
     #[arg(long, global = true)]
@@ -308,7 +308,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let progress = !(global.quiet || logging::enabled(global.verbose));
     match command {
         Command::Ops { module } => ops(module.as_deref()),
-        Command::Webhooks { command } => webhooks::run(command, quiet).await,
+        Command::Webhooks { command } => {
+            // `listen --sync` calls the API; the others need no tenant.
+            let (st, _mock) = if command.needs_tenant() {
+                let (st, mock) = connect(&global).await?;
+                (Some(st), mock)
+            } else {
+                (None, None)
+            };
+            webhooks::run(command, st, quiet).await
+        }
         Command::Export(args) => {
             let (st, _mock) = connect(&global).await?;
             export(&st, args, quiet, progress).await
@@ -333,10 +342,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             report_run(&st, &category, report_id, params).await
         }
         Command::Sync(args) if args.lists_streams() => sync::list_streams(),
-        Command::Sync(args) => {
-            let (st, _mock) = connect(&global).await?;
-            sync::run(&st, args, quiet, progress).await
-        }
+        Command::Sync(args) => sync::run(&global, args, quiet, progress).await,
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use servicetitan::{Error, ServiceTitan};
+use servicetitan::Error;
 use servicetitan_sync::dest::Target;
 use servicetitan_sync::{
     catalog, select, Progress, StreamDef, StreamOutcome, StreamReport, Summary, SyncOptions,
@@ -17,9 +17,14 @@ use servicetitan_sync::{
 /// `servicetitan sync`'s arguments.
 #[derive(Args)]
 pub struct SyncArgs {
-    /// Where to write: a directory (NDJSON per stream + state.json) or sqlite:PATH.
+    /// Where to write: a directory (NDJSON per stream + state.json), sqlite:PATH, or
+    /// postgres://… (`postgres` alone: the URL in DATABASE_URL).
     #[arg(long, default_value = "./servicetitan-data")]
     to: String,
+    /// Sync several tenants in one run (comma-separated ids, same credentials), each under
+    /// its own rate limit: into PostgreSQL (rows carry the tenant) or a directory per tenant.
+    #[arg(long, value_name = "IDS")]
+    tenants: Option<String>,
     /// Streams to sync, comma-separated names or patterns (jpm.jobs,crm.*); default all.
     #[arg(long, default_value = "*")]
     streams: String,
@@ -88,16 +93,40 @@ pub fn list_streams() -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs `servicetitan sync`.
+/// The destination `--to` names; `postgres` alone takes `DATABASE_URL`.
+fn target(to: &str) -> Result<Target, Error> {
+    if to == "postgres" || to == "postgresql" {
+        let url = std::env::var("DATABASE_URL").map_err(|_| {
+            Error::Config("--to postgres takes the URL from DATABASE_URL, which is not set".into())
+        })?;
+        return Target::parse(&url);
+    }
+    Target::parse(to)
+}
+
+/// Runs `servicetitan sync` for the tenant of `global`, or for each of `--tenants`.
 pub async fn run(
-    st: &ServiceTitan,
+    global: &crate::Global,
     args: SyncArgs,
     quiet: bool,
     progress: bool,
 ) -> Result<(), Error> {
     let streams = select(&catalog(), &args.streams)?;
-    let target = Target::parse(&args.to)?;
-    let destination = target.open()?;
+    let target = target(&args.to)?;
+    let tenants: Vec<Option<String>> = match &args.tenants {
+        Some(list) => list
+            .split(',')
+            .map(|t| Some(t.trim().to_string()))
+            .filter(|t| t.as_deref().is_some_and(|t| !t.is_empty()))
+            .collect(),
+        None => vec![None],
+    };
+    if tenants.len() > 1 && matches!(target, Target::Sqlite(_)) {
+        return Err(Error::Config(
+            "a SQLite file holds one tenant: sync several tenants into PostgreSQL or a directory"
+                .into(),
+        ));
+    }
     let since = match &args.since {
         Some(s) => Some(
             s.parse::<servicetitan::types::DateTime>()
@@ -129,9 +158,52 @@ pub async fn run(
             }
         }
     });
-    let lines = Arc::new(Lines::new(progress));
-    let summary =
-        servicetitan_sync::run(st.runtime(), destination, &streams, &options, lines, stop).await?;
+    let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+    let many = tenants.len() > 1;
+    let runs = tenants.into_iter().map(|tenant| {
+        let (options, streams, stop, target) = (&options, &streams, stop.clone(), &target);
+        let multi = multi.clone();
+        async move {
+            let mut global = global.clone();
+            if tenant.is_some() {
+                global.tenant = tenant;
+            }
+            let (st, _mock) = crate::connect(&global).await?;
+            let tenant = st.runtime().tenant().to_string();
+            let destination = match target {
+                Target::Dir(dir) if many => Target::Dir(dir.join(&tenant)).open()?,
+                other => other.open_for_tenant(&tenant)?,
+            };
+            let label = if many {
+                format!("{tenant} ")
+            } else {
+                String::new()
+            };
+            let lines = Arc::new(Lines::new(progress.then_some(multi), label));
+            let mut summary =
+                servicetitan_sync::run(st.runtime(), destination, streams, options, lines, stop)
+                    .await?;
+            if many {
+                for s in &mut summary.streams {
+                    s.stream = format!("{tenant}/{}", s.stream);
+                }
+            }
+            Ok::<Summary, Error>(summary)
+        }
+    });
+    let mut summary: Option<Summary> = None;
+    for result in futures::future::join_all(runs).await {
+        let one = result?;
+        summary = Some(match summary {
+            None => one,
+            Some(mut all) => {
+                all.streams.extend(one.streams);
+                all.seconds = all.seconds.max(one.seconds);
+                all
+            }
+        });
+    }
+    let summary = summary.ok_or_else(|| Error::Config("--tenants names no tenant".into()))?;
     if args.json {
         let json = serde_json::to_string(&summary)
             .map_err(|e| Error::Other(format!("the summary: {e}")))?;
@@ -188,13 +260,16 @@ fn table(summary: &Summary) -> String {
 /// One progress line per running stream (records, pages, rate, ETA when the total is known).
 struct Lines {
     multi: Option<MultiProgress>,
+    /// Put before each stream's name (the tenant, when several run).
+    label: String,
     bars: Mutex<HashMap<&'static str, (ProgressBar, Instant)>>,
 }
 
 impl Lines {
-    fn new(show: bool) -> Self {
+    fn new(multi: Option<MultiProgress>, label: String) -> Self {
         Lines {
-            multi: show.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
+            multi,
+            label,
             bars: Mutex::new(HashMap::new()),
         }
     }
@@ -207,7 +282,7 @@ impl Progress for Lines {
         bar.set_style(
             ProgressStyle::with_template("{spinner} {prefix:<40} {msg}").expect("valid template"),
         );
-        bar.set_prefix(stream.name);
+        bar.set_prefix(format!("{}{}", self.label, stream.name));
         bar.enable_steady_tick(Duration::from_millis(200));
         if let Ok(mut bars) = self.bars.lock() {
             bars.insert(stream.name, (bar, Instant::now()));

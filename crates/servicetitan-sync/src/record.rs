@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 /// A record with what the destinations index it by.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Record {
     /// The `id` as the server wrote it (`123`, `"abc"`), or `sha256:<hex>` of the record's text
     /// when it has none.

@@ -176,3 +176,44 @@ fn output_piped_into_a_reader_that_stops_ends_quietly() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
 }
+
+#[test]
+fn several_tenants_sync_in_one_run_each_into_its_own_directory() {
+    let mock = MockTenant::builder()
+        .tenants([1001, 1002])
+        .count_all(30)
+        .start_on_thread()
+        .expect("mock starts");
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().to_str().unwrap();
+    let out = cli(
+        &mock,
+        &[
+            "sync",
+            "--to",
+            to,
+            "--streams",
+            "jpm.jobs",
+            "--tenants",
+            "1001,1002",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for tenant in ["1001", "1002"] {
+        let ids = ids_in(&dir.path().join(tenant).join("jpm.jobs.ndjson"));
+        assert_eq!(ids.len(), 30, "{tenant}");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = summary["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stream"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["1001/jpm.jobs", "1002/jpm.jobs"]);
+
+    let db = format!("sqlite:{}", dir.path().join("st.db").display());
+    let out = cli(&mock, &["sync", "--to", &db, "--tenants", "1001,1002"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -3,11 +3,13 @@
 //! duplicates nothing when the run is repeated.
 
 mod dir;
+mod postgres;
 mod sqlite;
 
 use std::path::PathBuf;
 
 pub use dir::DirDestination;
+pub use postgres::PostgresDestination;
 pub use sqlite::SqliteDestination;
 
 use crate::catalog::StreamDef;
@@ -56,11 +58,16 @@ pub enum Target {
     Dir(PathBuf),
     /// A SQLite database file.
     Sqlite(PathBuf),
+    /// A PostgreSQL database (`postgres://…` or `postgresql://…`).
+    Postgres(String),
 }
 
 impl Target {
-    /// Reads `sqlite:PATH` or a directory path.
+    /// Reads `sqlite:PATH`, `postgres://…` (`postgresql://…`) or a directory path.
     pub fn parse(s: &str) -> Result<Target, Error> {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Target::Postgres(s.to_string()));
+        }
         if let Some(path) = s.strip_prefix("sqlite:") {
             if path.is_empty() {
                 return Err(Error::Config("sqlite: needs a path (sqlite:st.db)".into()));
@@ -69,17 +76,37 @@ impl Target {
         }
         if s.contains("://") {
             return Err(Error::Config(format!(
-                "unsupported destination {s:?}: use a directory or sqlite:PATH"
+                "unsupported destination {s:?}: use a directory, sqlite:PATH or postgres://…"
             )));
         }
         Ok(Target::Dir(PathBuf::from(s)))
     }
 
-    /// Opens (creating) the destination.
+    /// Opens (creating) the destination for a single-tenant copy: a directory or SQLite.
+    /// PostgreSQL keeps many tenants apart and needs [`Target::open_for_tenant`].
     pub fn open(&self) -> Result<Box<dyn Destination>, Error> {
         Ok(match self {
             Target::Dir(path) => Box::new(DirDestination::open(path)?),
             Target::Sqlite(path) => Box::new(SqliteDestination::open(path)?),
+            Target::Postgres(_) => {
+                return Err(Error::Config(
+                    "a PostgreSQL destination is opened for a tenant (open_for_tenant)".into(),
+                ))
+            }
         })
+    }
+
+    /// Opens (creating) the destination for `tenant`'s streams: PostgreSQL rows carry the
+    /// tenant; a directory or SQLite file holds one tenant.
+    pub fn open_for_tenant(&self, tenant: &str) -> Result<Box<dyn Destination>, Error> {
+        match self {
+            Target::Postgres(url) => Ok(Box::new(PostgresDestination::open(url, tenant)?)),
+            _ => self.open(),
+        }
+    }
+
+    /// Whether several tenants can share this destination.
+    pub fn holds_many_tenants(&self) -> bool {
+        matches!(self, Target::Postgres(_))
     }
 }

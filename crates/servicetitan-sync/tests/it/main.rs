@@ -12,14 +12,21 @@ use servicetitan_mock::{MockTenant, Resource};
 use servicetitan_sync::dest::Target;
 use servicetitan_sync::{catalog, run, select, Quiet, StreamOutcome, Summary, SyncOptions};
 
+mod postgres;
+
 fn connect(mock: &MockTenant) -> ServiceTitan {
+    connect_tenant(mock, mock.tenant_id())
+}
+
+/// A connection to one of the mock's tenants.
+fn connect_tenant(mock: &MockTenant, tenant: i64) -> ServiceTitan {
     ServiceTitan::builder()
         .api_base_url(mock.base_url())
         .auth_url(mock.auth_url())
         .client_id(mock.client_id())
         .client_secret(mock.client_secret())
         .app_key(mock.app_key())
-        .tenant(mock.tenant_id())
+        .tenant(tenant)
         .build()
         .unwrap()
 }
