@@ -4,16 +4,25 @@
 //! The HMAC key comes from the environment (`ST_WEBHOOK_HMAC_KEY` unless `--key-env` names
 //! another variable), never from the command line, where it would land in shell history and
 //! process listings.
+//!
+//! `listen --sync TARGET` lets the events drive `servicetitan-sync`: the webhooks crate's
+//! [`EventSync`] reads the journal, coalesces and checkpoints; this file only plugs the sync
+//! engine in ([`SyncRunner`]) and prints a line per run.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Subcommand;
-use servicetitan::Error;
+use servicetitan::{Error, ServiceTitan};
+use servicetitan_sync::dest::{Destination, Target};
+use servicetitan_sync::{StreamDef, StreamOutcome, SyncOptions};
 use servicetitan_webhooks::{
-    Encoding, Event, Journal, Receiver, Verifier, DEFAULT_MAX_BODY, DEFAULT_SIGNATURE_HEADER,
+    table_streams, Encoding, Event, EventSync, Journal, Receiver, Shutdown, StreamSync, SyncFuture,
+    SyncObserver, Trigger, Verifier, DEFAULT_MAX_BODY, DEFAULT_SIGNATURE_HEADER,
 };
 
 /// The variable the key is read from unless told otherwise.
@@ -43,9 +52,28 @@ pub enum WebhooksCommand {
         /// Largest body accepted, in bytes (larger ones answer 413).
         #[arg(long, default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
         max_body: usize,
-        /// Stop after this many new events.
+        /// Stop after this many new events (with --sync: once their syncs have run).
         #[arg(long, value_name = "N")]
         max_events: Option<u64>,
+        /// Keep a copy current from the events: each event's stream (jpm.jobs for job
+        /// events, ...) runs its incremental sync into this destination (sqlite:PATH, a
+        /// directory or postgres://…, as `servicetitan sync --to`). Needs --to (the journal
+        /// the syncs read).
+        #[arg(long, value_name = "TARGET", requires = "to")]
+        sync: Option<String>,
+        /// With --sync: also run every stream of the event table incrementally this often
+        /// (15m, 1h, 1d), to catch changes whose events were missed. A catch-up, not a
+        /// whole re-read.
+        #[arg(long, value_name = "DURATION", requires = "sync", value_parser = parse_every)]
+        reconcile_every: Option<Duration>,
+        /// With --sync: a stream's run reads it whole (marking vanished records deleted) when
+        /// its last whole read is older than this many days.
+        #[arg(long, value_name = "DAYS", requires = "sync")]
+        reconcile_every_days: Option<u64>,
+        /// With --sync: where the syncs' journal position is kept (default: the journal's
+        /// path + `.sync-checkpoint`).
+        #[arg(long, value_name = "FILE", requires = "sync")]
+        checkpoint: Option<PathBuf>,
     },
     /// Check a captured delivery's signature: the body on stdin, the signature from
     /// --signature or a file of headers.
@@ -106,8 +134,19 @@ impl From<SigEncoding> for Encoding {
     }
 }
 
-/// Runs a `webhooks` subcommand.
-pub async fn run(command: WebhooksCommand, quiet: bool) -> Result<(), Error> {
+impl WebhooksCommand {
+    /// Whether the command calls the API (`listen --sync`), so it needs a tenant.
+    pub fn needs_tenant(&self) -> bool {
+        matches!(self, WebhooksCommand::Listen { sync: Some(_), .. })
+    }
+}
+
+/// Runs a `webhooks` subcommand; `st` is the tenant when [`WebhooksCommand::needs_tenant`].
+pub async fn run(
+    command: WebhooksCommand,
+    st: Option<ServiceTitan>,
+    quiet: bool,
+) -> Result<(), Error> {
     match command {
         WebhooksCommand::Listen {
             addr,
@@ -117,6 +156,10 @@ pub async fn run(command: WebhooksCommand, quiet: bool) -> Result<(), Error> {
             unsigned,
             max_body,
             max_events,
+            sync,
+            reconcile_every,
+            reconcile_every_days,
+            checkpoint,
         } => {
             let verifier = match (key(&key_env)?, unsigned) {
                 (Some(k), false) => Some(verifier(k, &key_env, &header)?),
@@ -133,7 +176,26 @@ pub async fn run(command: WebhooksCommand, quiet: bool) -> Result<(), Error> {
                     )))
                 }
             };
-            listen(addr, to, verifier, max_body, max_events, quiet).await
+            let sync = match (sync, &to, st) {
+                (Some(target), Some(journal), Some(st)) => Some(SyncPlan {
+                    st,
+                    target: Target::parse(&target)?,
+                    checkpoint: checkpoint.unwrap_or_else(|| {
+                        let mut p = journal.clone().into_os_string();
+                        p.push(".sync-checkpoint");
+                        PathBuf::from(p)
+                    }),
+                    catch_up_every: reconcile_every,
+                    options: SyncOptions::default().reconcile_every(
+                        reconcile_every_days.map(|d| Duration::from_secs(d.saturating_mul(86_400))),
+                    ),
+                }),
+                (Some(_), _, _) => {
+                    return Err(Error::Config("--sync needs --to FILE and a tenant".into()))
+                }
+                (None, _, _) => None,
+            };
+            listen(addr, to, verifier, max_body, max_events, sync, quiet).await
         }
         WebhooksCommand::Verify {
             key_env,
@@ -243,12 +305,22 @@ fn describe(body: &[u8]) -> String {
     }
 }
 
+/// What `listen --sync` needs.
+struct SyncPlan {
+    st: ServiceTitan,
+    target: Target,
+    checkpoint: PathBuf,
+    catch_up_every: Option<Duration>,
+    options: SyncOptions,
+}
+
 async fn listen(
     addr: SocketAddr,
     to: Option<PathBuf>,
     verifier: Option<Verifier>,
     max_body: usize,
     max_events: Option<u64>,
+    sync: Option<SyncPlan>,
     quiet: bool,
 ) -> Result<(), Error> {
     let journal = match &to {
@@ -267,13 +339,36 @@ async fn listen(
     if let Some(v) = verifier {
         receiver = receiver.verifier(v);
     }
+    // The event-driven sync: reads the journal behind its own checkpoint, woken by each store.
+    // Set when the event sync ends by itself (a journal or checkpoint error): the listener
+    // stops too, rather than acknowledging events nothing syncs.
+    let (died_tx, died) = tokio::sync::oneshot::channel::<()>();
+    let (driver_stop, driving) = match (&sync, &to) {
+        (Some(plan), Some(journal)) => {
+            let driver = EventSync::open(journal, &plan.checkpoint, SyncRunner::new(plan)?)
+                .map_err(|e| Error::Other(e.to_string()))?
+                .wake_on(receiver.stored_signal())
+                .catch_up_every(plan.catch_up_every)
+                .observer(RunLines { quiet });
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let task = tokio::spawn(async move {
+                let result = driver
+                    .run(async move { rx.await.unwrap_or(Shutdown::Interrupt) })
+                    .await;
+                let _ = died_tx.send(());
+                result
+            });
+            (Some(tx), Some(task))
+        }
+        _ => (None, None),
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     if !quiet {
         eprintln!(
-            "listening on http://{local}/ ({}, {}); Ctrl-C stops",
+            "listening on http://{local}/ ({}, {}{}); Ctrl-C stops",
             if signed {
                 "signatures checked"
             } else {
@@ -282,26 +377,51 @@ async fn listen(
             match &to {
                 Some(p) => format!("journal {}", p.display()),
                 None => "events on stdout".to_string(),
+            },
+            match &sync {
+                Some(plan) => format!(
+                    ", syncing into {}{}",
+                    describe_target(&plan.target),
+                    plan.catch_up_every
+                        .map(|d| format!(", catch-up every {}", show_every(d)))
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
             }
         );
     }
     let watch = receiver.clone();
-    let stop = async move {
-        let enough = async {
-            match max_events {
-                // Checked every 20 ms; ends once the count is reached.
-                Some(n) => loop {
-                    if watch.stats().stored >= n {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                },
-                None => std::future::pending().await,
+    // Ctrl-C interrupts the syncs in flight (a restart continues them); --max-events lets
+    // them finish.
+    let reason = Arc::new(Mutex::new(Shutdown::Interrupt));
+    let stop = {
+        let reason = reason.clone();
+        async move {
+            let enough = async {
+                match max_events {
+                    // Checked every 20 ms; ends once the count is reached.
+                    Some(n) => loop {
+                        if watch.stats().stored >= n {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    },
+                    None => std::future::pending().await,
+                }
+            };
+            let died = async {
+                if died.await.is_err() {
+                    // No event sync: never.
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                () = died => {}
+                () = enough => {
+                    *reason.lock().unwrap_or_else(|p| p.into_inner()) = Shutdown::Drain;
+                }
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = enough => {}
         }
     };
     servicetitan_webhooks::axum::serve(listener, receiver.router())
@@ -314,7 +434,222 @@ async fn listen(
             s.stored, s.duplicates, s.bad_signature, s.too_large, s.not_json, s.failed
         );
     }
+    if let (Some(tx), Some(task)) = (driver_stop, driving) {
+        let _ = tx.send(*reason.lock().unwrap_or_else(|p| p.into_inner()));
+        let stats = task
+            .await
+            .map_err(|e| Error::Other(format!("the event sync stopped: {e}")))?
+            .map_err(|e| Error::Other(e.to_string()))?;
+        if !quiet {
+            let runs: u64 = stats.runs.values().map(|r| r.started).sum();
+            let failed: u64 = stats.runs.values().map(|r| r.failed).sum();
+            eprintln!(
+                "sync: {} events read ({} for no stream), {runs} runs ({failed} failed), {} \
+                 waiting for a sync (a restart runs them)",
+                stats.entries, stats.unmapped, stats.waiting
+            );
+        }
+    }
     Ok(())
+}
+
+fn describe_target(target: &Target) -> String {
+    match target {
+        Target::Sqlite(p) => format!("sqlite:{}", p.display()),
+        Target::Dir(p) => p.display().to_string(),
+        _ => "the database".to_string(),
+    }
+}
+
+/// `15m`, `1h`, `1h30m`, `90s`, `1d`: a period of at least one second.
+fn parse_every(s: &str) -> Result<Duration, String> {
+    let bad = || format!("expected a duration like 15m, 1h, 1h30m or 1d, got {s:?}");
+    let mut total = 0u64;
+    let mut number = String::new();
+    let mut any = false;
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        total = total.saturating_add(n.saturating_mul(unit));
+        number.clear();
+        any = true;
+    }
+    if !number.is_empty() || !any || total == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// `1h30m` for 5400 s.
+fn show_every(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    let mut out = String::new();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if secs >= size {
+            out.push_str(&format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    out
+}
+
+/// Runs one stream's incremental sync with `servicetitan-sync`, into one destination shared
+/// by every stream's runs (a directory's `state.json`, a SQLite connection).
+struct SyncRunner {
+    st: ServiceTitan,
+    destination: Arc<Mutex<Box<dyn Destination>>>,
+    streams: HashMap<&'static str, StreamDef>,
+    options: SyncOptions,
+}
+
+impl SyncRunner {
+    /// Opens the destination and checks that every stream of the event table is in the
+    /// catalog.
+    fn new(plan: &SyncPlan) -> Result<SyncRunner, Error> {
+        let catalog = servicetitan_sync::catalog();
+        let mut streams = HashMap::new();
+        let mut missing = Vec::new();
+        for name in table_streams() {
+            match catalog.iter().find(|s| s.name == name) {
+                Some(def) => {
+                    streams.insert(name, *def);
+                }
+                None => missing.push(name),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Config(format!(
+                "the event table names streams this build's catalog lacks: {}",
+                missing.join(", ")
+            )));
+        }
+        Ok(SyncRunner {
+            st: plan.st.clone(),
+            destination: Arc::new(Mutex::new(
+                plan.target.open_for_tenant(plan.st.runtime().tenant())?,
+            )),
+            streams,
+            options: plan.options.clone(),
+        })
+    }
+}
+
+impl StreamSync for SyncRunner {
+    fn sync(&self, stream: &'static str, stop: tokio::sync::watch::Receiver<bool>) -> SyncFuture {
+        let def = self.streams.get(stream).copied();
+        let st = self.st.clone();
+        let destination: Box<dyn Destination> = Box::new(Shared(self.destination.clone()));
+        let options = self.options.clone();
+        Box::pin(async move {
+            let def = def.ok_or_else(|| format!("{stream} is not in the catalog"))?;
+            let summary = servicetitan_sync::run(
+                st.runtime(),
+                destination,
+                &[def],
+                &options,
+                Arc::new(servicetitan_sync::Quiet),
+                stop,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let report = summary
+                .streams
+                .into_iter()
+                .next()
+                .ok_or_else(|| format!("{stream}: the sync reported nothing"))?;
+            match report.outcome {
+                StreamOutcome::Complete => Ok(report.records),
+                StreamOutcome::Interrupted => Err("interrupted; the next run continues".into()),
+                StreamOutcome::Failed(why) => Err(why),
+            }
+        })
+    }
+}
+
+/// The destination shared by the streams' runs: each call takes the lock.
+struct Shared(Arc<Mutex<Box<dyn Destination>>>);
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Destination>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Destination for Shared {
+    fn state(
+        &mut self,
+        stream: &StreamDef,
+    ) -> Result<Option<servicetitan_sync::StreamState>, Error> {
+        self.lock().state(stream)
+    }
+
+    fn restart(&mut self, stream: &StreamDef) -> Result<(), Error> {
+        self.lock().restart(stream)
+    }
+
+    fn commit(
+        &mut self,
+        stream: &StreamDef,
+        records: &[servicetitan_sync::Record],
+        state: &servicetitan_sync::StreamState,
+        synced_at: &str,
+    ) -> Result<(), Error> {
+        self.lock().commit(stream, records, state, synced_at)
+    }
+
+    fn mark_unseen_deleted(
+        &mut self,
+        stream: &StreamDef,
+        since: &str,
+        at: &str,
+    ) -> Result<u64, Error> {
+        self.lock().mark_unseen_deleted(stream, since, at)
+    }
+
+    fn replaces_by_key(&self) -> bool {
+        self.lock().replaces_by_key()
+    }
+}
+
+/// A line on stderr per finished sync run and per event no stream takes (unless quiet).
+struct RunLines {
+    quiet: bool,
+}
+
+impl SyncObserver for RunLines {
+    fn unmapped(&self, event_type: Option<&str>, key: &str) {
+        if !self.quiet {
+            eprintln!(
+                "event {} ({key}): no stream for this type; journaled, not synced",
+                event_type.unwrap_or("without a type")
+            );
+        }
+    }
+
+    fn started(&self, stream: &'static str, trigger: Trigger) {
+        tracing::info!(stream, trigger = trigger.as_str(), "sync started");
+    }
+
+    fn finished(&self, stream: &'static str, result: &Result<u64, String>, elapsed: Duration) {
+        if self.quiet {
+            return;
+        }
+        let secs = elapsed.as_secs_f64();
+        match result {
+            Ok(records) => eprintln!("synced {stream}: {records} records in {secs:.1} s"),
+            Err(why) => eprintln!("sync of {stream} failed after {secs:.1} s: {why}"),
+        }
+    }
 }
 
 async fn send(

@@ -22,6 +22,10 @@
 //!   the checkpoint, doubles nothing.
 //! * [`stream_for`] / [`EVENT_STREAMS`]: which synced stream (`jpm.jobs`, `crm.customers`,
 //!   ...) an event type concerns, for a sync that runs on events.
+//! * [`EventSync`]: that sync. It reads the journal behind its own checkpoint, runs each
+//!   concerned stream's incremental sync through a [`StreamSync`] the caller supplies (the
+//!   CLI's runs `servicetitan-sync`), coalesces bursts (one more run per stream, never one
+//!   per event), and advances its checkpoint only past entries whose syncs have committed.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,6 +49,7 @@
 
 #![warn(missing_docs)]
 
+mod drive;
 mod event;
 mod journal;
 mod server;
@@ -53,6 +58,10 @@ mod verify;
 
 /// The axum version the router is built with (to serve it without a second copy).
 pub use axum;
+pub use drive::{
+    table_streams, EventSync, EventSyncMonitor, EventSyncStats, Shutdown, Silent, StreamRuns,
+    StreamSync, SyncFuture, SyncObserver, Trigger,
+};
 pub use event::{Event, NotJson};
 pub use journal::{Checkpoint, Consumer, Entry, Journal, JournalError, Outcome, Recovery, Relay};
 pub use server::{Receiver, ReceiverStats, DEFAULT_MAX_BODY};

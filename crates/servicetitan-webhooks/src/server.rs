@@ -9,6 +9,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use tokio::sync::Notify;
 
 use crate::event::Event;
 use crate::journal::{Journal, Outcome};
@@ -50,6 +51,7 @@ struct Inner {
     verifier: Option<Verifier>,
     max_body: usize,
     counters: Counters,
+    stored: Arc<Notify>,
 }
 
 /// Receives webhook deliveries: `POST` on any path of its [`router`](Self::router).
@@ -101,6 +103,7 @@ impl Receiver {
                 verifier: None,
                 max_body: DEFAULT_MAX_BODY,
                 counters: Counters::default(),
+                stored: Arc::new(Notify::new()),
             }),
         }
     }
@@ -113,6 +116,7 @@ impl Receiver {
                 verifier: shared.verifier.clone(),
                 max_body: shared.max_body,
                 counters: Counters::default(),
+                stored: Arc::clone(&shared.stored),
             },
         };
         f(&mut inner);
@@ -147,6 +151,13 @@ impl Receiver {
             not_json: c.not_json.load(Relaxed),
             failed: c.failed.load(Relaxed),
         }
+    }
+
+    /// Signalled after each new event is on disk, for one waiter (an
+    /// [`EventSync`](crate::EventSync) in the same process reads the journal at once
+    /// instead of at its next poll). A signal with nobody waiting is kept for the next wait.
+    pub fn stored_signal(&self) -> Arc<Notify> {
+        Arc::clone(&self.inner.stored)
     }
 
     /// A router that receives deliveries on every path.
@@ -228,6 +239,7 @@ async fn receive(State(inner): State<Arc<Inner>>, request: Request) -> Response 
     match inner.journal.append(&event).await {
         Ok(Outcome::Stored) => {
             c.stored.fetch_add(1, Relaxed);
+            inner.stored.notify_one();
             tracing::debug!(
                 event_type = event.event_type().unwrap_or("?"),
                 key = %event.dedup_key(),

@@ -6,6 +6,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use servicetitan_mock::{MockTenant, Resource};
+
 use super::command;
 
 const KEY: &str = "cli-test-key-0123456789abcdefghijklmnopq";
@@ -31,14 +33,20 @@ struct Listener {
 
 impl Listener {
     fn start(args: &[&str]) -> Listener {
-        let mut child = webhooks(
-            Some(KEY),
-            &[&["listen", "--addr", "127.0.0.1:0"], args].concat(),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
+        Listener::spawn("127.0.0.1:0", &[], args)
+    }
+
+    /// `listen --addr ADDR ARGS` with `env` added (a tenant's ST_* variables for --sync).
+    fn spawn(addr: &str, env: &[(&str, String)], args: &[&str]) -> Listener {
+        let mut cmd = webhooks(Some(KEY), &[&["listen", "--addr", addr], args].concat());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
         let (tx, rx) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
         std::thread::spawn(move || {
@@ -277,4 +285,348 @@ fn verify_checks_a_captured_delivery_and_names_the_failed_check() {
     );
     let short_key = run("short", &["--signature", &sig], body);
     assert_eq!(short_key.status.code(), Some(2));
+}
+
+// ---- listen --sync: events drive the sync ----
+
+/// Every stream the event table names is a stream of the sync catalog.
+#[test]
+fn every_stream_of_the_event_table_is_in_the_sync_catalog() {
+    let catalog = servicetitan_sync::catalog();
+    for (subject, stream) in servicetitan_webhooks::EVENT_STREAMS {
+        assert!(
+            catalog.iter().any(|s| s.name == *stream),
+            "{subject:?} maps to {stream}, which `servicetitan sync --list-streams` lacks"
+        );
+        assert_eq!(
+            servicetitan_sync::select(&catalog, stream).unwrap().len(),
+            1,
+            "{stream} selects itself only"
+        );
+    }
+}
+
+/// A loopback port free a moment ago, for a listener the mock must know before it starts.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A mock tenant that sends signed events to `http://127.0.0.1:{port}/st`, retrying fast.
+fn webhook_mock(port: u16, records: u64) -> MockTenant {
+    MockTenant::builder()
+        .count_all(records)
+        .webhook_url(format!("http://127.0.0.1:{port}/st"))
+        .webhook_hmac_key(KEY)
+        .webhook_retry_schedule([Duration::from_millis(250); 4])
+        .start_on_thread()
+        .expect("mock starts")
+}
+
+/// A write through the mock's API, as a program makes it (the runtime, an operation chosen
+/// at run time); returns the answer.
+fn api_write(
+    mock: &MockTenant,
+    module: &str,
+    op: &str,
+    path: &[String],
+    body: &str,
+) -> serde_json::Value {
+    let st = servicetitan::ServiceTitan::builder()
+        .api_base_url(mock.base_url())
+        .auth_url(mock.auth_url())
+        .client_id(mock.client_id())
+        .client_secret(mock.client_secret())
+        .app_key(mock.app_key())
+        .tenant(mock.tenant_id())
+        .build()
+        .unwrap();
+    let module = servicetitan::module(module).unwrap();
+    let op = module.operations.iter().find(|o| o.id == op).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let bytes = rt
+        .block_on(
+            servicetitan::dynamic::DynamicRequest::new(st.runtime().clone(), module, op)
+                .path_values(path.to_vec())
+                .json_body(body.to_string())
+                .send(),
+        )
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
+}
+
+const NEW_CUSTOMER: &str = r#"{"name":"Grace Hopper","type":"Residential","locations":[{"name":"Home","address":{"street":"1 Main St","city":"Springfield","zip":"11111","country":"USA","state":"IL"}}],"address":{"street":"1 Main St","city":"Springfield","zip":"11111","country":"USA","state":"IL"}}"#;
+
+/// Waits (at most 60 s) until `sql` answers a row in the database at `db`.
+fn wait_for_row<T: rusqlite::types::FromSql>(db: &Path, sql: &str, id: i64) -> T {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(conn) = rusqlite::Connection::open(db) {
+            if let Ok(v) = conn.query_row(sql, [id], |r| r.get::<_, T>(0)) {
+                return v;
+            }
+        }
+        assert!(Instant::now() < deadline, "no row for {id}: {sql}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits (at most 60 s) until the mock has had `n` events acknowledged.
+fn wait_delivered(mock: &MockTenant, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while mock.webhook_stats().delivered < n {
+        assert!(
+            Instant::now() < deadline,
+            "events not delivered: {:?}",
+            mock.webhook_stats()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The whole loop, as a user runs it: a write through the API → the mock's signed event →
+/// `listen --sync` → the stream's incremental sync → the row in SQLite.
+#[test]
+fn a_write_reaches_sqlite_through_its_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.ndjson");
+    let db = dir.path().join("st.db");
+    let port = free_port();
+    let mock = webhook_mock(port, 30);
+    let mut listener = Listener::spawn(
+        &format!("127.0.0.1:{port}"),
+        &mock.env_vars(),
+        &[
+            "--to",
+            journal.to_str().unwrap(),
+            "--sync",
+            &format!("sqlite:{}", db.display()),
+            "--reconcile-every",
+            "1h",
+        ],
+    );
+
+    let created = api_write(&mock, "crm", "create_customer", &[], NEW_CUSTOMER);
+    let customer = created["id"].as_i64().unwrap();
+    let name: String = wait_for_row(
+        &db,
+        "SELECT json_extract(record, '$.name') FROM crm_customers WHERE id = ?1",
+        customer,
+    );
+    assert_eq!(name, "Grace Hopper");
+
+    // A changed job: its event runs the jobs stream, which now holds the change.
+    let job = mock.record_id(Resource::Jobs, 3);
+    api_write(
+        &mock,
+        "jpm",
+        "update_job",
+        &[job.to_string()],
+        r#"{"summary":"changed through the API"}"#,
+    );
+    let summary: String = wait_for_row(
+        &db,
+        "SELECT json_extract(record, '$.summary') FROM jpm_jobs WHERE id = ?1 \
+         AND json_extract(record, '$.summary') = 'changed through the API'",
+        job,
+    );
+    assert_eq!(summary, "changed through the API");
+    wait_delivered(&mock, 2);
+
+    // Each sync committed before the checkpoint moved: it reaches the journal's end.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let end = std::fs::metadata(&journal).unwrap().len();
+    let checkpoint = dir.path().join("events.ndjson.sync-checkpoint");
+    loop {
+        let offset = std::fs::read(&checkpoint)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["offset"].as_u64());
+        if offset == Some(end) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "checkpoint {offset:?}, journal {end}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = listener.child.kill();
+    let _ = listener.child.wait();
+    let lines: Vec<String> = listener.stderr.try_iter().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("synced crm.customers:")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("synced jpm.jobs:")),
+        "{lines:#?}"
+    );
+}
+
+/// Events journaled by a listener whose syncs cannot commit (the tenant refuses its
+/// credentials), then the process killed: a restart syncs them, once per stream however
+/// many events there were.
+#[test]
+fn a_restart_after_a_crash_between_journal_and_sync_still_syncs_once_per_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.ndjson");
+    let db = dir.path().join("st.db");
+    let sqlite = format!("sqlite:{}", db.display());
+    let port = free_port();
+    let mock = webhook_mock(port, 20);
+    let args = ["--to", journal.to_str().unwrap(), "--sync", &sqlite];
+    let mut refused = mock.env_vars();
+    for (k, v) in &mut refused {
+        if *k == "ST_CLIENT_SECRET" {
+            *v = "not-the-secret".to_string();
+        }
+    }
+    let mut first = Listener::spawn(&format!("127.0.0.1:{port}"), &refused, &args);
+
+    // A burst: twenty updates of customers, one new customer, one unknown event type.
+    const BURST: u64 = 20;
+    for i in 0..BURST {
+        let customer = mock.record_id(Resource::Customers, i % 5);
+        api_write(
+            &mock,
+            "crm",
+            "update_customer",
+            &[customer.to_string()],
+            &format!(r#"{{"name":"Burst {i}"}}"#),
+        );
+    }
+    let created = api_write(&mock, "crm", "create_customer", &[], NEW_CUSTOMER);
+    let customer = created["id"].as_i64().unwrap();
+    wait_delivered(&mock, BURST + 1);
+    let mystery = dir.path().join("mystery.json");
+    std::fs::write(
+        &mystery,
+        r#"{"eventId":"m-1","eventType":"Mystery.Happened"}"#,
+    )
+    .unwrap();
+    let sent = send(Some(KEY), &first.url, &mystery, &[]);
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    // The sync was tried and failed; then the process dies.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|l: &String| l.starts_with("sync of crm.customers failed"))
+    {
+        assert!(Instant::now() < deadline, "{seen:#?}");
+        if let Ok(line) = first.stderr.recv_timeout(Duration::from_millis(100)) {
+            seen.push(line);
+        }
+    }
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    assert!(
+        !dir.path().join("events.ndjson.sync-checkpoint").exists(),
+        "no sync committed, so no checkpoint"
+    );
+
+    // The restart (--max-events 0: sync what the journal holds, then stop).
+    let restart = Listener::spawn(
+        "127.0.0.1:0",
+        &mock.env_vars(),
+        &[&args[..], &["--max-events", "0"]].concat(),
+    );
+    let (_, stderr) = restart.wait();
+    let runs = stderr
+        .lines()
+        .filter(|l| l.starts_with("synced crm.customers:"))
+        .count();
+    assert_eq!(runs, 1, "one run for the whole burst: {stderr}");
+    assert!(
+        stderr.contains("event Mystery.Happened (id:m-1): no stream for this type"),
+        "{stderr}"
+    );
+    let name: String = wait_for_row(
+        &db,
+        "SELECT json_extract(record, '$.name') FROM crm_customers WHERE id = ?1",
+        customer,
+    );
+    assert_eq!(name, "Grace Hopper");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let burst: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM crm_customers WHERE json_extract(record, '$.name') LIKE 'Burst %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(burst, 5, "the five customers the burst changed");
+}
+
+#[test]
+fn listen_sync_needs_a_journal_and_reconcile_every_a_duration() {
+    let out = webhooks(Some(KEY), &["listen", "--sync", "sqlite:st.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--to"), "{}", text(&out.stderr));
+    let out = webhooks(
+        Some(KEY),
+        &[
+            "listen",
+            "--to",
+            "events.ndjson",
+            "--sync",
+            "sqlite:st.db",
+            "--reconcile-every",
+            "often",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("15m"), "{}", text(&out.stderr));
+}
+
+/// A directory target, and `--max-events`: the listener stops after the event, once its sync
+/// has run, and the new record is in the stream's file.
+#[test]
+fn listen_sync_into_a_directory_stops_after_max_events_once_synced() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.ndjson");
+    let data = dir.path().join("data");
+    let port = free_port();
+    let mock = webhook_mock(port, 10);
+    let listener = Listener::spawn(
+        &format!("127.0.0.1:{port}"),
+        &mock.env_vars(),
+        &[
+            "--to",
+            journal.to_str().unwrap(),
+            "--sync",
+            data.to_str().unwrap(),
+            "--max-events",
+            "1",
+        ],
+    );
+    let created = api_write(&mock, "crm", "create_customer", &[], NEW_CUSTOMER);
+    let customer = created["id"].as_i64().unwrap();
+    let (_, stderr) = listener.wait();
+    assert!(
+        stderr.contains("synced crm.customers: 11 records"),
+        "{stderr}"
+    );
+    let ids: Vec<i64> = std::fs::read_to_string(data.join("crm.customers.ndjson"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert!(ids.contains(&customer), "{ids:?}");
+    assert_eq!(ids.len(), 11);
 }

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use servicetitan_mock::{MockTenant, Resource};
-use servicetitan_webhooks::{Consumer, Journal, Receiver, Verifier};
+use servicetitan_webhooks::{
+    Consumer, EventSync, Journal, Receiver, Shutdown, SyncFuture, Verifier,
+};
 
 use crate::KEY;
 
@@ -108,5 +110,101 @@ async fn a_write_to_the_mock_tenant_ends_as_one_journal_line_per_event() {
             ("Job.Updated".to_string(), Some("jpm.jobs"), job),
         ]
     );
+    server.abort();
+}
+
+/// A bearer token for the mock's API.
+async fn token(http: &reqwest::Client, mock: &MockTenant) -> String {
+    let token: serde_json::Value = serde_json::from_str(
+        &http
+            .post(mock.auth_url())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                mock.client_id(),
+                mock.client_secret()
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    token["access_token"].as_str().unwrap().to_string()
+}
+
+/// The receiver's signal wakes the driver: with polling set to an hour, a write to the mock
+/// still reaches the sync of its stream at once.
+#[tokio::test]
+async fn a_stored_event_wakes_the_event_sync_without_polling() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.ndjson");
+    let receiver =
+        Receiver::new(Journal::open(&path).unwrap()).verifier(Verifier::new(KEY).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = receiver.router();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let synced = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let driver = EventSync::open(&path, dir.path().join("sync.checkpoint"), {
+        let synced = synced.clone();
+        move |stream: &'static str, _stop| -> SyncFuture {
+            synced.lock().unwrap().push(stream);
+            Box::pin(async { Ok(1) })
+        }
+    })
+    .unwrap()
+    .wake_on(receiver.stored_signal())
+    .poll_every(Duration::from_secs(3600));
+    let monitor = driver.monitor();
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let driving =
+        tokio::spawn(driver.run(async move { stopped.await.unwrap_or(Shutdown::Interrupt) }));
+
+    let mock = MockTenant::builder()
+        .rate_limit(0)
+        .webhook_url(format!("http://{addr}/servicetitan"))
+        .webhook_hmac_key(KEY)
+        .webhook_retry_schedule([Duration::from_millis(50); 4])
+        .start()
+        .await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let token = token(&http, &mock).await;
+    let customer = mock.record_id(Resource::Customers, 3);
+    let resp = http
+        .patch(format!(
+            "{}/crm/v2/tenant/{}/customers/{customer}",
+            mock.base_url(),
+            mock.tenant_id()
+        ))
+        .bearer_auth(&token)
+        .header("ST-App-Key", mock.app_key())
+        .header("content-type", "application/json")
+        .body(r#"{"name":"Woken"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+
+    for _ in 0..3000 {
+        if monitor.stats().checkpoint > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stats = monitor.stats();
+    assert_eq!(
+        stats.checkpoint,
+        std::fs::metadata(&path).unwrap().len(),
+        "{stats:?}"
+    );
+    assert_eq!(*synced.lock().unwrap(), ["crm.customers"]);
+    stop.send(Shutdown::Interrupt).unwrap();
+    driving.await.unwrap().unwrap();
     server.abort();
 }

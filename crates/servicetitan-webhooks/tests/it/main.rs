@@ -1,6 +1,7 @@
 //! The webhook crate's integration tests: signatures, the journal and its consumers, and the
 //! HTTP receiver on loopback.
 
+mod drive;
 mod end_to_end;
 mod http;
 mod journal;
