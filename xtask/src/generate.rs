@@ -703,6 +703,8 @@ struct OperationRow {
     id: String,
     summary: String,
     params: Vec<ParamRow>,
+    /// The JSON Schema of one record (lists and exports), else empty.
+    item_schema: String,
 }
 
 /// One parameter of a row (the tenant left out): name, `Path`/`Query`/`Header`, integer,
@@ -784,6 +786,7 @@ fn operation_table(n: &Normalized) -> TokenStream {
                             .unwrap_or("")
                             .to_string(),
                         params: param_rows(path, op),
+                        item_schema: String::new(),
                     });
                 }
             }
@@ -805,7 +808,20 @@ fn operation_table(n: &Normalized) -> TokenStream {
                     required: true,
                 })
                 .collect(),
+            item_schema: String::new(),
         });
+    }
+    for row in &mut rows {
+        let paged = n
+            .lists
+            .iter()
+            .chain(&n.exports)
+            .find(|o| o.operation_id == row.id);
+        if let Some(schema) =
+            paged.and_then(|o| crate::item_schema::item_schema(&n.doc, &o.page_schema))
+        {
+            row.item_schema = schema.to_string();
+        }
     }
     rows.sort_by(|a, b| (&a.path, &a.method, &a.id).cmp(&(&b.path, &b.method, &b.id)));
     let entries = rows.iter().map(|row| {
@@ -815,6 +831,7 @@ fn operation_table(n: &Normalized) -> TokenStream {
             id,
             summary,
             params,
+            item_schema,
         } = row;
         let kind = kind_of(id);
         let params = params.iter().map(|p| {
@@ -838,6 +855,7 @@ fn operation_table(n: &Normalized) -> TokenStream {
             servicetitan_core::operations::OperationMeta {
                 id: #id, method: #method, path: #path, kind: #kind, summary: #summary,
                 params: &[ #(#params),* ],
+                item_schema: #item_schema,
             }
         }
     });

@@ -4,6 +4,7 @@
 mod catalog;
 mod codegen;
 mod generate;
+mod item_schema;
 mod load;
 mod module_list;
 mod naming;

@@ -50585,6 +50585,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"purchaseOrderId\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"billType\":{\"type\":[\"null\",\"string\"]},\"postDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"vendorNumber\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"billDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"earlyDiscountDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"billAmount\":{\"type\":[\"null\",\"string\"]},\"vendorInvoiceTotal\":{\"type\":[\"null\",\"string\"]},\"taxAmount\":{\"type\":[\"null\",\"string\"]},\"shippingAmount\":{\"type\":[\"null\",\"string\"]},\"landedCostMethod\":{\"type\":[\"null\",\"string\"]},\"otherAmount\":{\"type\":[\"null\",\"string\"]},\"preTaxDiscountAmount\":{\"type\":[\"null\",\"string\"]},\"preTaxCharge\":{\"type\":[\"null\",\"string\"]},\"postTaxDiscountAmount\":{\"type\":[\"null\",\"string\"]},\"postTaxCharge\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"termName\":{\"type\":[\"null\",\"string\"]},\"dueDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"doNotPay\":{\"type\":[\"null\",\"boolean\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"canceledBy\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"shipToDescription\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"taxZone\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"vendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"remittanceVendorInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"order\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"string\"]},\"allocatedTax\":{\"type\":[\"null\",\"string\"]},\"allocatedShipping\":{\"type\":[\"null\",\"string\"]},\"allocatedOtherCosts\":{\"type\":[\"null\",\"string\"]},\"fullyLandedUnitCost\":{\"type\":[\"null\",\"string\"]},\"inventoryLocation\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"vendorPartNumber\":{\"type\":[\"null\",\"string\"]},\"serialNumber\":{\"type\":[\"null\",\"string\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"receiptItemId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"expenseItems\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"amount\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"job\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"projectLabelIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"dateReconciled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_ap_bill_custom_field_types",
@@ -50642,6 +50643,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_ap_bill_custom_fields",
@@ -50650,6 +50652,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on AP bills.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_ap_bills_as_exported",
@@ -50658,6 +50661,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark AP bills as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_ap_bill",
@@ -50673,6 +50677,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_ap_credits",
@@ -50754,6 +50759,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"inventoryReturnId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"canceledOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"amount\":{\"type\":[\"null\",\"number\"]},\"appliedAmount\":{\"type\":[\"null\",\"number\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"remittanceVendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"vendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"paymentStatus\":{\"type\":[\"null\",\"string\"]},\"splits\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"inventoryBillId\":{\"type\":[\"null\",\"integer\"]},\"vendorCreditId\":{\"type\":[\"null\",\"integer\"]},\"amount\":{\"type\":[\"null\",\"number\"]}}}},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_ap_credit_custom_field_types",
@@ -50811,6 +50817,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_ap_credit_custom_fields",
@@ -50819,6 +50826,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on AP credits.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_ap_credits_as_exported",
@@ -50827,6 +50835,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark AP credits as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_ap_payments",
@@ -50908,6 +50917,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"approvedDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"method\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"printCheck\":{\"type\":[\"null\",\"boolean\"]},\"amount\":{\"type\":[\"null\",\"number\"]},\"errorMessage\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"glAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"vendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"remittanceVendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"splits\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"documentId\":{\"type\":[\"null\",\"integer\"]},\"inventoryBillId\":{\"type\":[\"null\",\"integer\"]},\"amount\":{\"type\":[\"null\",\"number\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_ap_payment_custom_field_types",
@@ -50965,6 +50975,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_ap_payment_custom_fields",
@@ -50973,6 +50984,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on AP payments.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_ap_payments_as_exported",
@@ -50981,6 +50993,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark AP payments as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_bank_deposits",
@@ -51098,6 +51111,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"depositStatus\":{\"type\":[\"null\",\"string\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"depositDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"reviewStatus\":{\"type\":[\"null\",\"string\"]},\"reviewedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"grossAmount\":{\"type\":[\"null\",\"number\"]},\"netAmount\":{\"type\":[\"null\",\"number\"]},\"fees\":{\"type\":[\"null\",\"number\"]},\"bankAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"feeAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_bank_deposits_as_exported",
@@ -51106,6 +51120,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark bank deposits as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_bank_deposit_transactions",
@@ -51139,6 +51154,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"type\":{\"type\":[\"null\",\"string\"]},\"typeId\":{\"type\":[\"null\",\"string\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"unappliedAmount\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"deposit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"appliedTo\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"appliedAmount\":{\"type\":[\"null\",\"string\"]},\"appliedBy\":{\"type\":[\"null\",\"string\"]},\"appliedId\":{\"type\":[\"null\",\"integer\"]},\"appliedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"appliedTo\":{\"type\":[\"null\",\"integer\"]},\"appliedToReferenceNumber\":{\"type\":[\"null\",\"string\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"authCode\":{\"type\":[\"null\",\"string\"]},\"checkNumber\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_credit_memos",
@@ -51298,6 +51314,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"subTotal\":{\"type\":[\"null\",\"number\"]},\"salesTax\":{\"type\":[\"null\",\"number\"]},\"salesTaxCode\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"taxRate\":{\"type\":[\"null\",\"number\"]}}},\"total\":{\"type\":[\"null\",\"number\"]},\"balance\":{\"type\":[\"null\",\"number\"]},\"appliedTo\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"appliedId\":{\"type\":[\"null\",\"integer\"]},\"appliedTo\":{\"type\":[\"null\",\"integer\"]},\"appliedAmount\":{\"type\":[\"null\",\"number\"]},\"appliedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"appliedBy\":{\"type\":[\"null\",\"string\"]},\"appliedToReferenceNumber\":{\"type\":[\"null\",\"string\"]}}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customerAddress\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"location\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"locationAddress\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedBy\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"exportId\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_all_credit_memo_items",
@@ -51361,6 +51378,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"revenueGeneralLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"expensesGeneralLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"creditMemoId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_credit_memo_custom_field_types",
@@ -51418,6 +51436,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_credit_memo_custom_fields",
@@ -51426,6 +51445,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on credit memos.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_credit_memos_as_exported",
@@ -51434,6 +51454,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark credit memos as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_credit_memo",
@@ -51449,6 +51470,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_credit_memo_items",
@@ -51512,6 +51534,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"revenueGeneralLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"expensesGeneralLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "add_credit_memo_splits",
@@ -51527,6 +51550,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_inventory_bills",
@@ -51548,6 +51572,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"purchaseOrderId\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"vendorNumber\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"billDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"billAmount\":{\"type\":[\"null\",\"string\"]},\"taxAmount\":{\"type\":[\"null\",\"string\"]},\"shippingAmount\":{\"type\":[\"null\",\"string\"]},\"landedCostMethod\":{\"type\":[\"null\",\"string\"]},\"otherAmount\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"termName\":{\"type\":[\"null\",\"string\"]},\"dueDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"shipToDescription\":{\"type\":[\"null\",\"string\"]},\"postDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"taxZone\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"vendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"order\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"string\"]},\"allocatedTax\":{\"type\":[\"null\",\"string\"]},\"allocatedShipping\":{\"type\":[\"null\",\"string\"]},\"allocatedOtherCosts\":{\"type\":[\"null\",\"string\"]},\"fullyLandedUnitCost\":{\"type\":[\"null\",\"string\"]},\"inventoryLocation\":{\"type\":[\"null\",\"string\"]},\"serialNumber\":{\"type\":[\"null\",\"string\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"receiptItemId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"dateReconciled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_invoice_items",
@@ -51569,6 +51594,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"string\"]},\"totalCost\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocation\":{\"type\":[\"null\",\"string\"]},\"price\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"inventory\":{\"type\":[\"null\",\"boolean\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"isChargeable\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"itemGroup\":{\"type\":[\"null\",\"object\"],\"properties\":{\"rootId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"displayName\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"order\":{\"type\":[\"null\",\"integer\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"exportId\":{\"type\":[\"null\",\"string\"]},\"inventoryStatus\":{\"type\":[\"null\",\"string\"]},\"addOn\":{\"type\":[\"null\",\"boolean\"]},\"memberPrice\":{\"type\":[\"null\",\"string\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"installedEquipmentId\":{\"type\":[\"null\",\"integer\"]},\"estimateItemId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_invoices",
@@ -51590,6 +51616,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"summary\":{\"type\":[\"null\",\"string\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"string\"]},\"totalCost\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocation\":{\"type\":[\"null\",\"string\"]},\"price\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"inventory\":{\"type\":[\"null\",\"boolean\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"isChargeable\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"itemGroup\":{\"type\":[\"null\",\"object\"],\"properties\":{\"rootId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"displayName\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"order\":{\"type\":[\"null\",\"integer\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"exportId\":{\"type\":[\"null\",\"string\"]},\"inventoryStatus\":{\"type\":[\"null\",\"string\"]},\"addOn\":{\"type\":[\"null\",\"boolean\"]},\"memberPrice\":{\"type\":[\"null\",\"string\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"installedEquipmentId\":{\"type\":[\"null\",\"integer\"]},\"estimateItemId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"discountTotal\":{\"type\":[\"null\",\"string\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"exportId\":{\"type\":[\"null\",\"string\"]},\"materialSkuId\":{\"type\":[\"null\",\"integer\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"paidOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"invoiceConfiguration\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"dueDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"subTotal\":{\"type\":[\"null\",\"string\"]},\"salesTax\":{\"type\":[\"null\",\"string\"]},\"salesTaxCode\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"taxRate\":{\"type\":[\"null\",\"number\"]}}},\"taxZoneId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"balance\":{\"type\":[\"null\",\"string\"]},\"invoiceType\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customerAddress\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"location\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"locationAddress\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"termName\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"depositedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"adjustmentToId\":{\"type\":[\"null\",\"integer\"]},\"job\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"royalty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"status\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"sentOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"memo\":{\"type\":[\"null\",\"string\"]}}},\"employeeInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"commissionEligibilityDate\":{\"type\":[\"null\",\"string\"]},\"sentStatus\":{\"type\":[\"null\",\"string\"]},\"reviewStatus\":{\"type\":[\"null\",\"string\"]},\"assignedTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_payments",
@@ -51611,6 +51638,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"active\":{\"type\":[\"null\",\"boolean\"]},\"appliedTo\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"appliedAmount\":{\"type\":[\"null\",\"string\"]},\"appliedBy\":{\"type\":[\"null\",\"string\"]},\"appliedId\":{\"type\":[\"null\",\"integer\"]},\"appliedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"appliedTo\":{\"type\":[\"null\",\"integer\"]},\"appliedToReferenceNumber\":{\"type\":[\"null\",\"string\"]}}}},\"authCode\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"checkNumber\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"deposit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"refundedPaymentId\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"typeId\":{\"type\":[\"null\",\"string\"]},\"unappliedAmount\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_gl_accounts",
@@ -51728,6 +51756,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"subtype\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isIntacctGroup\":{\"type\":[\"null\",\"boolean\"]},\"isIntacctBankAccount\":{\"type\":[\"null\",\"boolean\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"defaultAccountType\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_gl_account",
@@ -51736,6 +51765,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a general ledger account.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_gl_account_types",
@@ -51811,6 +51841,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"parentTypeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_gl_account",
@@ -51826,6 +51857,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_gl_account",
@@ -51841,6 +51873,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_inventory_bills",
@@ -52006,6 +52039,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_inventory_bill_custom_field_types",
@@ -52063,6 +52097,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_inventory_bill_custom_fields",
@@ -52071,6 +52106,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on inventory bills.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_inventory_bills_as_exported",
@@ -52079,6 +52115,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark inventory bills as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_inventory_bills_paginated",
@@ -52244,6 +52281,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"purchaseOrderId\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"vendorNumber\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"billDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"billAmount\":{\"type\":[\"null\",\"string\"]},\"taxAmount\":{\"type\":[\"null\",\"string\"]},\"shippingAmount\":{\"type\":[\"null\",\"string\"]},\"landedCostMethod\":{\"type\":[\"null\",\"string\"]},\"otherAmount\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"termName\":{\"type\":[\"null\",\"string\"]},\"dueDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"shipToDescription\":{\"type\":[\"null\",\"string\"]},\"postDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"taxZone\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"vendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"order\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"string\"]},\"allocatedTax\":{\"type\":[\"null\",\"string\"]},\"allocatedShipping\":{\"type\":[\"null\",\"string\"]},\"allocatedOtherCosts\":{\"type\":[\"null\",\"string\"]},\"fullyLandedUnitCost\":{\"type\":[\"null\",\"string\"]},\"inventoryLocation\":{\"type\":[\"null\",\"string\"]},\"serialNumber\":{\"type\":[\"null\",\"string\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"receiptItemId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"dateReconciled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_invoices",
@@ -52457,6 +52495,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"dueDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"subTotal\":{\"type\":[\"null\",\"string\"]},\"salesTax\":{\"type\":[\"null\",\"string\"]},\"salesTaxCode\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"taxRate\":{\"type\":[\"null\",\"number\"]}}},\"taxZoneId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"balance\":{\"type\":[\"null\",\"string\"]},\"invoiceType\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customerAddress\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"location\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"locationAddress\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"termName\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"depositedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"adjustmentToId\":{\"type\":[\"null\",\"integer\"]},\"job\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"royalty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"status\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"sentOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"memo\":{\"type\":[\"null\",\"string\"]}}},\"employeeInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"commissionEligibilityDate\":{\"type\":[\"null\",\"string\"]},\"sentStatus\":{\"type\":[\"null\",\"string\"]},\"reviewStatus\":{\"type\":[\"null\",\"string\"]},\"assignedTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"summary\":{\"type\":[\"null\",\"string\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"string\"]},\"totalCost\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocation\":{\"type\":[\"null\",\"string\"]},\"price\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"inventory\":{\"type\":[\"null\",\"boolean\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"isChargeable\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"itemGroup\":{\"type\":[\"null\",\"object\"],\"properties\":{\"rootId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"displayName\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"order\":{\"type\":[\"null\",\"integer\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"exportId\":{\"type\":[\"null\",\"string\"]},\"inventoryStatus\":{\"type\":[\"null\",\"string\"]},\"addOn\":{\"type\":[\"null\",\"boolean\"]},\"memberPrice\":{\"type\":[\"null\",\"string\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"installedEquipmentId\":{\"type\":[\"null\",\"integer\"]},\"estimateItemId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"discountTotal\":{\"type\":[\"null\",\"string\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"exportId\":{\"type\":[\"null\",\"string\"]},\"materialSkuId\":{\"type\":[\"null\",\"integer\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"paidOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"invoiceConfiguration\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_adjustment_invoice",
@@ -52465,6 +52504,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an adjustment invoice.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_invoice_custom_field_types",
@@ -52522,6 +52562,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_invoice_custom_fields",
@@ -52530,6 +52571,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on invoices.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_invoices_as_exported",
@@ -52538,6 +52580,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Mark invoices as exported.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_invoice",
@@ -52553,6 +52596,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_invoice_items",
@@ -52568,6 +52612,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_invoice_item",
@@ -52589,6 +52634,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_invoice_tasks",
@@ -52622,6 +52668,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"taskId\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"assigneeId\":{\"type\":[\"null\",\"string\"]},\"dueDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"description\":{\"type\":[\"null\",\"string\"]},\"templateId\":{\"type\":[\"null\",\"string\"]},\"reason\":{\"type\":[\"null\",\"string\"]},\"relations\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"type\":{\"type\":[\"null\",\"string\"]},\"taskId\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_invoice_task",
@@ -52637,6 +52684,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_invoice_task",
@@ -52658,6 +52706,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_journal_entries",
@@ -52853,6 +52902,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"number\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"versionId\":{\"type\":[\"null\",\"integer\"]},\"lastSyncVersionId\":{\"type\":[\"null\",\"integer\"]},\"message\":{\"type\":[\"null\",\"string\"]},\"postDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"exportedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"exportedBy\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"url\":{\"type\":[\"null\",\"string\"]},\"isEmpty\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_journal_entry",
@@ -52861,6 +52911,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a journal entry.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_journal_entry",
@@ -52876,6 +52927,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_journal_entry",
@@ -52891,6 +52943,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_journal_entry",
@@ -52906,6 +52959,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "replace_journal_entry",
@@ -52921,6 +52975,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_journal_entry_details",
@@ -52954,6 +53009,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"postDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"account\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"subtype\":{\"type\":[\"null\",\"string\"]}}},\"debit\":{\"type\":[\"null\",\"number\"]},\"credit\":{\"type\":[\"null\",\"number\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"unitAmount\":{\"type\":[\"null\",\"number\"]},\"externalObjects\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"transaction\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"refNumber\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"vendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"inventoryLocation\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"job\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}},\"customerLocation\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"paymentType\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"project\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}},\"serviceAgreement\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}},\"appliedTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"refNumber\":{\"type\":[\"null\",\"string\"]}}},\"sku\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]}}},\"transactionDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"internalCostType\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_journal_entry_summary",
@@ -52987,6 +53043,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"postDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"account\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"subtype\":{\"type\":[\"null\",\"string\"]}}},\"credit\":{\"type\":[\"null\",\"number\"]},\"debit\":{\"type\":[\"null\",\"number\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_journal_entry_sync",
@@ -53002,6 +53059,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payment_terms",
@@ -53065,6 +53123,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dueDayType\":{\"type\":[\"null\",\"string\"]},\"dueDay\":{\"type\":[\"null\",\"integer\"]},\"isCustomerDefault\":{\"type\":[\"null\",\"boolean\"]},\"isVendorDefault\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"inUse\":{\"type\":[\"null\",\"boolean\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"paymentTermDiscountModel\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"discountApplyTo\":{\"type\":[\"null\",\"string\"]},\"discount\":{\"type\":[\"null\",\"number\"]},\"discountType\":{\"type\":[\"null\",\"string\"]},\"account\":{\"type\":[\"null\",\"string\"]},\"applyBy\":{\"type\":[\"null\",\"string\"]},\"applyByValue\":{\"type\":[\"null\",\"integer\"]}}},\"interestSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"rateType\":{\"type\":[\"null\",\"string\"]},\"flatRateValue\":{\"type\":[\"null\",\"number\"]},\"percentageRateValue\":{\"type\":[\"null\",\"number\"]},\"chargeMethod\":{\"type\":[\"null\",\"string\"]},\"frequency\":{\"type\":[\"null\",\"string\"]},\"gracePeriod\":{\"type\":[\"null\",\"integer\"]},\"targetInvoices\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"taskId\":{\"type\":[\"null\",\"integer\"]},\"taskDisplayName\":{\"type\":[\"null\",\"string\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_payment_term",
@@ -53080,6 +53139,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payment_types",
@@ -53131,6 +53191,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_payment_type",
@@ -53146,6 +53207,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payments",
@@ -53305,6 +53367,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"active\":{\"type\":[\"null\",\"boolean\"]},\"appliedTo\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"appliedAmount\":{\"type\":[\"null\",\"string\"]},\"appliedBy\":{\"type\":[\"null\",\"string\"]},\"appliedId\":{\"type\":[\"null\",\"integer\"]},\"appliedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"appliedTo\":{\"type\":[\"null\",\"integer\"]},\"appliedToReferenceNumber\":{\"type\":[\"null\",\"string\"]}}}},\"authCode\":{\"type\":[\"null\",\"string\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"checkNumber\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"deposit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"refundedPaymentId\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"total\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"typeId\":{\"type\":[\"null\",\"string\"]},\"unappliedAmount\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_payment",
@@ -53313,6 +53376,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Record a payment.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payment_custom_field_types",
@@ -53370,6 +53434,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_payment_custom_fields",
@@ -53378,6 +53443,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on payments.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_payment_statuses",
@@ -53386,6 +53452,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set the status of several payments.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_payment",
@@ -53401,6 +53468,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_remittance_vendors",
@@ -53470,6 +53538,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"customerId\":{\"type\":[\"null\",\"string\"]},\"isApproved\":{\"type\":[\"null\",\"boolean\"]},\"isVerified\":{\"type\":[\"null\",\"boolean\"]},\"contactInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"firstName\":{\"type\":[\"null\",\"string\"]},\"lastName\":{\"type\":[\"null\",\"string\"]},\"phone\":{\"type\":[\"null\",\"string\"]},\"email\":{\"type\":[\"null\",\"string\"]},\"fax\":{\"type\":[\"null\",\"string\"]}}},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_remittance_vendor",
@@ -53485,6 +53554,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_tax_zones",
@@ -53554,5 +53624,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"color\":{\"type\":[\"null\",\"integer\"]},\"isTaxRateSeparated\":{\"type\":[\"null\",\"boolean\"]},\"isMultipleTaxZone\":{\"type\":[\"null\",\"boolean\"]},\"rates\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"taxName\":{\"type\":[\"null\",\"string\"]},\"taxBaseType\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"taxRate\":{\"type\":[\"null\",\"number\"]},\"salesTaxItem\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
 ];

@@ -10,10 +10,11 @@ mod logging;
 mod output;
 mod progress;
 mod sync;
+mod tap;
 mod webhooks;
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -78,6 +79,9 @@ enum Command {
     /// Copy every stream of the tenant (exports and lists) into a directory or SQLite, and
     /// keep it current: reruns are incremental, a killed run resumes where it stopped.
     Sync(sync::SyncArgs),
+    /// A Singer tap: SCHEMA, RECORD and STATE messages on stdout for any Singer target
+    /// (installed also as `tap-servicetitan`, which takes these arguments directly).
+    Tap(tap::TapArgs),
     /// List the operations each module offers.
     Ops {
         /// Only this module.
@@ -213,7 +217,18 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Installed as `tap-servicetitan`, the program is the tap, as Singer tools call it.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let program = args
+        .first()
+        .and_then(|p| Path::new(p).file_stem())
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if program == "tap-servicetitan" {
+        args.insert(1, "tap".into());
+    }
+    let cli = Cli::parse_from(args);
     logging::init(cli.global.verbose);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -343,6 +358,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Sync(args) if args.lists_streams() => sync::list_streams(),
         Command::Sync(args) => sync::run(&global, args, quiet, progress).await,
+        Command::Tap(args) => tap::run(args).await,
     }
 }
 

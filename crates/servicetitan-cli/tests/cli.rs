@@ -11,6 +11,8 @@ use servicetitan_mock::{MockTenant, Resource};
 
 #[path = "cli/sync.rs"]
 mod sync;
+#[path = "cli/tap.rs"]
+mod tap;
 #[path = "cli/webhooks.rs"]
 mod webhooks;
 

@@ -124,6 +124,9 @@ pub struct OperationMeta {
     pub summary: &'static str,
     /// Its parameters: path parameters first, in the order the path has them.
     pub params: &'static [ParamMeta],
+    /// Lists and exports: the JSON Schema of one record (self-contained and lenient: every
+    /// property may be null, none is required); empty for other operations.
+    pub item_schema: &'static str,
 }
 
 impl OperationMeta {
@@ -196,6 +199,7 @@ mod tests {
                     required: false,
                 },
             ],
+            item_schema: "",
         };
         assert_eq!(op.resource(), "jobs/notes");
         assert_eq!(op.path_params(), vec!["id"]);

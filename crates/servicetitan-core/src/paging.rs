@@ -187,7 +187,9 @@ impl PageGuard {
         let total_count = page.total_count();
         let items = page.into_items();
         if has_more && items.is_empty() {
-            return Err(Error::Paging(PagingError::EmptyPageWithMore { page: number }));
+            return Err(Error::Paging(PagingError::EmptyPageWithMore {
+                page: number,
+            }));
         }
         let print = fingerprint(&items);
         if print.is_some() && print == self.previous {

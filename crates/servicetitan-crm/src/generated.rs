@@ -35243,6 +35243,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"tagName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_booking_provider_tag",
@@ -35251,6 +35252,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a booking provider tag.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_booking_provider_tag",
@@ -35266,6 +35268,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_booking_provider_tag",
@@ -35281,6 +35284,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_provider_bookings",
@@ -35356,6 +35360,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"customerType\":{\"type\":[\"null\",\"string\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isFirstTimeClient\":{\"type\":[\"null\",\"boolean\"]},\"uploadedImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"isSendConfirmationEmail\":{\"type\":[\"null\",\"boolean\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"dismissingReasonId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"bookingProviderId\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"summary\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_provider_booking",
@@ -35371,6 +35376,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_provider_booking",
@@ -35392,6 +35398,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_provider_booking",
@@ -35413,6 +35420,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_provider_booking_contacts",
@@ -35452,6 +35460,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_provider_booking_contact",
@@ -35473,6 +35482,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_provider_booking_contact",
@@ -35500,6 +35510,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_provider_booking_contact",
@@ -35527,6 +35538,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "dismiss_booking",
@@ -35548,6 +35560,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_bookings",
@@ -35617,6 +35630,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"customerType\":{\"type\":[\"null\",\"string\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isFirstTimeClient\":{\"type\":[\"null\",\"boolean\"]},\"uploadedImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"isSendConfirmationEmail\":{\"type\":[\"null\",\"boolean\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"dismissingReasonId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"bookingProviderId\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"summary\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_booking",
@@ -35632,6 +35646,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_booking_contacts",
@@ -35665,6 +35680,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_contacts",
@@ -35746,6 +35762,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"referenceId\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"title\":{\"type\":[\"null\",\"string\"]},\"isArchived\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedBy\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_contact",
@@ -35754,6 +35771,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a contact.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "search_contact_methods",
@@ -35835,6 +35853,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"contactId\":{\"type\":[\"null\",\"string\"]},\"referenceId\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedBy\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_contact_preference_definitions",
@@ -35843,6 +35862,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "List the kinds of preference a contact method can carry.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_contacts_by_relationship",
@@ -35930,6 +35950,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"referenceId\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"title\":{\"type\":[\"null\",\"string\"]},\"isArchived\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedBy\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_contact_methods",
@@ -36011,6 +36032,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"contactId\":{\"type\":[\"null\",\"string\"]},\"referenceId\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedBy\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_contact_method",
@@ -36026,6 +36048,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_contact_method",
@@ -36047,6 +36070,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_contact_method",
@@ -36068,6 +36092,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_contact_method",
@@ -36089,6 +36114,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "upsert_contact_method",
@@ -36110,6 +36136,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_contact_method_preferences",
@@ -36131,6 +36158,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_contact_method_preference",
@@ -36158,6 +36186,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_contact_method_preference",
@@ -36185,6 +36214,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_contact_relationships",
@@ -36254,6 +36284,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"relatedEntityId\":{\"type\":[\"null\",\"integer\"]},\"typeName\":{\"type\":[\"null\",\"string\"]},\"typeSlug\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_contact_relationship",
@@ -36281,6 +36312,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_contact_relationship",
@@ -36308,6 +36340,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_contact",
@@ -36323,6 +36356,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_contact",
@@ -36338,6 +36372,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_contact",
@@ -36353,6 +36388,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "replace_contact",
@@ -36368,6 +36404,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_customers",
@@ -36521,6 +36558,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"balance\":{\"type\":[\"null\",\"number\"]},\"taxExempt\":{\"type\":[\"null\",\"boolean\"]},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"doNotMail\":{\"type\":[\"null\",\"boolean\"]},\"doNotService\":{\"type\":[\"null\",\"boolean\"]},\"nationalAccount\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"mergedToId\":{\"type\":[\"null\",\"integer\"]},\"paymentTermId\":{\"type\":[\"null\",\"integer\"]},\"creditLimit\":{\"type\":[\"null\",\"number\"]},\"creditLimitBalance\":{\"type\":[\"null\",\"number\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_customer",
@@ -36529,6 +36567,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a customer with its locations.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_modified_customer_contacts",
@@ -36586,6 +36625,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"phoneSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"preferences\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobRemindersEnabled\":{\"type\":[\"null\",\"boolean\"]},\"marketingUpdatesEnabled\":{\"type\":[\"null\",\"boolean\"]},\"invoiceStatementNotification\":{\"type\":[\"null\",\"boolean\"]},\"invoiceNotification\":{\"type\":[\"null\",\"boolean\"]},\"statementNotification\":{\"type\":[\"null\",\"boolean\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_customer_custom_field_types",
@@ -36643,6 +36683,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_customer",
@@ -36658,6 +36699,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_customer",
@@ -36673,6 +36715,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_customer_contacts",
@@ -36706,6 +36749,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"phoneSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"preferences\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobRemindersEnabled\":{\"type\":[\"null\",\"boolean\"]},\"marketingUpdatesEnabled\":{\"type\":[\"null\",\"boolean\"]},\"invoiceStatementNotification\":{\"type\":[\"null\",\"boolean\"]},\"invoiceNotification\":{\"type\":[\"null\",\"boolean\"]},\"statementNotification\":{\"type\":[\"null\",\"boolean\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_customer_contact",
@@ -36721,6 +36765,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_customer_contact",
@@ -36742,6 +36787,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_customer_contact",
@@ -36763,6 +36809,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_customer_notes",
@@ -36820,6 +36867,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_customer_note",
@@ -36835,6 +36883,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_customer_note",
@@ -36856,6 +36905,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_customer_tag",
@@ -36877,6 +36927,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_customer_tag",
@@ -36898,6 +36949,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_bookings",
@@ -36919,6 +36971,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"summary\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"customerType\":{\"type\":[\"null\",\"string\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isFirstTimeClient\":{\"type\":[\"null\",\"boolean\"]},\"uploadedImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"isSendConfirmationEmail\":{\"type\":[\"null\",\"boolean\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"dismissingReasonId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"bookingProviderId\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_customers",
@@ -36940,6 +36993,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"balance\":{\"type\":[\"null\",\"number\"]},\"taxExempt\":{\"type\":[\"null\",\"boolean\"]},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"doNotMail\":{\"type\":[\"null\",\"boolean\"]},\"doNotService\":{\"type\":[\"null\",\"boolean\"]},\"nationalAccount\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"mergedToId\":{\"type\":[\"null\",\"integer\"]},\"paymentTermId\":{\"type\":[\"null\",\"integer\"]},\"creditLimit\":{\"type\":[\"null\",\"number\"]},\"creditLimitBalance\":{\"type\":[\"null\",\"number\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_customer_contacts",
@@ -36961,6 +37015,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"phoneSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"preferences\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobRemindersEnabled\":{\"type\":[\"null\",\"boolean\"]},\"marketingUpdatesEnabled\":{\"type\":[\"null\",\"boolean\"]},\"invoiceStatementNotification\":{\"type\":[\"null\",\"boolean\"]},\"invoiceNotification\":{\"type\":[\"null\",\"boolean\"]},\"statementNotification\":{\"type\":[\"null\",\"boolean\"]}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_leads",
@@ -36982,6 +37037,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"summary\":{\"type\":[\"null\",\"string\"]},\"callReasonId\":{\"type\":[\"null\",\"integer\"]},\"callId\":{\"type\":[\"null\",\"integer\"]},\"bookingId\":{\"type\":[\"null\",\"integer\"]},\"manualCallId\":{\"type\":[\"null\",\"integer\"]},\"leadUrl\":{\"type\":[\"null\",\"string\"]},\"leadCustomerName\":{\"type\":[\"null\",\"string\"]},\"leadPhone\":{\"type\":[\"null\",\"string\"]},\"leadEmail\":{\"type\":[\"null\",\"string\"]},\"leadStreet\":{\"type\":[\"null\",\"string\"]},\"leadUnit\":{\"type\":[\"null\",\"string\"]},\"leadCity\":{\"type\":[\"null\",\"string\"]},\"leadState\":{\"type\":[\"null\",\"string\"]},\"leadZip\":{\"type\":[\"null\",\"string\"]},\"leadCountry\":{\"type\":[\"null\",\"string\"]},\"captureSource\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"followUpDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"dismissingReasonId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_locations",
@@ -37003,6 +37059,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"taxZoneId\":{\"type\":[\"null\",\"integer\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"mergedToId\":{\"type\":[\"null\",\"integer\"]},\"zoneId\":{\"type\":[\"null\",\"integer\"]},\"taxExempt\":{\"type\":[\"null\",\"boolean\"]},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_location_contacts",
@@ -37024,6 +37081,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"phoneSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"preferences\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobRemindersEnabled\":{\"type\":[\"null\",\"boolean\"]},\"marketingUpdatesEnabled\":{\"type\":[\"null\",\"boolean\"]},\"invoiceStatementNotification\":{\"type\":[\"null\",\"boolean\"]},\"invoiceNotification\":{\"type\":[\"null\",\"boolean\"]},\"statementNotification\":{\"type\":[\"null\",\"boolean\"]}}},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_leads",
@@ -37171,6 +37229,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"followUpDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"dismissingReasonId\":{\"type\":[\"null\",\"integer\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"callReasonId\":{\"type\":[\"null\",\"integer\"]},\"callId\":{\"type\":[\"null\",\"integer\"]},\"bookingId\":{\"type\":[\"null\",\"integer\"]},\"manualCallId\":{\"type\":[\"null\",\"integer\"]},\"leadUrl\":{\"type\":[\"null\",\"string\"]},\"leadCustomerName\":{\"type\":[\"null\",\"string\"]},\"leadPhone\":{\"type\":[\"null\",\"string\"]},\"leadEmail\":{\"type\":[\"null\",\"string\"]},\"leadStreet\":{\"type\":[\"null\",\"string\"]},\"leadUnit\":{\"type\":[\"null\",\"string\"]},\"leadCity\":{\"type\":[\"null\",\"string\"]},\"leadState\":{\"type\":[\"null\",\"string\"]},\"leadZip\":{\"type\":[\"null\",\"string\"]},\"leadCountry\":{\"type\":[\"null\",\"string\"]},\"captureSource\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_lead",
@@ -37179,6 +37238,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a lead.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "submit_lead_form",
@@ -37194,6 +37254,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_lead",
@@ -37209,6 +37270,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_lead",
@@ -37224,6 +37286,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "dismiss_lead",
@@ -37239,6 +37302,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_lead_follow_up",
@@ -37254,6 +37318,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_lead_notes",
@@ -37311,6 +37376,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_lead_note",
@@ -37326,6 +37392,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_locations",
@@ -37473,6 +37540,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"mergedToId\":{\"type\":[\"null\",\"integer\"]},\"zoneId\":{\"type\":[\"null\",\"integer\"]},\"taxExempt\":{\"type\":[\"null\",\"boolean\"]},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"taxZoneId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_location",
@@ -37481,6 +37549,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a location for an existing customer.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_modified_location_contacts",
@@ -37538,6 +37607,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"phoneSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"preferences\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobRemindersEnabled\":{\"type\":[\"null\",\"boolean\"]},\"marketingUpdatesEnabled\":{\"type\":[\"null\",\"boolean\"]},\"invoiceStatementNotification\":{\"type\":[\"null\",\"boolean\"]},\"invoiceNotification\":{\"type\":[\"null\",\"boolean\"]},\"statementNotification\":{\"type\":[\"null\",\"boolean\"]}}},\"locationId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_location_custom_field_types",
@@ -37595,6 +37665,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_location",
@@ -37610,6 +37681,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_location",
@@ -37625,6 +37697,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_location_contacts",
@@ -37658,6 +37731,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"phoneSettings\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"preferences\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobRemindersEnabled\":{\"type\":[\"null\",\"boolean\"]},\"marketingUpdatesEnabled\":{\"type\":[\"null\",\"boolean\"]},\"invoiceStatementNotification\":{\"type\":[\"null\",\"boolean\"]},\"invoiceNotification\":{\"type\":[\"null\",\"boolean\"]},\"statementNotification\":{\"type\":[\"null\",\"boolean\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_location_contact",
@@ -37673,6 +37747,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_location_contact",
@@ -37694,6 +37769,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_location_contact",
@@ -37715,6 +37791,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_location_notes",
@@ -37772,6 +37849,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_location_note",
@@ -37787,6 +37865,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_location_note",
@@ -37808,6 +37887,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_location_preferred_technician",
@@ -37823,6 +37903,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "set_location_preferred_technician",
@@ -37844,6 +37925,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_location_tag",
@@ -37865,6 +37947,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_location_tag",
@@ -37886,6 +37969,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "remove_bulk_tags",
@@ -37894,6 +37978,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Remove tags from several customers at once.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "add_bulk_tags",
@@ -37902,5 +37987,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Add tags to several customers at once.",
         params: &[],
+        item_schema: "",
     },
 ];

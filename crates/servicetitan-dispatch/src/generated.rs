@@ -16617,6 +16617,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"technicianName\":{\"type\":[\"null\",\"string\"]},\"assignedById\":{\"type\":[\"null\",\"integer\"]},\"assignedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"status\":{\"type\":[\"null\",\"string\"]},\"isPaused\":{\"type\":[\"null\",\"boolean\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "assign_technicians",
@@ -16625,6 +16626,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Assign technicians to an appointment",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "unassign_technicians",
@@ -16633,6 +16635,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Remove technicians from an appointment",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_arrival_windows",
@@ -16678,6 +16681,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"start\":{\"type\":[\"null\",\"string\"]},\"duration\":{\"type\":[\"null\",\"string\"]},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_arrival_window",
@@ -16686,6 +16690,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an arrival window",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_arrival_window_configuration",
@@ -16694,6 +16699,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get how arrival windows are anchored to appointments",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_arrival_window_configuration",
@@ -16702,6 +16708,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Change how arrival windows are anchored to appointments",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_arrival_window",
@@ -16717,6 +16724,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_arrival_window",
@@ -16732,6 +16740,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "set_arrival_window_active",
@@ -16747,6 +16756,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_business_hours",
@@ -16755,6 +16765,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get the tenant's business hours",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_business_hours",
@@ -16763,6 +16774,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set the tenant's business hours",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_capacity",
@@ -16771,6 +16783,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Compute booking capacity for a time range",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_appointment_assignments",
@@ -16798,6 +16811,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"technicianName\":{\"type\":[\"null\",\"string\"]},\"assignedById\":{\"type\":[\"null\",\"integer\"]},\"assignedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"status\":{\"type\":[\"null\",\"string\"]},\"isPaused\":{\"type\":[\"null\",\"boolean\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_gps_pings",
@@ -16813,6 +16827,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_non_job_appointments",
@@ -16912,6 +16927,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"duration\":{\"type\":[\"null\",\"string\"]},\"timesheetCodeId\":{\"type\":[\"null\",\"integer\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"clearDispatchBoard\":{\"type\":[\"null\",\"boolean\"]},\"clearTechnicianView\":{\"type\":[\"null\",\"boolean\"]},\"removeTechnicianFromCapacityPlanning\":{\"type\":[\"null\",\"boolean\"]},\"allDay\":{\"type\":[\"null\",\"boolean\"]},\"showOnTechnicianSchedule\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_non_job_appointment",
@@ -16920,6 +16936,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a non-job appointment",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_non_job_appointment",
@@ -16935,6 +16952,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_non_job_appointment",
@@ -16950,6 +16968,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_non_job_appointment",
@@ -16965,6 +16984,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_teams",
@@ -17028,6 +17048,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_team",
@@ -17036,6 +17057,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a team",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_team",
@@ -17051,6 +17073,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_team",
@@ -17066,6 +17089,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_technician_shifts",
@@ -17165,6 +17189,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"shiftType\":{\"type\":[\"null\",\"string\"]},\"title\":{\"type\":[\"null\",\"string\"]},\"note\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"end\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"timesheetCodeId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_technician_shift",
@@ -17173,6 +17198,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create shifts for one or more technicians",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "bulk_delete_technician_shifts",
@@ -17181,6 +17207,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Delete every shift within a time range",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_technician_shift",
@@ -17196,6 +17223,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_technician_shift",
@@ -17211,6 +17239,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_technician_shift",
@@ -17226,6 +17255,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_technician_skills",
@@ -17295,6 +17325,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "assign_technician_skills",
@@ -17303,6 +17334,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Assign skills to a technician",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_technician_skill",
@@ -17311,6 +17343,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a skill for a technician",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_technician_skill",
@@ -17326,6 +17359,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_technician_skill",
@@ -17341,6 +17375,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_technician_tracking",
@@ -17362,6 +17397,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_zones",
@@ -17425,6 +17461,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"zips\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"cities\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"territoryNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"locnNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceDaysEnabled\":{\"type\":[\"null\",\"boolean\"]},\"serviceDays\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"businessUnits\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"technicians\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_zone",
@@ -17433,6 +17470,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a dispatch zone",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_zone",
@@ -17448,6 +17486,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_zone",
@@ -17463,6 +17502,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_zone",
@@ -17478,5 +17518,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];

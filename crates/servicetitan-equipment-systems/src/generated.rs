@@ -6673,6 +6673,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_equipment_type",
@@ -6681,6 +6682,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an equipment type",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_equipment_type",
@@ -6696,6 +6698,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_equipment_type",
@@ -6711,6 +6714,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_installed_equipment",
@@ -6732,6 +6736,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"equipmentId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"installedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serialNumber\":{\"type\":[\"null\",\"string\"]},\"barcodeId\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"manufacturer\":{\"type\":[\"null\",\"string\"]},\"model\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"manufacturerWarrantyStart\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"manufacturerWarrantyEnd\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceProviderWarrantyStart\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceProviderWarrantyEnd\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"ownerId\":{\"type\":[\"null\",\"integer\"]},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"typeName\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"color\":{\"type\":[\"null\",\"string\"]},\"textColor\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]}}}},\"actualReplacementDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"manufacturedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"predictedReplacementMonths\":{\"type\":[\"null\",\"integer\"]},\"predictedReplacementDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_installed_equipment",
@@ -6807,6 +6812,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"equipmentId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"installedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serialNumber\":{\"type\":[\"null\",\"string\"]},\"barcodeId\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"manufacturer\":{\"type\":[\"null\",\"string\"]},\"model\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"manufacturerWarrantyStart\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"manufacturerWarrantyEnd\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceProviderWarrantyStart\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"serviceProviderWarrantyEnd\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"ownerId\":{\"type\":[\"null\",\"integer\"]},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"typeName\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"color\":{\"type\":[\"null\",\"string\"]},\"textColor\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]}}}},\"actualReplacementDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"manufacturedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"predictedReplacementMonths\":{\"type\":[\"null\",\"integer\"]},\"predictedReplacementDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_installed_equipment",
@@ -6815,6 +6821,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Record equipment installed at a location",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "download_installed_equipment_attachment",
@@ -6830,6 +6837,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "upload_installed_equipment_attachment",
@@ -6838,6 +6846,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Upload a file for use as an equipment attachment",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_installed_equipment_custom_field_types",
@@ -6895,6 +6904,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_installed_equipment",
@@ -6910,6 +6920,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_installed_equipment",
@@ -6925,6 +6936,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];
 impl Client {

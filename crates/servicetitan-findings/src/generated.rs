@@ -4364,6 +4364,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "upload_finding_asset",
@@ -4372,6 +4373,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Upload a finding asset",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_findings",
@@ -4459,6 +4461,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"recommendedSolution\":{\"type\":[\"null\",\"string\"]},\"internalNotes\":{\"type\":[\"null\",\"string\"]},\"installedEquipmentId\":{\"type\":[\"null\",\"integer\"]},\"urgencyLevel\":{\"type\":[\"null\",\"string\"]},\"sourceJobId\":{\"type\":[\"null\",\"integer\"]},\"archived\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"modifiedBy\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_finding",
@@ -4467,6 +4470,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a finding",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_finding",
@@ -4482,6 +4486,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_finding",
@@ -4497,6 +4502,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_finding_attachments",
@@ -4554,6 +4560,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_finding_attachment",
@@ -4569,6 +4576,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_finding_attachment",
@@ -4590,6 +4598,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_finding_attachment",
@@ -4611,6 +4620,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_finding_attachment",
@@ -4632,6 +4642,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];
 impl Client {

@@ -5426,6 +5426,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"published\":{\"type\":[\"null\",\"boolean\"]},\"hasConditionalLogic\":{\"type\":[\"null\",\"boolean\"]},\"hasTriggers\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "download_job_attachment",
@@ -5441,6 +5442,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_job_attachment",
@@ -5456,6 +5458,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_attachments",
@@ -5507,6 +5510,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_form_submissions",
@@ -5588,6 +5592,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"formId\":{\"type\":[\"null\",\"integer\"]},\"formName\":{\"type\":[\"null\",\"string\"]},\"submittedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"owners\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"type\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]}}}},\"units\":{\"type\":[\"null\",\"array\"],\"items\":{}}}}",
     },
 ];
 impl Client {

@@ -34744,6 +34744,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"canceledReason\":{\"type\":[\"null\",\"string\"]},\"canceledById\":{\"type\":[\"null\",\"integer\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_adjustment_custom_fields",
@@ -34752,6 +34753,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on several adjustments.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_adjustment",
@@ -34767,6 +34769,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_adjustments",
@@ -34788,6 +34791,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"canceledReason\":{\"type\":[\"null\",\"string\"]},\"canceledById\":{\"type\":[\"null\",\"integer\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_purchase_orders",
@@ -34809,6 +34813,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"vendorDocumentNumber\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"requiredOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"sentOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"receivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"total\":{\"type\":[\"null\",\"number\"]},\"tax\":{\"type\":[\"null\",\"number\"]},\"shipping\":{\"type\":[\"null\",\"number\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"vendorPartNumber\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"quantityReceived\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"status\":{\"type\":[\"null\",\"string\"]},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_returns",
@@ -34830,6 +34835,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"returnTypeId\":{\"type\":[\"null\",\"integer\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"purchaseOrderId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"returnAmount\":{\"type\":[\"null\",\"number\"]},\"taxAmount\":{\"type\":[\"null\",\"number\"]},\"shippingAmount\":{\"type\":[\"null\",\"number\"]},\"returnDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"returnedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"creditReceivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"canceledById\":{\"type\":[\"null\",\"integer\"]},\"canceledReason\":{\"type\":[\"null\",\"string\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"receiptItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_transfers",
@@ -34851,6 +34857,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"transferType\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"fromLocationId\":{\"type\":[\"null\",\"integer\"]},\"toLocationId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"pickedDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"receivedDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"dateRequired\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"canceledById\":{\"type\":[\"null\",\"integer\"]},\"canceledReason\":{\"type\":[\"null\",\"string\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"pickedById\":{\"type\":[\"null\",\"integer\"]},\"receivedById\":{\"type\":[\"null\",\"integer\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"quantityPicked\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_inventory_templates",
@@ -34920,6 +34927,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"isConsignment\":{\"type\":[\"null\",\"boolean\"]},\"locationIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"minQuantity\":{\"type\":[\"null\",\"number\"]},\"maxQuantity\":{\"type\":[\"null\",\"number\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"unitOfMeasure\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"unitOfMeasureBaseId\":{\"type\":[\"null\",\"integer\"]},\"newSkuConversionBatchId\":{\"type\":[\"null\",\"integer\"]},\"oldSkuConversionBatchId\":{\"type\":[\"null\",\"integer\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"isUsedForPurchasing\":{\"type\":[\"null\",\"boolean\"]},\"vendors\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{},\"procurementVendorId\":{},\"vendorPartNumber\":{},\"vendorDefaultUnit\":{},\"cost\":{},\"active\":{}}}}}},\"isConsignment\":{\"type\":[\"null\",\"boolean\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_purchase_order_markups",
@@ -34983,6 +34991,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"from\":{\"type\":[\"null\",\"number\"]},\"to\":{\"type\":[\"null\",\"number\"]},\"percent\":{\"type\":[\"null\",\"number\"]},\"id\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_purchase_order_markup",
@@ -34991,6 +35000,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a purchase order markup.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_purchase_order_markup",
@@ -35006,6 +35016,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_purchase_order_markup",
@@ -35021,6 +35032,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_purchase_order_markup",
@@ -35036,6 +35048,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_purchase_order_types",
@@ -35099,6 +35112,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"automaticallyReceive\":{\"type\":[\"null\",\"boolean\"]},\"displayToTechnician\":{\"type\":[\"null\",\"boolean\"]},\"impactToTechnicianPayroll\":{\"type\":[\"null\",\"boolean\"]},\"allowTechniciansToSendPo\":{\"type\":[\"null\",\"boolean\"]},\"defaultRequiredDateDaysOffset\":{\"type\":[\"null\",\"integer\"]},\"skipWeekends\":{\"type\":[\"null\",\"boolean\"]},\"excludeTaxFromJobCosting\":{\"type\":[\"null\",\"boolean\"]},\"landedCostMethod\":{\"type\":[\"null\",\"string\"]},\"includeTaxInFullyLandedCost\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_purchase_order_type",
@@ -35107,6 +35121,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a purchase order type.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_purchase_order_type",
@@ -35122,6 +35137,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_purchase_orders",
@@ -35245,6 +35261,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"vendorDocumentNumber\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"requiredOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"sentOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"receivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"total\":{\"type\":[\"null\",\"number\"]},\"tax\":{\"type\":[\"null\",\"number\"]},\"shipping\":{\"type\":[\"null\",\"number\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"vendorPartNumber\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"quantityReceived\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"status\":{\"type\":[\"null\",\"string\"]},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_purchase_order",
@@ -35253,6 +35270,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a purchase order.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_purchase_order_requests",
@@ -35364,6 +35382,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"requestNumber\":{\"type\":[\"null\",\"string\"]},\"requestStatus\":{\"type\":[\"null\",\"string\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"vendorDocumentNumber\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"requiredOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"total\":{\"type\":[\"null\",\"number\"]},\"tax\":{\"type\":[\"null\",\"number\"]},\"shipping\":{\"type\":[\"null\",\"number\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"skuName\":{\"type\":[\"null\",\"string\"]},\"skuCode\":{\"type\":[\"null\",\"string\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"vendorPartNumber\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"quantityReceived\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"status\":{\"type\":[\"null\",\"string\"]},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "approve_purchase_order_request",
@@ -35379,6 +35398,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "reject_purchase_order_request",
@@ -35394,6 +35414,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_purchase_order",
@@ -35409,6 +35430,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_purchase_order",
@@ -35424,6 +35446,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "cancel_purchase_order",
@@ -35439,6 +35462,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_receipts",
@@ -35586,6 +35610,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"vendorInvoiceNumber\":{\"type\":[\"null\",\"string\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"purchaseOrderId\":{\"type\":[\"null\",\"integer\"]},\"billId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"shipTo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"shipToDescription\":{\"type\":[\"null\",\"string\"]},\"receiptAmount\":{\"type\":[\"null\",\"number\"]},\"taxAmount\":{\"type\":[\"null\",\"number\"]},\"shippingAmount\":{\"type\":[\"null\",\"number\"]},\"receivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"landedCostMethod\":{\"type\":[\"null\",\"string\"]},\"otherAmount\":{\"type\":[\"null\",\"number\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"purchaseOrderItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"allocatedShipping\":{\"type\":[\"null\",\"number\"]},\"allocatedTax\":{\"type\":[\"null\",\"number\"]},\"allocatedOtherCosts\":{\"type\":[\"null\",\"number\"]},\"fullyLandedUnitCost\":{\"type\":[\"null\",\"number\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_receipt",
@@ -35594,6 +35619,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Receive goods against a purchase order.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_receipt_custom_fields",
@@ -35602,6 +35628,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on several receipts.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "cancel_receipt",
@@ -35623,6 +35650,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_return_types",
@@ -35692,6 +35720,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"automaticallyReceiveVendorCredit\":{\"type\":[\"null\",\"boolean\"]},\"includeInSalesTax\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"isDefaultForConsignment\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_return_type",
@@ -35700,6 +35729,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a return type.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_return_type",
@@ -35715,6 +35745,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_returns",
@@ -35880,6 +35911,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"returnTypeId\":{\"type\":[\"null\",\"integer\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"purchaseOrderId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"inventoryLocationId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"returnAmount\":{\"type\":[\"null\",\"number\"]},\"taxAmount\":{\"type\":[\"null\",\"number\"]},\"shippingAmount\":{\"type\":[\"null\",\"number\"]},\"returnDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"returnedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"creditReceivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"canceledById\":{\"type\":[\"null\",\"integer\"]},\"canceledReason\":{\"type\":[\"null\",\"string\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"costOfSaleAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"assetAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"detailType\":{\"type\":[\"null\",\"string\"]}}},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"receiptItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_return",
@@ -35888,6 +35920,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a return.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_return_custom_fields",
@@ -35896,6 +35929,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on several returns.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_return",
@@ -35911,6 +35945,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "cancel_return",
@@ -35926,6 +35961,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_transfers",
@@ -36079,6 +36115,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"transferType\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"referenceNumber\":{\"type\":[\"null\",\"string\"]},\"fromLocationId\":{\"type\":[\"null\",\"integer\"]},\"toLocationId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"pickedDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"receivedDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"batchId\":{\"type\":[\"null\",\"integer\"]},\"batch\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"syncStatus\":{\"type\":[\"null\",\"string\"]},\"dateRequired\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"canceledById\":{\"type\":[\"null\",\"integer\"]},\"canceledReason\":{\"type\":[\"null\",\"string\"]},\"dateCanceled\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"pickedById\":{\"type\":[\"null\",\"integer\"]},\"receivedById\":{\"type\":[\"null\",\"integer\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"quantityPicked\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"serialNumbers\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}}},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_transfer_custom_fields",
@@ -36087,6 +36124,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on several transfers.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_transfer",
@@ -36102,6 +36140,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_trucks",
@@ -36189,6 +36228,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"warehouseId\":{\"type\":[\"null\",\"integer\"]},\"technicianIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"inventoryTemplateId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_truck",
@@ -36197,6 +36237,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a truck.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_truck",
@@ -36212,6 +36253,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_vendors",
@@ -36311,6 +36353,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isTruckReplenishment\":{\"type\":[\"null\",\"boolean\"]},\"isMobileCreationRestricted\":{\"type\":[\"null\",\"boolean\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"deliveryOption\":{\"type\":[\"null\",\"string\"]},\"defaultTaxRate\":{\"type\":[\"null\",\"number\"]},\"contactInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"firstName\":{\"type\":[\"null\",\"string\"]},\"lastName\":{\"type\":[\"null\",\"string\"]},\"phone\":{\"type\":[\"null\",\"string\"]},\"email\":{\"type\":[\"null\",\"string\"]},\"fax\":{\"type\":[\"null\",\"string\"]}}},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_vendor",
@@ -36319,6 +36362,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a vendor.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_vendor_custom_field_types",
@@ -36376,6 +36420,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_vendor_custom_fields",
@@ -36384,6 +36429,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Set custom field values on several vendors.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_vendor",
@@ -36417,6 +36463,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_vendor",
@@ -36432,6 +36479,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_warehouses",
@@ -36519,6 +36567,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"inventoryTemplateId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_warehouse",
@@ -36534,5 +36583,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];

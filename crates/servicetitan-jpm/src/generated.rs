@@ -29857,6 +29857,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentNumber\":{\"type\":[\"null\",\"string\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"end\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivalWindowStart\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivalWindowEnd\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"status\":{\"type\":[\"null\",\"string\"]},\"specialInstructions\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"unused\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"isConfirmed\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"appointmentSummaries\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobAppointmentId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"notes\":{\"type\":[\"null\",\"string\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_appointment",
@@ -29865,6 +29866,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Add an appointment to an existing job.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_appointment",
@@ -29880,6 +29882,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_appointment",
@@ -29895,6 +29898,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "remove_appointment_confirmation",
@@ -29910,6 +29914,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "confirm_appointment",
@@ -29925,6 +29930,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "remove_appointment_hold",
@@ -29940,6 +29946,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "hold_appointment",
@@ -29955,6 +29962,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "reschedule_appointment",
@@ -29970,6 +29978,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_appointment_special_instructions",
@@ -29985,6 +29994,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "set_appointment_summary",
@@ -30000,6 +30010,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_appointments",
@@ -30027,6 +30038,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"appointmentSummaries\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobAppointmentId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"notes\":{\"type\":[\"null\",\"string\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]}}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentNumber\":{\"type\":[\"null\",\"string\"]},\"start\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"end\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivalWindowStart\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivalWindowEnd\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"status\":{\"type\":[\"null\",\"string\"]},\"specialInstructions\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"unused\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"isConfirmed\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_job_canceled_logs",
@@ -30048,6 +30060,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"reasonId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_job_history",
@@ -30069,6 +30082,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"jobId\":{\"type\":[\"null\",\"integer\"]},\"history\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"eventType\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"usedSchedulingTool\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_job_notes",
@@ -30090,6 +30104,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_jobs",
@@ -30111,6 +30126,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"summary\":{\"type\":[\"null\",\"string\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"summaryOfWork\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"jobStatus\":{\"type\":[\"null\",\"string\"]},\"completedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"appointmentCount\":{\"type\":[\"null\",\"integer\"]},\"firstAppointmentId\":{\"type\":[\"null\",\"integer\"]},\"lastAppointmentId\":{\"type\":[\"null\",\"integer\"]},\"recallForId\":{\"type\":[\"null\",\"integer\"]},\"warrantyId\":{\"type\":[\"null\",\"integer\"]},\"jobGeneratedLeadSource\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobId\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]}}},\"noCharge\":{\"type\":[\"null\",\"boolean\"]},\"notificationsEnabled\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"leadCallId\":{\"type\":[\"null\",\"integer\"]},\"partnerLeadCallId\":{\"type\":[\"null\",\"integer\"]},\"bookingId\":{\"type\":[\"null\",\"integer\"]},\"soldById\":{\"type\":[\"null\",\"integer\"]},\"customerPo\":{\"type\":[\"null\",\"string\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"createdFromEstimateId\":{\"type\":[\"null\",\"integer\"]},\"estimateIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"equipmentIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"isAutoDispatched\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_project_notes",
@@ -30132,6 +30148,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"projectId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_projects",
@@ -30153,6 +30170,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"statusId\":{\"type\":[\"null\",\"integer\"]},\"subStatus\":{\"type\":[\"null\",\"string\"]},\"subStatusId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"projectTypeId\":{\"type\":[\"null\",\"integer\"]},\"projectManagerIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"startDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"targetCompletionDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"actualCompletionDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"jobIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_cancel_reasons",
@@ -30216,6 +30234,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_hold_reasons",
@@ -30279,6 +30298,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_types",
@@ -30384,6 +30404,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skills\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"priority\":{\"type\":[\"null\",\"string\"]},\"duration\":{\"type\":[\"null\",\"integer\"]},\"soldThreshold\":{\"type\":[\"null\",\"number\"]},\"class\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"noCharge\":{\"type\":[\"null\",\"boolean\"]},\"enforceRecurringServiceEventSelection\":{\"type\":[\"null\",\"boolean\"]},\"invoiceSignaturesRequired\":{\"type\":[\"null\",\"boolean\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isSmartDispatched\":{\"type\":[\"null\",\"boolean\"]},\"defaultEstimateSoldAction\":{\"type\":[\"null\",\"string\"]},\"customFieldTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_job_type",
@@ -30392,6 +30413,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a job type.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_job_type",
@@ -30413,6 +30435,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_job_type",
@@ -30428,6 +30451,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_jobs",
@@ -30659,6 +30683,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"jobStatus\":{\"type\":[\"null\",\"string\"]},\"completedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"appointmentCount\":{\"type\":[\"null\",\"integer\"]},\"firstAppointmentId\":{\"type\":[\"null\",\"integer\"]},\"lastAppointmentId\":{\"type\":[\"null\",\"integer\"]},\"recallForId\":{\"type\":[\"null\",\"integer\"]},\"warrantyId\":{\"type\":[\"null\",\"integer\"]},\"jobGeneratedLeadSource\":{\"type\":[\"null\",\"object\"],\"properties\":{\"jobId\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]}}},\"noCharge\":{\"type\":[\"null\",\"boolean\"]},\"notificationsEnabled\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"leadCallId\":{\"type\":[\"null\",\"integer\"]},\"partnerLeadCallId\":{\"type\":[\"null\",\"integer\"]},\"bookingId\":{\"type\":[\"null\",\"integer\"]},\"soldById\":{\"type\":[\"null\",\"integer\"]},\"customerPo\":{\"type\":[\"null\",\"string\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"createdFromEstimateId\":{\"type\":[\"null\",\"integer\"]},\"estimateIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"equipmentIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"isAutoDispatched\":{\"type\":[\"null\",\"boolean\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"summaryOfWork\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_job",
@@ -30667,6 +30692,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Book a new job with its appointments.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_cancellation_reasons",
@@ -30682,6 +30708,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_custom_field_types",
@@ -30739,6 +30766,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_jobs_hold_reasons",
@@ -30754,6 +30782,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_job",
@@ -30775,6 +30804,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_job",
@@ -30790,6 +30820,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_job_booked_log",
@@ -30805,6 +30836,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "cancel_job",
@@ -30820,6 +30852,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_canceled_logs",
@@ -30853,6 +30886,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"reasonId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "complete_job",
@@ -30868,6 +30902,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "detach_job_equipment_bulk",
@@ -30883,6 +30918,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_equipment",
@@ -30898,6 +30934,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "attach_job_equipment",
@@ -30913,6 +30950,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "detach_job_equipment",
@@ -30934,6 +30972,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_job_history",
@@ -30949,6 +30988,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "hold_job",
@@ -30964,6 +31004,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_job_message",
@@ -30979,6 +31020,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_notes",
@@ -31012,6 +31054,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_job_note",
@@ -31027,6 +31070,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "remove_job_cancellation",
@@ -31042,6 +31086,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_statuses",
@@ -31111,6 +31156,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"order\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_project_status",
@@ -31126,6 +31172,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_sub_statuses",
@@ -31207,6 +31254,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"statusId\":{\"type\":[\"null\",\"integer\"]},\"order\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_project_sub_status",
@@ -31222,6 +31270,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_types",
@@ -31249,6 +31298,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_project_type",
@@ -31264,6 +31314,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_projects",
@@ -31441,6 +31492,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"statusId\":{\"type\":[\"null\",\"integer\"]},\"subStatus\":{\"type\":[\"null\",\"string\"]},\"subStatusId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"projectTypeId\":{\"type\":[\"null\",\"integer\"]},\"projectManagerIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"startDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"targetCompletionDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"actualCompletionDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"jobIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_project",
@@ -31449,6 +31501,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a project.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_custom_field_types",
@@ -31506,6 +31559,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "detach_job_from_project",
@@ -31521,6 +31575,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_project",
@@ -31542,6 +31597,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_project",
@@ -31557,6 +31613,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "attach_job_to_project",
@@ -31578,6 +31635,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_project_message",
@@ -31593,6 +31651,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_notes",
@@ -31626,6 +31685,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"text\":{\"type\":[\"null\",\"string\"]},\"isPinned\":{\"type\":[\"null\",\"boolean\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_project_note",
@@ -31641,6 +31701,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_budget_codes",
@@ -31686,6 +31747,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"segments\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"segmentId\":{\"type\":[\"null\",\"integer\"]},\"segmentItemId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_budget_code",
@@ -31694,6 +31756,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a budget code from a list of segment items.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_budget_codes",
@@ -31702,6 +31765,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create several budget codes in one call.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "match_budget_codes",
@@ -31717,6 +31781,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_partial_budget_code",
@@ -31725,6 +31790,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a budget code from segment bindings, leaving some segments without an item.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_partial_budget_codes",
@@ -31733,6 +31799,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create several partial budget codes in one call.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_budget_codes",
@@ -31784,6 +31851,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"segments\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"segmentId\":{\"type\":[\"null\",\"integer\"]},\"segmentItemId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "match_project_budget_codes",
@@ -31805,6 +31873,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_budget_code_segments",
@@ -31838,6 +31907,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_budget_code_segment_items",
@@ -31883,6 +31953,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]},\"costCategory\":{\"type\":[\"null\",\"string\"]},\"isActive\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_project_budget_code_segment_item_children",
@@ -31934,6 +32005,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]},\"costCategory\":{\"type\":[\"null\",\"string\"]},\"isActive\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_budget_code_segments",
@@ -31961,6 +32033,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_budget_code_segment_items",
@@ -32000,6 +32073,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]},\"costCategory\":{\"type\":[\"null\",\"string\"]},\"isActive\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_budget_code_segment_item_children",
@@ -32045,5 +32119,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]},\"costCategory\":{\"type\":[\"null\",\"string\"]},\"isActive\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
 ];

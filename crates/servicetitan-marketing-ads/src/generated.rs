@@ -5310,6 +5310,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"dateTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"leadType\":{\"type\":[\"null\",\"integer\"]},\"attribution\":{\"type\":[\"null\",\"object\"],\"properties\":{\"utmSource\":{\"type\":[\"null\",\"string\"]},\"utmMedium\":{\"type\":[\"null\",\"string\"]},\"utmCampaign\":{\"type\":[\"null\",\"string\"]},\"landingPageUrl\":{\"type\":[\"null\",\"string\"]},\"referrerUrl\":{\"type\":[\"null\",\"string\"]},\"clickId\":{\"type\":[\"null\",\"string\"]},\"gbraid\":{\"type\":[\"null\",\"string\"]},\"wbraid\":{\"type\":[\"null\",\"string\"]},\"stCampaignId\":{\"type\":[\"null\",\"integer\"]},\"originalCampaign\":{\"type\":[\"null\",\"string\"]},\"attributionOverwriteType\":{\"type\":[\"null\",\"string\"]},\"attributionOverwriteId\":{\"type\":[\"null\",\"integer\"]},\"overwrittenBookingJobId\":{\"type\":[\"null\",\"integer\"]},\"adGroupId\":{\"type\":[\"null\",\"string\"]},\"adGroupName\":{\"type\":[\"null\",\"string\"]},\"keywordId\":{\"type\":[\"null\",\"string\"]},\"keywordName\":{\"type\":[\"null\",\"string\"]}}},\"job\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"call\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"source\":{\"type\":[\"null\",\"string\"]},\"callerNumber\":{\"type\":[\"null\",\"string\"]},\"trackingNumber\":{\"type\":[\"null\",\"string\"]},\"excusedReason\":{\"type\":[\"null\",\"string\"]}}},\"leadForm\":{\"type\":[\"null\",\"object\"],\"properties\":{\"leadNumber\":{\"type\":[\"null\",\"integer\"]},\"leadStatus\":{\"type\":[\"null\",\"string\"]},\"notes\":{\"type\":[\"null\",\"string\"]}}},\"booking\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_capacity_warnings",
@@ -5318,6 +5319,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get the capacity warnings of the tenant's campaigns",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_external_call_attribution",
@@ -5326,6 +5328,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute an external call to a web session",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_scheduled_job_attribution",
@@ -5334,6 +5337,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute a scheduled job to a web session",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_performance",
@@ -5379,6 +5383,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"campaign\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"externalId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"category\":{\"type\":[\"null\",\"string\"]},\"launchDate\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]}}},\"adGroup\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]}}},\"keyword\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]}}},\"digitalStats\":{\"type\":[\"null\",\"object\"],\"properties\":{\"impressionShare\":{\"type\":[\"null\",\"number\"]},\"impressions\":{\"type\":[\"null\",\"integer\"]},\"clicks\":{\"type\":[\"null\",\"integer\"]},\"averageCPC\":{\"type\":[\"null\",\"number\"]},\"conversions\":{\"type\":[\"null\",\"integer\"]},\"allConversions\":{\"type\":[\"null\",\"number\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"clickRate\":{\"type\":[\"null\",\"number\"]},\"costPerConversion\":{\"type\":[\"null\",\"number\"]},\"conversionRate\":{\"type\":[\"null\",\"number\"]}}},\"leadStats\":{\"type\":[\"null\",\"object\"],\"properties\":{\"leads\":{\"type\":[\"null\",\"integer\"]},\"leadCalls\":{\"type\":[\"null\",\"integer\"]},\"onlineBooking\":{\"type\":[\"null\",\"integer\"]},\"manualBooking\":{\"type\":[\"null\",\"integer\"]},\"bookedJobs\":{\"type\":[\"null\",\"integer\"]},\"ranJobs\":{\"type\":[\"null\",\"integer\"]},\"soldJobs\":{\"type\":[\"null\",\"integer\"]},\"revenue\":{\"type\":[\"null\",\"number\"]},\"potentialRevenue\":{\"type\":[\"null\",\"number\"]},\"bookingRate\":{\"type\":[\"null\",\"number\"]},\"avgTicket\":{\"type\":[\"null\",\"number\"]}}},\"returnOnInvestment\":{\"type\":[\"null\",\"number\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_web_booking_attribution",
@@ -5387,6 +5392,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute a web booking",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_web_lead_form_attribution",
@@ -5395,5 +5401,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Attribute a web lead form to a web session",
         params: &[],
+        item_schema: "",
     },
 ];

@@ -19720,6 +19720,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"isSettingsTemplate\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"unitPrice\":{\"type\":[\"null\",\"number\"]},\"isAddOn\":{\"type\":[\"null\",\"boolean\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"workflowActionItemId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"hours\":{\"type\":[\"null\",\"number\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_membership_status_changes",
@@ -19741,6 +19742,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"oldStatus\":{\"type\":[\"null\",\"string\"]},\"newStatus\":{\"type\":[\"null\",\"string\"]},\"note\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_membership_types",
@@ -19762,6 +19764,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"importId\":{\"type\":[\"null\",\"string\"]},\"billingTemplateId\":{\"type\":[\"null\",\"integer\"]},\"discount\":{\"type\":[\"null\",\"number\"]},\"durationBilling\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"billingFrequency\":{\"type\":[\"null\",\"string\"]},\"salePrice\":{\"type\":[\"null\",\"number\"]},\"billingPrice\":{\"type\":[\"null\",\"number\"]},\"renewalPrice\":{\"type\":[\"null\",\"number\"]}}}},\"discounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"targetId\":{\"type\":[\"null\",\"integer\"]},\"discount\":{\"type\":[\"null\",\"number\"]}}}},\"recurringServices\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"recurringServiceTypeId\":{\"type\":[\"null\",\"integer\"]},\"offset\":{\"type\":[\"null\",\"integer\"]},\"offsetType\":{\"type\":[\"null\",\"string\"]},\"allocation\":{\"type\":[\"null\",\"number\"]}}}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"name\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"discountMode\":{\"type\":[\"null\",\"string\"]},\"locationTarget\":{\"type\":[\"null\",\"string\"]},\"revenueRecognitionMode\":{\"type\":[\"null\",\"string\"]},\"autoCalculateInvoiceTemplates\":{\"type\":[\"null\",\"boolean\"]},\"useMembershipPricingTable\":{\"type\":[\"null\",\"boolean\"]},\"showMembershipSavings\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_memberships",
@@ -19783,6 +19786,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"followUpOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"cancellationDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"from\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"nextScheduledBillDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"to\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"billingFrequency\":{\"type\":[\"null\",\"string\"]},\"renewalBillingFrequency\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"followUpStatus\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"initialDeferredRevenue\":{\"type\":[\"null\",\"number\"]},\"duration\":{\"type\":[\"null\",\"integer\"]},\"renewalDuration\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"activatedById\":{\"type\":[\"null\",\"integer\"]},\"activatedFromId\":{\"type\":[\"null\",\"integer\"]},\"billingTemplateId\":{\"type\":[\"null\",\"integer\"]},\"cancellationBalanceInvoiceId\":{\"type\":[\"null\",\"integer\"]},\"cancellationInvoiceId\":{\"type\":[\"null\",\"integer\"]},\"followUpCustomStatusId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"paymentMethodId\":{\"type\":[\"null\",\"integer\"]},\"paymentTypeId\":{\"type\":[\"null\",\"integer\"]},\"recurringLocationId\":{\"type\":[\"null\",\"integer\"]},\"renewalMembershipTaskId\":{\"type\":[\"null\",\"integer\"]},\"renewedById\":{\"type\":[\"null\",\"integer\"]},\"soldById\":{\"type\":[\"null\",\"integer\"]},\"customerPo\":{\"type\":[\"null\",\"string\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_recurring_service_events",
@@ -19804,6 +19808,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"locationRecurringServiceId\":{\"type\":[\"null\",\"integer\"]},\"locationRecurringServiceName\":{\"type\":[\"null\",\"string\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"membershipName\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_recurring_service_types",
@@ -19825,6 +19830,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"recurrenceType\":{\"type\":[\"null\",\"string\"]},\"recurrenceInterval\":{\"type\":[\"null\",\"integer\"]},\"recurrenceMonths\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"durationType\":{\"type\":[\"null\",\"string\"]},\"durationLength\":{\"type\":[\"null\",\"integer\"]},\"invoiceTemplateId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"jobSummary\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"importId\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_recurring_services",
@@ -19846,6 +19852,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"importId\":{\"type\":[\"null\",\"string\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"recurringServiceTypeId\":{\"type\":[\"null\",\"integer\"]},\"durationType\":{\"type\":[\"null\",\"string\"]},\"durationLength\":{\"type\":[\"null\",\"integer\"]},\"from\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"to\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"memo\":{\"type\":[\"null\",\"string\"]},\"invoiceTemplateId\":{\"type\":[\"null\",\"integer\"]},\"invoiceTemplateForFollowingYearsId\":{\"type\":[\"null\",\"integer\"]},\"firstVisitComplete\":{\"type\":[\"null\",\"boolean\"]},\"activatedFromId\":{\"type\":[\"null\",\"integer\"]},\"allocation\":{\"type\":[\"null\",\"number\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"jobSummary\":{\"type\":[\"null\",\"string\"]},\"recurrenceType\":{\"type\":[\"null\",\"string\"]},\"recurrenceInterval\":{\"type\":[\"null\",\"integer\"]},\"recurrenceMonths\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"recurrenceDaysOfWeek\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"recurrenceWeek\":{\"type\":[\"null\",\"string\"]},\"recurrenceDayOfNthWeek\":{\"type\":[\"null\",\"string\"]},\"recurrenceDaysOfMonth\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"jobStartTime\":{\"type\":[\"null\",\"string\"]},\"estimatedPayrollCost\":{\"type\":[\"null\",\"number\"]},\"preferredTechnicianIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_invoice_templates",
@@ -19861,6 +19868,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_invoice_template",
@@ -19869,6 +19877,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an invoice template",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_invoice_template",
@@ -19884,6 +19893,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_invoice_template",
@@ -19899,6 +19909,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_membership_types",
@@ -20004,6 +20015,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"discountMode\":{\"type\":[\"null\",\"string\"]},\"locationTarget\":{\"type\":[\"null\",\"string\"]},\"revenueRecognitionMode\":{\"type\":[\"null\",\"string\"]},\"autoCalculateInvoiceTemplates\":{\"type\":[\"null\",\"boolean\"]},\"useMembershipPricingTable\":{\"type\":[\"null\",\"boolean\"]},\"showMembershipSavings\":{\"type\":[\"null\",\"boolean\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"importId\":{\"type\":[\"null\",\"string\"]},\"billingTemplateId\":{\"type\":[\"null\",\"integer\"]},\"discount\":{\"type\":[\"null\",\"number\"]},\"durationBilling\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"billingFrequency\":{\"type\":[\"null\",\"string\"]},\"salePrice\":{\"type\":[\"null\",\"number\"]},\"billingPrice\":{\"type\":[\"null\",\"number\"]},\"renewalPrice\":{\"type\":[\"null\",\"number\"]}}}},\"discounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"targetId\":{\"type\":[\"null\",\"integer\"]},\"discount\":{\"type\":[\"null\",\"number\"]}}}},\"recurringServices\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"recurringServiceTypeId\":{\"type\":[\"null\",\"integer\"]},\"offset\":{\"type\":[\"null\",\"integer\"]},\"offsetType\":{\"type\":[\"null\",\"string\"]},\"allocation\":{\"type\":[\"null\",\"number\"]}}}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_membership_type",
@@ -20019,6 +20031,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_membership_type_discounts",
@@ -20034,6 +20047,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_membership_type_duration_billing_items",
@@ -20055,6 +20069,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_membership_type_recurring_service_items",
@@ -20070,6 +20085,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_memberships",
@@ -20163,6 +20179,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"followUpOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"cancellationDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"from\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"nextScheduledBillDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"to\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"billingFrequency\":{\"type\":[\"null\",\"string\"]},\"renewalBillingFrequency\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"followUpStatus\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"initialDeferredRevenue\":{\"type\":[\"null\",\"number\"]},\"duration\":{\"type\":[\"null\",\"integer\"]},\"renewalDuration\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"activatedById\":{\"type\":[\"null\",\"integer\"]},\"activatedFromId\":{\"type\":[\"null\",\"integer\"]},\"billingTemplateId\":{\"type\":[\"null\",\"integer\"]},\"cancellationBalanceInvoiceId\":{\"type\":[\"null\",\"integer\"]},\"cancellationInvoiceId\":{\"type\":[\"null\",\"integer\"]},\"followUpCustomStatusId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"paymentMethodId\":{\"type\":[\"null\",\"integer\"]},\"paymentTypeId\":{\"type\":[\"null\",\"integer\"]},\"recurringLocationId\":{\"type\":[\"null\",\"integer\"]},\"renewalMembershipTaskId\":{\"type\":[\"null\",\"integer\"]},\"renewedById\":{\"type\":[\"null\",\"integer\"]},\"soldById\":{\"type\":[\"null\",\"integer\"]},\"customerPo\":{\"type\":[\"null\",\"string\"]},\"importId\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_membership_custom_fields",
@@ -20220,6 +20237,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"dataType\":{\"type\":[\"null\",\"string\"]},\"dataTypeOptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_membership_sale",
@@ -20228,6 +20246,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Sell a membership by creating its sale invoice",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_membership",
@@ -20243,6 +20262,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_membership",
@@ -20258,6 +20278,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_membership_status_changes",
@@ -20273,6 +20294,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_recurring_service_events",
@@ -20354,6 +20376,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"locationRecurringServiceId\":{\"type\":[\"null\",\"integer\"]},\"locationRecurringServiceName\":{\"type\":[\"null\",\"string\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"membershipName\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_recurring_service_event_complete",
@@ -20369,6 +20392,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "mark_recurring_service_event_incomplete",
@@ -20384,6 +20408,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_recurring_service_types",
@@ -20471,6 +20496,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"recurrenceType\":{\"type\":[\"null\",\"string\"]},\"recurrenceInterval\":{\"type\":[\"null\",\"integer\"]},\"recurrenceMonths\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"durationType\":{\"type\":[\"null\",\"string\"]},\"durationLength\":{\"type\":[\"null\",\"integer\"]},\"invoiceTemplateId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"jobSummary\":{\"type\":[\"null\",\"string\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"importId\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_recurring_service_type",
@@ -20486,6 +20512,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_recurring_services",
@@ -20573,6 +20600,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"importId\":{\"type\":[\"null\",\"string\"]},\"membershipId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"recurringServiceTypeId\":{\"type\":[\"null\",\"integer\"]},\"durationType\":{\"type\":[\"null\",\"string\"]},\"durationLength\":{\"type\":[\"null\",\"integer\"]},\"from\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"to\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"memo\":{\"type\":[\"null\",\"string\"]},\"invoiceTemplateId\":{\"type\":[\"null\",\"integer\"]},\"invoiceTemplateForFollowingYearsId\":{\"type\":[\"null\",\"integer\"]},\"firstVisitComplete\":{\"type\":[\"null\",\"boolean\"]},\"activatedFromId\":{\"type\":[\"null\",\"integer\"]},\"allocation\":{\"type\":[\"null\",\"number\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"jobTypeId\":{\"type\":[\"null\",\"integer\"]},\"campaignId\":{\"type\":[\"null\",\"integer\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"jobSummary\":{\"type\":[\"null\",\"string\"]},\"recurrenceType\":{\"type\":[\"null\",\"string\"]},\"recurrenceInterval\":{\"type\":[\"null\",\"integer\"]},\"recurrenceMonths\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"recurrenceDaysOfWeek\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"recurrenceWeek\":{\"type\":[\"null\",\"string\"]},\"recurrenceDayOfNthWeek\":{\"type\":[\"null\",\"string\"]},\"recurrenceDaysOfMonth\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"jobStartTime\":{\"type\":[\"null\",\"string\"]},\"estimatedPayrollCost\":{\"type\":[\"null\",\"number\"]},\"preferredTechnicianIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_recurring_service",
@@ -20588,6 +20616,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_recurring_service",
@@ -20603,5 +20632,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];

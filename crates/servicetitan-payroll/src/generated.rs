@@ -18121,6 +18121,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"earningCategory\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"isDiscretionary\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_activity_code",
@@ -18136,6 +18137,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_employee_payroll_settings",
@@ -18151,6 +18153,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_employee_payroll_settings",
@@ -18166,6 +18169,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_employee_payrolls",
@@ -18259,6 +18263,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"startedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"burdenRate\":{\"type\":[\"null\",\"number\"]},\"managerApprovedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_activity_codes",
@@ -18280,6 +18285,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"earningCategory\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"isDiscretionary\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_gross_pay_items",
@@ -18301,6 +18307,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"businessUnitName\":{\"type\":[\"null\",\"string\"]},\"payrollId\":{\"type\":[\"null\",\"integer\"]},\"employeePayrollId\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"activity\":{\"type\":[\"null\",\"string\"]},\"activityCodeId\":{\"type\":[\"null\",\"integer\"]},\"activityCode\":{\"type\":[\"null\",\"string\"]},\"amount\":{\"type\":[\"null\",\"number\"]},\"amountAdjustment\":{\"type\":[\"null\",\"number\"]},\"payoutBusinessUnitName\":{\"type\":[\"null\",\"string\"]},\"grossPayItemType\":{\"type\":[\"null\",\"string\"]},\"startedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"paidDurationHours\":{\"type\":[\"null\",\"number\"]},\"paidTimeType\":{\"type\":[\"null\",\"string\"]},\"sourceEntityId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"jobTypeName\":{\"type\":[\"null\",\"string\"]},\"projectNumber\":{\"type\":[\"null\",\"string\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"invoiceNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"customerName\":{\"type\":[\"null\",\"string\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"locationName\":{\"type\":[\"null\",\"string\"]},\"locationAddress\":{\"type\":[\"null\",\"string\"]},\"locationZip\":{\"type\":[\"null\",\"string\"]},\"zoneName\":{\"type\":[\"null\",\"string\"]},\"taxZoneName\":{\"type\":[\"null\",\"string\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"laborTypeCode\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"isPrevailingWageJob\":{\"type\":[\"null\",\"boolean\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_job_splits",
@@ -18322,6 +18329,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"split\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_job_timesheets",
@@ -18343,6 +18351,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"dispatchedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"canceledOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"doneOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_payroll_adjustments",
@@ -18364,6 +18373,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"postedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"amount\":{\"type\":[\"null\",\"number\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"activityCodeId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"rate\":{\"type\":[\"null\",\"number\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_payroll_settings",
@@ -18385,6 +18395,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"externalPayrollId\":{\"type\":[\"null\",\"string\"]},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"managerId\":{\"type\":[\"null\",\"integer\"]},\"payrollBusinessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isIncludedInPayroll\":{\"type\":[\"null\",\"boolean\"]},\"hireDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_timesheet_codes",
@@ -18406,6 +18417,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"applicableEmployeeType\":{\"type\":[\"null\",\"string\"]},\"rateInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"hourlyRate\":{\"type\":[\"null\",\"string\"]},\"customHourlyRate\":{\"type\":[\"null\",\"number\"]},\"rateMultiplier\":{\"type\":[\"null\",\"number\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_gross_pay_items",
@@ -18499,6 +18511,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"businessUnitName\":{\"type\":[\"null\",\"string\"]},\"payrollId\":{\"type\":[\"null\",\"integer\"]},\"employeePayrollId\":{\"type\":[\"null\",\"string\"]},\"date\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"activity\":{\"type\":[\"null\",\"string\"]},\"activityCodeId\":{\"type\":[\"null\",\"integer\"]},\"activityCode\":{\"type\":[\"null\",\"string\"]},\"amount\":{\"type\":[\"null\",\"number\"]},\"amountAdjustment\":{\"type\":[\"null\",\"number\"]},\"payoutBusinessUnitName\":{\"type\":[\"null\",\"string\"]},\"grossPayItemType\":{\"type\":[\"null\",\"string\"]},\"startedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"paidDurationHours\":{\"type\":[\"null\",\"number\"]},\"paidTimeType\":{\"type\":[\"null\",\"string\"]},\"sourceEntityId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"jobTypeName\":{\"type\":[\"null\",\"string\"]},\"projectNumber\":{\"type\":[\"null\",\"string\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"invoiceNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"customerName\":{\"type\":[\"null\",\"string\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"locationName\":{\"type\":[\"null\",\"string\"]},\"locationAddress\":{\"type\":[\"null\",\"string\"]},\"locationZip\":{\"type\":[\"null\",\"string\"]},\"zoneName\":{\"type\":[\"null\",\"string\"]},\"taxZoneName\":{\"type\":[\"null\",\"string\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"laborTypeCode\":{\"type\":[\"null\",\"string\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"isPrevailingWageJob\":{\"type\":[\"null\",\"boolean\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_gross_pay_item",
@@ -18507,6 +18520,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a gross pay item",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_gross_pay_item",
@@ -18522,6 +18536,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_gross_pay_item",
@@ -18537,6 +18552,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_splits2",
@@ -18606,6 +18622,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"split\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_timesheets_by_jobs",
@@ -18693,6 +18710,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"dispatchedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"canceledOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"doneOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_splits",
@@ -18762,6 +18780,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"split\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_job_timesheets",
@@ -18849,6 +18868,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"technicianId\":{\"type\":[\"null\",\"integer\"]},\"dispatchedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"arrivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"canceledOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"doneOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_location_rates",
@@ -18906,6 +18926,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"locationId\":{\"type\":[\"null\",\"integer\"]},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"laborTypeName\":{\"type\":[\"null\",\"string\"]},\"laborTypeCode\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_non_job_timesheets",
@@ -18981,6 +19002,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"timesheetCodeId\":{\"type\":[\"null\",\"integer\"]},\"startedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payroll_adjustments",
@@ -19062,6 +19084,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"postedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"amount\":{\"type\":[\"null\",\"number\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"activityCodeId\":{\"type\":[\"null\",\"integer\"]},\"invoiceId\":{\"type\":[\"null\",\"integer\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"rate\":{\"type\":[\"null\",\"number\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_payroll_adjustment",
@@ -19070,6 +19093,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a payroll adjustment",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_payroll_adjustment",
@@ -19091,6 +19115,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payroll_settings",
@@ -19154,6 +19179,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"externalPayrollId\":{\"type\":[\"null\",\"string\"]},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"managerId\":{\"type\":[\"null\",\"integer\"]},\"payrollBusinessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isIncludedInPayroll\":{\"type\":[\"null\",\"boolean\"]},\"hireDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_payrolls",
@@ -19247,6 +19273,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"startedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"burdenRate\":{\"type\":[\"null\",\"number\"]},\"managerApprovedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_technician_payroll_settings",
@@ -19262,6 +19289,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_technician_payroll_settings",
@@ -19277,6 +19305,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_technician_payrolls",
@@ -19370,6 +19399,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"startedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"burdenRate\":{\"type\":[\"null\",\"number\"]},\"managerApprovedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_timesheet_codes",
@@ -19433,6 +19463,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"applicableEmployeeType\":{\"type\":[\"null\",\"string\"]},\"rateInfo\":{\"type\":[\"null\",\"object\"],\"properties\":{\"hourlyRate\":{\"type\":[\"null\",\"string\"]},\"customHourlyRate\":{\"type\":[\"null\",\"number\"]},\"rateMultiplier\":{\"type\":[\"null\",\"number\"]}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_timesheet_code",
@@ -19448,5 +19479,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];

@@ -35020,6 +35020,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"image\":{\"type\":[\"null\",\"string\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"position\":{\"type\":[\"null\",\"integer\"]},\"categoryType\":{\"type\":[\"null\",\"string\"]},\"subcategories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"image\":{\"type\":[\"null\",\"string\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"position\":{\"type\":[\"null\",\"integer\"]},\"categoryType\":{\"type\":[\"null\",\"string\"]},\"subcategories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"image\":{\"type\":[\"null\",\"string\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"position\":{\"type\":[\"null\",\"integer\"]},\"categoryType\":{\"type\":[\"null\",\"string\"]},\"subcategories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{},\"name\":{},\"active\":{},\"description\":{},\"image\":{},\"parentId\":{},\"position\":{},\"categoryType\":{},\"subcategories\":{},\"businessUnitIds\":{},\"skuImages\":{},\"skuVideos\":{},\"source\":{},\"externalId\":{},\"hideInMobile\":{},\"createdOn\":{},\"modifiedOn\":{}}}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skuImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"skuVideos\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"hideInMobile\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skuImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"skuVideos\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"hideInMobile\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skuImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"skuVideos\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"hideInMobile\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_category",
@@ -35028,6 +35029,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a category",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_category",
@@ -35043,6 +35045,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_category",
@@ -35058,6 +35061,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_category",
@@ -35073,6 +35077,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_client_specific_pricing",
@@ -35118,6 +35123,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"exceptions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"number\"]},\"valueType\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_client_specific_pricing",
@@ -35133,6 +35139,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_discounts_and_fees",
@@ -35226,6 +35233,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"amountType\":{\"type\":[\"null\",\"string\"]},\"amount\":{\"type\":[\"null\",\"number\"]},\"limit\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"hours\":{\"type\":[\"null\",\"number\"]},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"account\":{\"type\":[\"null\",\"string\"]},\"crossSaleGroup\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"excludeFromPayroll\":{\"type\":[\"null\",\"boolean\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_discount_and_fee",
@@ -35234,6 +35242,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a discount or fee",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_discount_and_fee",
@@ -35249,6 +35258,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_discount_and_fee",
@@ -35270,6 +35280,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_discount_and_fee",
@@ -35285,6 +35296,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_equipment",
@@ -35378,6 +35390,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"memberPrice\":{\"type\":[\"null\",\"number\"]},\"addOnPrice\":{\"type\":[\"null\",\"number\"]},\"addOnMemberPrice\":{\"type\":[\"null\",\"number\"]},\"manufacturer\":{\"type\":[\"null\",\"string\"]},\"model\":{\"type\":[\"null\",\"string\"]},\"manufacturerWarranty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]}}},\"serviceProviderWarranty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]}}},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"recommendations\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]}}}},\"upgrades\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"equipmentMaterials\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"quantity\":{\"type\":[\"null\",\"number\"]}}}},\"primaryVendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}},\"otherVendors\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}}},\"account\":{\"type\":[\"null\",\"string\"]},\"costOfSaleAccount\":{\"type\":[\"null\",\"string\"]},\"assetAccount\":{\"type\":[\"null\",\"string\"]},\"crossSaleGroup\":{\"type\":[\"null\",\"string\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"unitOfMeasure\":{\"type\":[\"null\",\"string\"]},\"isInventory\":{\"type\":[\"null\",\"boolean\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"isConfigurableEquipment\":{\"type\":[\"null\",\"boolean\"]},\"variationsOrConfigurableEquipment\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"defaultAssetUrl\":{\"type\":[\"null\",\"string\"]},\"dimensions\":{\"type\":[\"null\",\"object\"],\"properties\":{\"height\":{\"type\":[\"null\",\"number\"]},\"width\":{\"type\":[\"null\",\"number\"]},\"depth\":{\"type\":[\"null\",\"number\"]}}},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"isCostLocked\":{\"type\":[\"null\",\"boolean\"]},\"isPriceLocked\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_equipment",
@@ -35386,6 +35399,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an equipment item",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_equipment",
@@ -35401,6 +35415,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_equipment",
@@ -35422,6 +35437,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_equipment",
@@ -35437,6 +35453,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_categories",
@@ -35458,6 +35475,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"image\":{\"type\":[\"null\",\"string\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"position\":{\"type\":[\"null\",\"integer\"]},\"categoryType\":{\"type\":[\"null\",\"string\"]},\"subcategories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"image\":{\"type\":[\"null\",\"string\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"position\":{\"type\":[\"null\",\"integer\"]},\"categoryType\":{\"type\":[\"null\",\"string\"]},\"subcategories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"image\":{\"type\":[\"null\",\"string\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"position\":{\"type\":[\"null\",\"integer\"]},\"categoryType\":{\"type\":[\"null\",\"string\"]},\"subcategories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{},\"name\":{},\"active\":{},\"description\":{},\"image\":{},\"parentId\":{},\"position\":{},\"categoryType\":{},\"subcategories\":{},\"businessUnitIds\":{},\"skuImages\":{},\"skuVideos\":{},\"source\":{},\"externalId\":{},\"hideInMobile\":{},\"createdOn\":{},\"modifiedOn\":{}}}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skuImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"skuVideos\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"hideInMobile\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skuImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"skuVideos\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"hideInMobile\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"skuImages\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"skuVideos\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"hideInMobile\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_equipment",
@@ -35479,6 +35497,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"memberPrice\":{\"type\":[\"null\",\"number\"]},\"addOnPrice\":{\"type\":[\"null\",\"number\"]},\"addOnMemberPrice\":{\"type\":[\"null\",\"number\"]},\"manufacturer\":{\"type\":[\"null\",\"string\"]},\"model\":{\"type\":[\"null\",\"string\"]},\"manufacturerWarranty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]}}},\"serviceProviderWarranty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]}}},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"recommendations\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]}}}},\"upgrades\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"equipmentMaterials\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"quantity\":{\"type\":[\"null\",\"number\"]}}}},\"primaryVendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}},\"otherVendors\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}}},\"account\":{\"type\":[\"null\",\"string\"]},\"costOfSaleAccount\":{\"type\":[\"null\",\"string\"]},\"assetAccount\":{\"type\":[\"null\",\"string\"]},\"crossSaleGroup\":{\"type\":[\"null\",\"string\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"unitOfMeasure\":{\"type\":[\"null\",\"string\"]},\"isInventory\":{\"type\":[\"null\",\"boolean\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"isConfigurableEquipment\":{\"type\":[\"null\",\"boolean\"]},\"variationsOrConfigurableEquipment\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"typeId\":{\"type\":[\"null\",\"integer\"]},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"defaultAssetUrl\":{\"type\":[\"null\",\"string\"]},\"dimensions\":{\"type\":[\"null\",\"object\"],\"properties\":{\"height\":{\"type\":[\"null\",\"number\"]},\"width\":{\"type\":[\"null\",\"number\"]},\"depth\":{\"type\":[\"null\",\"number\"]}}},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"isCostLocked\":{\"type\":[\"null\",\"boolean\"]},\"isPriceLocked\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_materials",
@@ -35500,6 +35519,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"memberPrice\":{\"type\":[\"null\",\"number\"]},\"addOnPrice\":{\"type\":[\"null\",\"number\"]},\"addOnMemberPrice\":{\"type\":[\"null\",\"number\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"deductAsJobCost\":{\"type\":[\"null\",\"boolean\"]},\"unitOfMeasure\":{\"type\":[\"null\",\"string\"]},\"isInventory\":{\"type\":[\"null\",\"boolean\"]},\"account\":{\"type\":[\"null\",\"string\"]},\"costOfSaleAccount\":{\"type\":[\"null\",\"string\"]},\"assetAccount\":{\"type\":[\"null\",\"string\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"primaryVendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}},\"otherVendors\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}}},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"isConfigurableMaterial\":{\"type\":[\"null\",\"boolean\"]},\"chargeableByDefault\":{\"type\":[\"null\",\"boolean\"]},\"variationsOrConfigurableMaterials\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"isOtherDirectCost\":{\"type\":[\"null\",\"boolean\"]},\"costTypeId\":{\"type\":[\"null\",\"integer\"]},\"defaultAssetUrl\":{\"type\":[\"null\",\"string\"]},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"isCostLocked\":{\"type\":[\"null\",\"boolean\"]},\"isPriceLocked\":{\"type\":[\"null\",\"boolean\"]},\"isChemical\":{\"type\":[\"null\",\"boolean\"]},\"epaNumber\":{\"type\":[\"null\",\"string\"]},\"activeIngredients\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_services",
@@ -35521,6 +35541,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"warranty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]}}},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}},\"price\":{\"type\":[\"null\",\"number\"]},\"memberPrice\":{\"type\":[\"null\",\"number\"]},\"addOnPrice\":{\"type\":[\"null\",\"number\"]},\"addOnMemberPrice\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"account\":{\"type\":[\"null\",\"string\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"isLabor\":{\"type\":[\"null\",\"boolean\"]},\"recommendations\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"upgrades\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"serviceMaterials\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"quantity\":{\"type\":[\"null\",\"number\"]}}}},\"serviceEquipment\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"quantity\":{\"type\":[\"null\",\"number\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"crossSaleGroup\":{\"type\":[\"null\",\"string\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldByCommission\":{\"type\":[\"null\",\"number\"]},\"defaultAssetUrl\":{\"type\":[\"null\",\"string\"]},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"isPriceLocked\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_image",
@@ -35536,6 +35557,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "upload_image",
@@ -35544,6 +35566,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Upload an image to temporary storage",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_materials",
@@ -35649,6 +35672,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"memberPrice\":{\"type\":[\"null\",\"number\"]},\"addOnPrice\":{\"type\":[\"null\",\"number\"]},\"addOnMemberPrice\":{\"type\":[\"null\",\"number\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"deductAsJobCost\":{\"type\":[\"null\",\"boolean\"]},\"unitOfMeasure\":{\"type\":[\"null\",\"string\"]},\"isInventory\":{\"type\":[\"null\",\"boolean\"]},\"account\":{\"type\":[\"null\",\"string\"]},\"costOfSaleAccount\":{\"type\":[\"null\",\"string\"]},\"assetAccount\":{\"type\":[\"null\",\"string\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"primaryVendor\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}},\"otherVendors\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"vendorName\":{\"type\":[\"null\",\"string\"]},\"vendorId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"vendorPart\":{\"type\":[\"null\",\"string\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"primarySubAccount\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}},\"otherSubAccounts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"accountName\":{\"type\":[\"null\",\"string\"]}}}}}}},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"isConfigurableMaterial\":{\"type\":[\"null\",\"boolean\"]},\"chargeableByDefault\":{\"type\":[\"null\",\"boolean\"]},\"variationsOrConfigurableMaterials\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"createdById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"displayInAmount\":{\"type\":[\"null\",\"boolean\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"isOtherDirectCost\":{\"type\":[\"null\",\"boolean\"]},\"costTypeId\":{\"type\":[\"null\",\"integer\"]},\"defaultAssetUrl\":{\"type\":[\"null\",\"string\"]},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"isCostLocked\":{\"type\":[\"null\",\"boolean\"]},\"isPriceLocked\":{\"type\":[\"null\",\"boolean\"]},\"isChemical\":{\"type\":[\"null\",\"boolean\"]},\"epaNumber\":{\"type\":[\"null\",\"string\"]},\"activeIngredients\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_material",
@@ -35657,6 +35681,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a material",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_material_cost_types",
@@ -35665,6 +35690,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "List material cost types",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_material",
@@ -35680,6 +35706,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_material",
@@ -35701,6 +35728,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_material",
@@ -35716,6 +35744,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_materials_markup",
@@ -35737,6 +35766,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"from\":{\"type\":[\"null\",\"number\"]},\"to\":{\"type\":[\"null\",\"number\"]},\"percent\":{\"type\":[\"null\",\"number\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_materials_markup",
@@ -35745,6 +35775,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a materials markup tier",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_materials_markup",
@@ -35760,6 +35791,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_materials_markup",
@@ -35775,6 +35807,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "bulk_update_pricebook_items",
@@ -35783,6 +35816,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Update many pricebook items in one request",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "bulk_create_pricebook_items",
@@ -35791,6 +35825,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create many pricebook items in one request",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_services",
@@ -35890,6 +35925,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"warranty\":{\"type\":[\"null\",\"object\"],\"properties\":{\"duration\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]}}},\"categories\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}}},\"price\":{\"type\":[\"null\",\"number\"]},\"memberPrice\":{\"type\":[\"null\",\"number\"]},\"addOnPrice\":{\"type\":[\"null\",\"number\"]},\"addOnMemberPrice\":{\"type\":[\"null\",\"number\"]},\"taxable\":{\"type\":[\"null\",\"boolean\"]},\"account\":{\"type\":[\"null\",\"string\"]},\"hours\":{\"type\":[\"null\",\"number\"]},\"isLabor\":{\"type\":[\"null\",\"boolean\"]},\"recommendations\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"upgrades\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"assets\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"alias\":{\"type\":[\"null\",\"string\"]},\"fileName\":{\"type\":[\"null\",\"string\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"serviceMaterials\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"quantity\":{\"type\":[\"null\",\"number\"]}}}},\"serviceEquipment\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"skuId\":{\"type\":[\"null\",\"integer\"]},\"quantity\":{\"type\":[\"null\",\"number\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"crossSaleGroup\":{\"type\":[\"null\",\"string\"]},\"paysCommission\":{\"type\":[\"null\",\"boolean\"]},\"bonus\":{\"type\":[\"null\",\"number\"]},\"commissionBonus\":{\"type\":[\"null\",\"number\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"source\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"string\"]},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"cost\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldByCommission\":{\"type\":[\"null\",\"number\"]},\"defaultAssetUrl\":{\"type\":[\"null\",\"string\"]},\"budgetCostCode\":{\"type\":[\"null\",\"string\"]},\"budgetCostType\":{\"type\":[\"null\",\"string\"]},\"isPriceLocked\":{\"type\":[\"null\",\"boolean\"]},\"calculatedPrice\":{\"type\":[\"null\",\"number\"]},\"useStaticPrices\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_service",
@@ -35898,6 +35934,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a service",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_service",
@@ -35913,6 +35950,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_service",
@@ -35940,6 +35978,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_service",
@@ -35955,6 +35994,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];
 impl Client {

@@ -12319,6 +12319,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"internalName\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"mode\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"totalPrice\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"skuId\":{\"type\":[\"null\",\"integer\"]},\"skuType\":{\"type\":[\"null\",\"string\"]},\"skuName\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"quantity\":{\"type\":[\"null\",\"number\"]},\"unitPrice\":{\"type\":[\"null\",\"number\"]},\"totalPrice\":{\"type\":[\"null\",\"number\"]},\"isAddOn\":{\"type\":[\"null\",\"boolean\"]},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"allowDiscounts\":{\"type\":[\"null\",\"boolean\"]},\"unitCost\":{\"type\":[\"null\",\"number\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"order\":{\"type\":[\"null\",\"integer\"]},\"parentItemId\":{\"type\":[\"null\",\"integer\"]},\"itemGroupParentId\":{\"type\":[\"null\",\"integer\"]},\"itemGroupName\":{\"type\":[\"null\",\"string\"]},\"projectLabels\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_estimate_template",
@@ -12327,6 +12328,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an estimate template.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_estimate_template",
@@ -12342,6 +12344,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_estimate_template",
@@ -12357,6 +12360,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_estimate_template",
@@ -12372,6 +12376,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_estimates",
@@ -12519,6 +12524,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"object\"],\"properties\":{\"value\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"reviewStatus\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldBy\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"sku\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"generalLedgerAccountName\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"skuAccount\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"qty\":{\"type\":[\"null\",\"number\"]},\"unitRate\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"unitCost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"itemGroupName\":{\"type\":[\"null\",\"string\"]},\"itemGroupRootId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"membershipBillingFrequency\":{\"type\":[\"null\",\"string\"]},\"membershipDuration\":{\"type\":[\"null\",\"integer\"]}}}},\"externalLinks\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"subtotal\":{\"type\":[\"null\",\"number\"]},\"tax\":{\"type\":[\"null\",\"number\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitName\":{\"type\":[\"null\",\"string\"]},\"isRecommended\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"isChangeOrder\":{\"type\":[\"null\",\"boolean\"]},\"proposalTagName\":{\"type\":[\"null\",\"string\"]},\"depositAmount\":{\"type\":[\"null\",\"number\"]},\"depositPercent\":{\"type\":[\"null\",\"number\"]},\"requireDepositOnSignature\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_estimate",
@@ -12527,6 +12533,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an estimate.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_estimates",
@@ -12548,6 +12555,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"object\"],\"properties\":{\"value\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"reviewStatus\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldBy\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"sku\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"generalLedgerAccountName\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"skuAccount\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"qty\":{\"type\":[\"null\",\"number\"]},\"unitRate\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"unitCost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"itemGroupName\":{\"type\":[\"null\",\"string\"]},\"itemGroupRootId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"membershipBillingFrequency\":{\"type\":[\"null\",\"string\"]},\"membershipDuration\":{\"type\":[\"null\",\"integer\"]}}}},\"externalLinks\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"subtotal\":{\"type\":[\"null\",\"number\"]},\"tax\":{\"type\":[\"null\",\"number\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitName\":{\"type\":[\"null\",\"string\"]},\"isRecommended\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"isChangeOrder\":{\"type\":[\"null\",\"boolean\"]},\"proposalTagName\":{\"type\":[\"null\",\"string\"]},\"depositAmount\":{\"type\":[\"null\",\"number\"]},\"depositPercent\":{\"type\":[\"null\",\"number\"]},\"requireDepositOnSignature\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_estimate_items",
@@ -12623,6 +12631,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"sku\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"generalLedgerAccountName\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"skuAccount\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"qty\":{\"type\":[\"null\",\"number\"]},\"unitRate\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"unitCost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"itemGroupName\":{\"type\":[\"null\",\"string\"]},\"itemGroupRootId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"membershipBillingFrequency\":{\"type\":[\"null\",\"string\"]},\"membershipDuration\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_estimate",
@@ -12638,6 +12647,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_estimate",
@@ -12653,6 +12663,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "dismiss_estimate",
@@ -12668,6 +12679,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "upsert_estimate_item",
@@ -12683,6 +12695,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_estimate_item",
@@ -12704,6 +12717,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "sell_estimate",
@@ -12719,6 +12733,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "unsell_estimate",
@@ -12734,6 +12749,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "estimates_export",
@@ -12755,6 +12771,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"locationId\":{\"type\":[\"null\",\"integer\"]},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"object\"],\"properties\":{\"value\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"reviewStatus\":{\"type\":[\"null\",\"string\"]},\"summary\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"soldBy\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"items\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"sku\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"displayName\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"soldHours\":{\"type\":[\"null\",\"number\"]},\"generalLedgerAccountId\":{\"type\":[\"null\",\"integer\"]},\"generalLedgerAccountName\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"skuAccount\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"membershipTypeId\":{\"type\":[\"null\",\"integer\"]},\"qty\":{\"type\":[\"null\",\"number\"]},\"unitRate\":{\"type\":[\"null\",\"number\"]},\"total\":{\"type\":[\"null\",\"number\"]},\"unitCost\":{\"type\":[\"null\",\"number\"]},\"totalCost\":{\"type\":[\"null\",\"number\"]},\"itemGroupName\":{\"type\":[\"null\",\"string\"]},\"itemGroupRootId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"chargeable\":{\"type\":[\"null\",\"boolean\"]},\"invoiceItemId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"membershipBillingFrequency\":{\"type\":[\"null\",\"string\"]},\"membershipDuration\":{\"type\":[\"null\",\"integer\"]}}}},\"externalLinks\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"name\":{\"type\":[\"null\",\"string\"]},\"url\":{\"type\":[\"null\",\"string\"]}}}},\"subtotal\":{\"type\":[\"null\",\"number\"]},\"tax\":{\"type\":[\"null\",\"number\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"businessUnitName\":{\"type\":[\"null\",\"string\"]},\"isRecommended\":{\"type\":[\"null\",\"boolean\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"isChangeOrder\":{\"type\":[\"null\",\"boolean\"]},\"proposalTagName\":{\"type\":[\"null\",\"string\"]},\"depositAmount\":{\"type\":[\"null\",\"number\"]},\"depositPercent\":{\"type\":[\"null\",\"number\"]},\"requireDepositOnSignature\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_proposal_templates",
@@ -12806,6 +12823,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"proposalTypeId\":{\"type\":[\"null\",\"integer\"]},\"proposalTypeName\":{\"type\":[\"null\",\"string\"]},\"businessUnitIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"estimateAssignments\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"proposalTypeOptionId\":{\"type\":[\"null\",\"integer\"]},\"estimateTemplateId\":{\"type\":[\"null\",\"integer\"]},\"estimateTemplateName\":{\"type\":[\"null\",\"string\"]},\"order\":{\"type\":[\"null\",\"integer\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_proposal_template",
@@ -12814,6 +12832,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a proposal template.",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_proposal_template",
@@ -12829,6 +12848,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_proposal_template",
@@ -12844,6 +12864,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_proposal_template",
@@ -12859,6 +12880,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_proposal_types",
@@ -12874,6 +12896,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_estimate_status_changes",
@@ -12889,5 +12912,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];

@@ -17043,6 +17043,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"officialName\":{\"type\":[\"null\",\"string\"]},\"email\":{\"type\":[\"null\",\"string\"]},\"currency\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceHeader\":{\"type\":[\"null\",\"string\"]},\"invoiceMessage\":{\"type\":[\"null\",\"string\"]},\"defaultTaxRate\":{\"type\":[\"null\",\"number\"]},\"authorizationParagraph\":{\"type\":[\"null\",\"string\"]},\"acknowledgementParagraph\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]},\"isManualCoordinates\":{\"type\":[\"null\",\"boolean\"]},\"isMilitary\":{\"type\":[\"null\",\"boolean\"]}}},\"materialSku\":{\"type\":[\"null\",\"string\"]},\"quickbooksClass\":{\"type\":[\"null\",\"string\"]},\"accountCode\":{\"type\":[\"null\",\"string\"]},\"franchiseId\":{\"type\":[\"null\",\"string\"]},\"conceptCode\":{\"type\":[\"null\",\"string\"]},\"corporateContractNumber\":{\"type\":[\"null\",\"string\"]},\"trade\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"division\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tenant\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"accountCode\":{\"type\":[\"null\",\"string\"]},\"franchiseId\":{\"type\":[\"null\",\"string\"]},\"conceptCode\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"certifiedSentriconSpecialistCode\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_intacct_business_unit_mappings",
@@ -17076,6 +17077,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"tradeName\":{\"type\":[\"null\",\"string\"]},\"intacctLocationName\":{\"type\":[\"null\",\"string\"]},\"intacctLocationId\":{\"type\":[\"null\",\"string\"]},\"intacctDepartment\":{\"type\":[\"null\",\"string\"]},\"intacctClass\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_business_unit",
@@ -17097,6 +17099,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_business_unit",
@@ -17112,6 +17115,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_employees",
@@ -17193,6 +17197,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"userId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"firstName\":{\"type\":[\"null\",\"string\"]},\"lastName\":{\"type\":[\"null\",\"string\"]},\"managerId\":{\"type\":[\"null\",\"integer\"]},\"role\":{\"type\":[\"null\",\"string\"]},\"roleIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"email\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"loginName\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"aadUserId\":{\"type\":[\"null\",\"string\"]},\"accountLocked\":{\"type\":[\"null\",\"boolean\"]},\"home\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]}}},\"agentId\":{\"type\":[\"null\",\"integer\"]},\"startDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"terminationDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"overtimeProfileId\":{\"type\":[\"null\",\"integer\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"permissions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_employee",
@@ -17201,6 +17206,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an office employee",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_employee",
@@ -17216,6 +17222,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_employee",
@@ -17231,6 +17238,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "apply_employee_account_action",
@@ -17246,6 +17254,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_business_units",
@@ -17267,6 +17276,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"officialName\":{\"type\":[\"null\",\"string\"]},\"email\":{\"type\":[\"null\",\"string\"]},\"currency\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceHeader\":{\"type\":[\"null\",\"string\"]},\"invoiceMessage\":{\"type\":[\"null\",\"string\"]},\"defaultTaxRate\":{\"type\":[\"null\",\"number\"]},\"authorizationParagraph\":{\"type\":[\"null\",\"string\"]},\"acknowledgementParagraph\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]},\"isManualCoordinates\":{\"type\":[\"null\",\"boolean\"]},\"isMilitary\":{\"type\":[\"null\",\"boolean\"]}}},\"materialSku\":{\"type\":[\"null\",\"string\"]},\"quickbooksClass\":{\"type\":[\"null\",\"string\"]},\"accountCode\":{\"type\":[\"null\",\"string\"]},\"franchiseId\":{\"type\":[\"null\",\"string\"]},\"conceptCode\":{\"type\":[\"null\",\"string\"]},\"corporateContractNumber\":{\"type\":[\"null\",\"string\"]},\"trade\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"division\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"tagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tenant\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"accountCode\":{\"type\":[\"null\",\"string\"]},\"franchiseId\":{\"type\":[\"null\",\"string\"]},\"conceptCode\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"externalData\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"key\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"certifiedSentriconSpecialistCode\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_employees",
@@ -17288,6 +17298,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"permissions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"id\":{\"type\":[\"null\",\"integer\"]},\"userId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"firstName\":{\"type\":[\"null\",\"string\"]},\"lastName\":{\"type\":[\"null\",\"string\"]},\"managerId\":{\"type\":[\"null\",\"integer\"]},\"role\":{\"type\":[\"null\",\"string\"]},\"roleIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"email\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"loginName\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"aadUserId\":{\"type\":[\"null\",\"string\"]},\"accountLocked\":{\"type\":[\"null\",\"boolean\"]},\"home\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]}}},\"agentId\":{\"type\":[\"null\",\"integer\"]},\"startDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"terminationDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"overtimeProfileId\":{\"type\":[\"null\",\"integer\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_tag_types",
@@ -17309,6 +17320,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"color\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"importance\":{\"type\":[\"null\",\"string\"]},\"isConversionOpportunity\":{\"type\":[\"null\",\"boolean\"]},\"allowToUseOnTimesheetActivity\":{\"type\":[\"null\",\"boolean\"]},\"isVisibleOnDispatchBoard\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_technicians",
@@ -17330,6 +17342,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"userId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"roleIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"mainZoneId\":{\"type\":[\"null\",\"integer\"]},\"zoneIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"email\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"loginName\":{\"type\":[\"null\",\"string\"]},\"home\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"streetAddress\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"dailyGoal\":{\"type\":[\"null\",\"number\"]},\"isManagedTech\":{\"type\":[\"null\",\"boolean\"]},\"licenseType\":{\"type\":[\"null\",\"string\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"aadUserId\":{\"type\":[\"null\",\"string\"]},\"burdenRate\":{\"type\":[\"null\",\"number\"]},\"team\":{\"type\":[\"null\",\"string\"]},\"jobFilter\":{\"type\":[\"null\",\"string\"]},\"permissions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"accountLocked\":{\"type\":[\"null\",\"boolean\"]},\"commissionRate\":{\"type\":[\"null\",\"number\"]},\"currentValue\":{\"type\":[\"null\",\"number\"]},\"firstName\":{\"type\":[\"null\",\"string\"]},\"lastName\":{\"type\":[\"null\",\"string\"]},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"mobilePhone\":{\"type\":[\"null\",\"string\"]},\"outboundCallerId\":{\"type\":[\"null\",\"string\"]},\"payrollId\":{\"type\":[\"null\",\"string\"]},\"payrollProfileId\":{\"type\":[\"null\",\"integer\"]},\"appoitmentId\":{\"type\":[\"null\",\"integer\"]},\"shiftStart\":{\"type\":[\"null\",\"string\"]},\"shiftEnd\":{\"type\":[\"null\",\"string\"]},\"soldByRate\":{\"type\":[\"null\",\"number\"]},\"startDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"status\":{\"type\":[\"null\",\"string\"]},\"skills\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}}},\"positions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"location\":{\"type\":[\"null\",\"object\"],\"properties\":{\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]},\"coordinatesUpdatedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"bio\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_tag_types",
@@ -17393,6 +17406,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"color\":{\"type\":[\"null\",\"string\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"importance\":{\"type\":[\"null\",\"string\"]},\"isConversionOpportunity\":{\"type\":[\"null\",\"boolean\"]},\"allowToUseOnTimesheetActivity\":{\"type\":[\"null\",\"boolean\"]},\"isVisibleOnDispatchBoard\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_tag_type",
@@ -17401,6 +17415,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a tag type",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_tag_type",
@@ -17416,6 +17431,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_technicians",
@@ -17491,6 +17507,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"userId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"roleIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"mainZoneId\":{\"type\":[\"null\",\"integer\"]},\"zoneIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"email\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"loginName\":{\"type\":[\"null\",\"string\"]},\"home\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"streetAddress\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"dailyGoal\":{\"type\":[\"null\",\"number\"]},\"isManagedTech\":{\"type\":[\"null\",\"boolean\"]},\"licenseType\":{\"type\":[\"null\",\"string\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"aadUserId\":{\"type\":[\"null\",\"string\"]},\"burdenRate\":{\"type\":[\"null\",\"number\"]},\"team\":{\"type\":[\"null\",\"string\"]},\"jobFilter\":{\"type\":[\"null\",\"string\"]},\"permissions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"accountLocked\":{\"type\":[\"null\",\"boolean\"]},\"commissionRate\":{\"type\":[\"null\",\"number\"]},\"currentValue\":{\"type\":[\"null\",\"number\"]},\"firstName\":{\"type\":[\"null\",\"string\"]},\"lastName\":{\"type\":[\"null\",\"string\"]},\"hourlyRate\":{\"type\":[\"null\",\"number\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"mobilePhone\":{\"type\":[\"null\",\"string\"]},\"outboundCallerId\":{\"type\":[\"null\",\"string\"]},\"payrollId\":{\"type\":[\"null\",\"string\"]},\"payrollProfileId\":{\"type\":[\"null\",\"integer\"]},\"appoitmentId\":{\"type\":[\"null\",\"integer\"]},\"shiftStart\":{\"type\":[\"null\",\"string\"]},\"shiftEnd\":{\"type\":[\"null\",\"string\"]},\"soldByRate\":{\"type\":[\"null\",\"number\"]},\"startDate\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"status\":{\"type\":[\"null\",\"string\"]},\"skills\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}}},\"positions\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"location\":{\"type\":[\"null\",\"object\"],\"properties\":{\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]},\"coordinatesUpdatedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"bio\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_technician",
@@ -17499,6 +17516,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a technician",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_technician",
@@ -17514,6 +17532,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_technician",
@@ -17529,6 +17548,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "apply_technician_account_action",
@@ -17544,6 +17564,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_user_roles",
@@ -17607,5 +17628,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"employeeType\":{\"type\":[\"null\",\"string\"]}}}",
     },
 ];

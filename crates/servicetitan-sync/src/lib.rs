@@ -7,7 +7,9 @@
 //!   list pages several at a time, and commits each batch with the stream's new state, so a
 //!   run killed at any point continues where it stopped, losing and duplicating nothing.
 //! - [`dest`]: a directory (`<stream>.ndjson` + `state.json`) or a SQLite database (a table
-//!   per stream, upserted by id, state in the same transaction).
+//!   per stream, upserted by id, state in the same transaction), or PostgreSQL (the same, with
+//!   a `tenant_id` column, loaded through `COPY`).
+//! - [`singer`]: the same run written as Singer messages for any Singer target.
 //!
 //! ```no_run
 //! # async fn demo(st: servicetitan::ServiceTitan) -> Result<(), servicetitan::Error> {
@@ -28,6 +30,7 @@ mod catalog;
 pub mod dest;
 mod engine;
 mod record;
+pub mod singer;
 mod state;
 
 pub use catalog::{catalog, select, StreamDef, StreamKind};

@@ -5972,6 +5972,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Get the lookup lists used by tasks",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_tasks",
@@ -6167,6 +6168,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"reportedById\":{\"type\":[\"null\",\"integer\"]},\"assignedToId\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isClosed\":{\"type\":[\"null\",\"boolean\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"closedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"employeeTaskTypeId\":{\"type\":[\"null\",\"integer\"]},\"employeeTaskSourceId\":{\"type\":[\"null\",\"integer\"]},\"employeeTaskResolutionId\":{\"type\":[\"null\",\"integer\"]},\"reportedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"completeBy\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"involvedEmployeeIdList\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"customerId\":{\"type\":[\"null\",\"integer\"]},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"priority\":{\"type\":[\"null\",\"string\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"taskNumber\":{\"type\":[\"null\",\"integer\"]},\"customerName\":{\"type\":[\"null\",\"string\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"refundIssued\":{\"type\":[\"null\",\"number\"]},\"descriptionModifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"descriptionModifiedById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"comments\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"comment\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}},\"attachments\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"count\":{\"type\":[\"null\",\"integer\"]},\"files\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"url\":{\"type\":[\"null\",\"string\"]},\"filename\":{\"type\":[\"null\",\"string\"]}}}}}}},\"subTasksData\":{\"type\":[\"null\",\"object\"],\"properties\":{\"count\":{\"type\":[\"null\",\"integer\"]},\"subTasks\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"assignedToId\":{\"type\":[\"null\",\"integer\"]},\"reportedById\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isClosed\":{\"type\":[\"null\",\"boolean\"]},\"closedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"name\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"dueDateTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"subtaskNumber\":{\"type\":[\"null\",\"integer\"]},\"isViewed\":{\"type\":[\"null\",\"boolean\"]},\"assignedDateTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"comments\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"employeeId\":{},\"comment\":{},\"createdOn\":{}}}}}}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_task",
@@ -6175,6 +6177,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create a task",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_task",
@@ -6196,6 +6199,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_subtask",
@@ -6211,5 +6215,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];

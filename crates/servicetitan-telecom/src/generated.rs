@@ -10747,6 +10747,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"officialName\":{\"type\":[\"null\",\"string\"]},\"email\":{\"type\":[\"null\",\"string\"]},\"currency\":{\"type\":[\"null\",\"string\"]},\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"invoiceHeader\":{\"type\":[\"null\",\"string\"]},\"invoiceMessage\":{\"type\":[\"null\",\"string\"]},\"defaultTaxRate\":{\"type\":[\"null\",\"number\"]},\"authorizationParagraph\":{\"type\":[\"null\",\"string\"]},\"acknowledgementParagraph\":{\"type\":[\"null\",\"string\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]}}},\"materialSku\":{\"type\":[\"null\",\"string\"]},\"quickbooksClass\":{\"type\":[\"null\",\"string\"]},\"accountCode\":{\"type\":[\"null\",\"string\"]},\"franchiseId\":{\"type\":[\"null\",\"string\"]},\"conceptCode\":{\"type\":[\"null\",\"string\"]},\"corporateContractNumber\":{\"type\":[\"null\",\"string\"]},\"tenant\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"quickbooksClass\":{\"type\":[\"null\",\"string\"]},\"accountCode\":{\"type\":[\"null\",\"string\"]},\"franchiseId\":{\"type\":[\"null\",\"string\"]},\"conceptCode\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"type\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"leadCall\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"receivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"duration\":{\"type\":[\"null\",\"string\"]},\"from\":{\"type\":[\"null\",\"string\"]},\"to\":{\"type\":[\"null\",\"string\"]},\"direction\":{\"type\":[\"null\",\"string\"]},\"callType\":{\"type\":[\"null\",\"string\"]},\"reason\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"lead\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}},\"recordingUrl\":{\"type\":[\"null\",\"string\"]},\"voiceMailUrl\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"email\":{\"type\":[\"null\",\"string\"]},\"balance\":{\"type\":[\"null\",\"number\"]},\"doNotMail\":{\"type\":[\"null\",\"boolean\"]},\"address\":{\"type\":[\"null\",\"object\"],\"properties\":{\"street\":{\"type\":[\"null\",\"string\"]},\"unit\":{\"type\":[\"null\",\"string\"]},\"country\":{\"type\":[\"null\",\"string\"]},\"city\":{\"type\":[\"null\",\"string\"]},\"state\":{\"type\":[\"null\",\"string\"]},\"zip\":{\"type\":[\"null\",\"string\"]},\"streetAddress\":{\"type\":[\"null\",\"string\"]},\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"importId\":{\"type\":[\"null\",\"string\"]},\"doNotService\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"contacts\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}},\"mergedToId\":{\"type\":[\"null\",\"integer\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"memberships\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"type\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"status\":{\"type\":[\"null\",\"string\"]},\"from\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"to\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"locationId\":{\"type\":[\"null\",\"integer\"]}}}},\"hasActiveMembership\":{\"type\":[\"null\",\"boolean\"]},\"customFields\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"typeId\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"value\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdBy\":{\"type\":[\"null\",\"integer\"]},\"phoneSettings\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"phoneNumber\":{\"type\":[\"null\",\"string\"]},\"doNotText\":{\"type\":[\"null\",\"boolean\"]}}}}}},\"campaign\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"isDefaultCampaign\":{\"type\":[\"null\",\"boolean\"]},\"category\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}},\"source\":{\"type\":[\"null\",\"string\"]},\"otherSource\":{\"type\":[\"null\",\"string\"]},\"businessUnit\":{\"type\":[\"null\",\"string\"]},\"medium\":{\"type\":[\"null\",\"string\"]},\"otherMedium\":{\"type\":[\"null\",\"string\"]},\"dnis\":{\"type\":[\"null\",\"string\"]}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"agent\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"integer\"]}}},\"sid\":{\"type\":[\"null\",\"string\"]},\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"typeName\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_call",
@@ -10762,6 +10763,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_call",
@@ -10777,6 +10779,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_call_recording",
@@ -10792,6 +10795,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_call_voicemail",
@@ -10807,6 +10811,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_calls",
@@ -10828,6 +10833,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"duration\":{\"type\":[\"null\",\"string\"]},\"from\":{\"type\":[\"null\",\"string\"]},\"to\":{\"type\":[\"null\",\"string\"]},\"direction\":{\"type\":[\"null\",\"string\"]},\"status\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"recordingUrl\":{\"type\":[\"null\",\"string\"]},\"voiceMailPath\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"reason\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"location\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"campaign\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"job\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"number\":{\"type\":[\"null\",\"string\"]}}},\"agent\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"createdBy\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"excuseMemo\":{\"type\":[\"null\",\"string\"]},\"tag\":{\"type\":[\"null\",\"string\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"lead\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_calls",
@@ -10969,6 +10975,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"jobNumber\":{\"type\":[\"null\",\"string\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"businessUnit\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"type\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}},\"leadCall\":{\"type\":[\"null\",\"object\"],\"properties\":{\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]},\"id\":{\"type\":[\"null\",\"integer\"]},\"receivedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"duration\":{\"type\":[\"null\",\"string\"]},\"from\":{\"type\":[\"null\",\"string\"]},\"to\":{\"type\":[\"null\",\"string\"]},\"direction\":{\"type\":[\"null\",\"string\"]},\"callType\":{\"type\":[\"null\",\"string\"]},\"reason\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"lead\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]}}},\"recordingUrl\":{\"type\":[\"null\",\"string\"]},\"voiceMailUrl\":{\"type\":[\"null\",\"string\"]},\"createdBy\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"customer\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"campaign\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]}}},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"agent\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"externalId\":{\"type\":[\"null\",\"integer\"]}}},\"sid\":{\"type\":[\"null\",\"string\"]},\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"typeName\":{\"type\":[\"null\",\"string\"]}}}}}}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_opt_outs",
@@ -10977,6 +10984,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "List every opt-out of the tenant",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_opt_outs",
@@ -10985,6 +10993,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Opt phone numbers out",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "lookup_opt_outs",
@@ -10993,5 +11002,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Look up the opt-out status of given phone numbers",
         params: &[],
+        item_schema: "",
     },
 ];

@@ -8790,6 +8790,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"activityTypeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"startTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"projectLabel\":{\"type\":[\"null\",\"string\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"tagTypes\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"startCoordinate\":{\"type\":[\"null\",\"object\"],\"properties\":{\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"endCoordinate\":{\"type\":[\"null\",\"object\"],\"properties\":{\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"modifiedById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_activity",
@@ -8798,6 +8799,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "Create an activity",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "delete_activity",
@@ -8813,6 +8815,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_activity",
@@ -8828,6 +8831,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "update_activity",
@@ -8843,6 +8847,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_activity_categories",
@@ -8906,6 +8911,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"allowEdit\":{\"type\":[\"null\",\"boolean\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_activity_category",
@@ -8921,6 +8927,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_activity_types",
@@ -8984,6 +8991,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"categoryId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"icon\":{\"type\":[\"null\",\"string\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isUsersHomeBusinessUnit\":{\"type\":[\"null\",\"boolean\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"isTechnicianProfileLaborType\":{\"type\":[\"null\",\"boolean\"]},\"visibleToRoles\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"defaultTagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tagAssociation\":{\"type\":[\"null\",\"string\"]},\"jobAssociation\":{\"type\":[\"null\",\"string\"]},\"projectAssociation\":{\"type\":[\"null\",\"string\"]},\"projectLabelAssociation\":{\"type\":[\"null\",\"string\"]},\"budgetCodeAssociation\":{\"type\":[\"null\",\"string\"]},\"laborTypeAssociation\":{\"type\":[\"null\",\"string\"]},\"memoAssociation\":{\"type\":[\"null\",\"string\"]},\"defaultMemo\":{\"type\":[\"null\",\"string\"]},\"dontAllowToChangeMemo\":{\"type\":[\"null\",\"boolean\"]},\"dontAllowToChangeTag\":{\"type\":[\"null\",\"boolean\"]},\"isArchived\":{\"type\":[\"null\",\"boolean\"]},\"isDraft\":{\"type\":[\"null\",\"boolean\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"isInUse\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_activity_type",
@@ -8999,6 +9007,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_activities",
@@ -9020,6 +9029,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"employeeId\":{\"type\":[\"null\",\"integer\"]},\"employeeType\":{\"type\":[\"null\",\"string\"]},\"activityTypeId\":{\"type\":[\"null\",\"integer\"]},\"startTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"endTime\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"jobId\":{\"type\":[\"null\",\"integer\"]},\"appointmentId\":{\"type\":[\"null\",\"integer\"]},\"projectId\":{\"type\":[\"null\",\"integer\"]},\"projectLabel\":{\"type\":[\"null\",\"string\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"budgetCodeId\":{\"type\":[\"null\",\"integer\"]},\"memo\":{\"type\":[\"null\",\"string\"]},\"tagTypes\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"startCoordinate\":{\"type\":[\"null\",\"object\"],\"properties\":{\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"endCoordinate\":{\"type\":[\"null\",\"object\"],\"properties\":{\"latitude\":{\"type\":[\"null\",\"number\"]},\"longitude\":{\"type\":[\"null\",\"number\"]}}},\"active\":{\"type\":[\"null\",\"boolean\"]},\"modifiedById\":{\"type\":[\"null\",\"integer\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_activity_categories",
@@ -9041,6 +9051,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"type\":{\"type\":[\"null\",\"string\"]},\"allowEdit\":{\"type\":[\"null\",\"boolean\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_activity_types",
@@ -9062,5 +9073,6 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"categoryId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"icon\":{\"type\":[\"null\",\"string\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isUsersHomeBusinessUnit\":{\"type\":[\"null\",\"boolean\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"isTechnicianProfileLaborType\":{\"type\":[\"null\",\"boolean\"]},\"visibleToRoles\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"defaultTagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tagAssociation\":{\"type\":[\"null\",\"string\"]},\"jobAssociation\":{\"type\":[\"null\",\"string\"]},\"projectAssociation\":{\"type\":[\"null\",\"string\"]},\"projectLabelAssociation\":{\"type\":[\"null\",\"string\"]},\"budgetCodeAssociation\":{\"type\":[\"null\",\"string\"]},\"laborTypeAssociation\":{\"type\":[\"null\",\"string\"]},\"memoAssociation\":{\"type\":[\"null\",\"string\"]},\"defaultMemo\":{\"type\":[\"null\",\"string\"]},\"dontAllowToChangeMemo\":{\"type\":[\"null\",\"boolean\"]},\"dontAllowToChangeTag\":{\"type\":[\"null\",\"boolean\"]},\"isArchived\":{\"type\":[\"null\",\"boolean\"]},\"isDraft\":{\"type\":[\"null\",\"boolean\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"isInUse\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"displayedTechnicianStatus\":{\"type\":[\"null\",\"string\"]}}}",
     },
 ];

@@ -796,9 +796,16 @@ async fn concurrent_paging_keeps_n_requests_in_flight_and_stops_at_the_last_page
     assert_eq!(list.most_in_flight.load(Ordering::SeqCst), 4);
     let requested = list.requested.lock().unwrap().clone();
     assert_eq!(requested[0], 1, "page 1 goes first, alone");
-    assert!(requested.iter().all(|p| (1..=15).contains(p)), "{requested:?}");
+    assert!(
+        requested.iter().all(|p| (1..=15).contains(p)),
+        "{requested:?}"
+    );
     for page in 1..=12 {
-        assert_eq!(requested.iter().filter(|p| **p == page).count(), 1, "page {page}");
+        assert_eq!(
+            requested.iter().filter(|p| **p == page).count(),
+            1,
+            "page {page}"
+        );
     }
 
     // A one-page list costs one request, whatever the concurrency.

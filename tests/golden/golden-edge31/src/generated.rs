@@ -2282,6 +2282,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "export_widgets",
@@ -2297,6 +2298,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"installedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"status\":{\"type\":[\"null\",\"string\"]},\"kind\":{\"type\":[\"null\",\"string\"]},\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"owner\":{\"type\":[\"null\",\"object\"],\"properties\":{\"label\":{\"type\":[\"null\",\"string\"]}}},\"attributes\":{\"type\":[\"null\",\"object\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_gadgets",
@@ -2324,6 +2326,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"count\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"Name\":{\"type\":[\"null\",\"string\"]},\"mode\":{\"type\":[\"null\",\"string\"]},\"flag\":{\"type\":[\"null\",\"string\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_gadget",
@@ -2332,6 +2335,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "patch_gadget",
@@ -2347,6 +2351,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_widgets",
@@ -2386,6 +2391,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"price\":{\"type\":[\"null\",\"number\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"installedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},\"status\":{\"type\":[\"null\",\"string\"]},\"kind\":{\"type\":[\"null\",\"string\"]},\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"owner\":{\"type\":[\"null\",\"object\"],\"properties\":{\"label\":{\"type\":[\"null\",\"string\"]}}},\"attributes\":{\"type\":[\"null\",\"object\"]}}}",
     },
     servicetitan_core::operations::OperationMeta {
         id: "create_widget",
@@ -2394,6 +2400,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         kind: servicetitan_core::operations::OperationKind::Other,
         summary: "",
         params: &[],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_widgets_id",
@@ -2409,6 +2416,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "list_widgets_2",
@@ -2430,6 +2438,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: false,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "get_widget_image",
@@ -2445,6 +2454,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
     servicetitan_core::operations::OperationMeta {
         id: "upload_widget_image",
@@ -2460,6 +2470,7 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
                 required: true,
             },
         ],
+        item_schema: "",
     },
 ];
 impl Client {
