@@ -13,7 +13,8 @@
 //!
 //! Run: `cargo bench -p servicetitan-sync --bench backfill` (all parts), or name parts:
 //! `-- backfill sequential dest list`. `SYNC_BENCH_RECORDS` / `SYNC_BENCH_EXPORT_PAGE` change
-//! the mock's size for parts 1 and 2.
+//! the mock's size for parts 1 and 2, `SYNC_BENCH_STREAMS` the streams at once of the wide runs
+//! (default 32).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -169,7 +170,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -200,11 +201,19 @@ async fn backfill(parts: &[String]) {
             "{}",
             default.row("full backfill, default options (8 streams at once, 4 pages per list)")
         );
+        let wide = env_or("SYNC_BENCH_STREAMS", 32);
         let mock = mock_at_limit(records, export_page);
-        let r = at_limit(&mock, &all, &SyncOptions::default().stream_concurrency(32)).await;
+        let r = at_limit(
+            &mock,
+            &all,
+            &SyncOptions::default().stream_concurrency(wide),
+        )
+        .await;
         println!(
             "{}",
-            r.row("full backfill, 32 streams at once, 4 pages per list")
+            r.row(&format!(
+                "full backfill, {wide} streams at once, 4 pages per list"
+            ))
         );
         // The same, the streams started longest first (by the pages each read in the first
         // run, as a previous run's state would tell): the long export chains no longer end
@@ -222,12 +231,14 @@ async fn backfill(parts: &[String]) {
         let r = at_limit(
             &mock,
             &longest_first,
-            &SyncOptions::default().stream_concurrency(32),
+            &SyncOptions::default().stream_concurrency(wide),
         )
         .await;
         println!(
             "{}",
-            r.row("full backfill, 32 streams at once, longest streams started first")
+            r.row(&format!(
+                "full backfill, {wide} streams at once, longest streams started first"
+            ))
         );
     }
     if want("sequential") {
