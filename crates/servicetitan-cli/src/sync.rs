@@ -44,8 +44,9 @@ pub struct SyncArgs {
     /// than this many days.
     #[arg(long, value_name = "DAYS")]
     reconcile_every_days: Option<u64>,
-    /// Streams read at once.
-    #[arg(long, default_value_t = 8)]
+    /// Streams read at once (an export reads one page at a time, so many streams keep the
+    /// rate limit busy; the pacer keeps them under it).
+    #[arg(long, default_value_t = 32)]
     stream_concurrency: usize,
     /// Page requests in flight per list.
     #[arg(long, default_value_t = 4)]

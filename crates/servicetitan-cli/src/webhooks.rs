@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use servicetitan::{Error, ServiceTitan};
-use servicetitan_sync::dest::{Destination, Target};
+use servicetitan_sync::dest::{Destination, Shared, Target};
 use servicetitan_sync::{StreamDef, StreamOutcome, SyncOptions};
 use servicetitan_webhooks::{
     table_streams, Encoding, Event, EventSync, Journal, Receiver, Shutdown, StreamSync, SyncFuture,
@@ -507,7 +507,7 @@ fn show_every(d: Duration) -> String {
 /// by every stream's runs (a directory's `state.json`, a SQLite connection).
 struct SyncRunner {
     st: ServiceTitan,
-    destination: Arc<Mutex<Box<dyn Destination>>>,
+    destination: Shared,
     streams: HashMap<&'static str, StreamDef>,
     options: SyncOptions,
 }
@@ -535,9 +535,7 @@ impl SyncRunner {
         }
         Ok(SyncRunner {
             st: plan.st.clone(),
-            destination: Arc::new(Mutex::new(
-                plan.target.open_for_tenant(plan.st.runtime().tenant())?,
-            )),
+            destination: Shared::new(plan.target.open_for_tenant(plan.st.runtime().tenant())?),
             streams,
             options: plan.options.clone(),
         })
@@ -548,7 +546,7 @@ impl StreamSync for SyncRunner {
     fn sync(&self, stream: &'static str, stop: tokio::sync::watch::Receiver<bool>) -> SyncFuture {
         let def = self.streams.get(stream).copied();
         let st = self.st.clone();
-        let destination: Box<dyn Destination> = Box::new(Shared(self.destination.clone()));
+        let destination: Box<dyn Destination> = Box::new(self.destination.clone());
         let options = self.options.clone();
         Box::pin(async move {
             let def = def.ok_or_else(|| format!("{stream} is not in the catalog"))?;
@@ -573,51 +571,6 @@ impl StreamSync for SyncRunner {
                 StreamOutcome::Failed(why) => Err(why),
             }
         })
-    }
-}
-
-/// The destination shared by the streams' runs: each call takes the lock.
-struct Shared(Arc<Mutex<Box<dyn Destination>>>);
-
-impl Shared {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Destination>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl Destination for Shared {
-    fn state(
-        &mut self,
-        stream: &StreamDef,
-    ) -> Result<Option<servicetitan_sync::StreamState>, Error> {
-        self.lock().state(stream)
-    }
-
-    fn restart(&mut self, stream: &StreamDef) -> Result<(), Error> {
-        self.lock().restart(stream)
-    }
-
-    fn commit(
-        &mut self,
-        stream: &StreamDef,
-        records: &[servicetitan_sync::Record],
-        state: &servicetitan_sync::StreamState,
-        synced_at: &str,
-    ) -> Result<(), Error> {
-        self.lock().commit(stream, records, state, synced_at)
-    }
-
-    fn mark_unseen_deleted(
-        &mut self,
-        stream: &StreamDef,
-        since: &str,
-        at: &str,
-    ) -> Result<u64, Error> {
-        self.lock().mark_unseen_deleted(stream, since, at)
-    }
-
-    fn replaces_by_key(&self) -> bool {
-        self.lock().replaces_by_key()
     }
 }
 

@@ -13,7 +13,7 @@ use servicetitan::{Error, Runtime};
 use tokio::sync::{watch, Semaphore};
 
 use crate::catalog::{StreamDef, StreamKind};
-use crate::dest::Destination;
+use crate::dest::{Batch, Destination, Unseen};
 use crate::record::{parse_time, Record};
 use crate::state::{RunState, StreamState};
 
@@ -51,7 +51,7 @@ impl Default for SyncOptions {
             since: None,
             reconcile: false,
             reconcile_every: None,
-            stream_concurrency: 8,
+            stream_concurrency: 32,
             page_concurrency: 4,
             page_size: 1000,
             overlap: Duration::from_secs(300),
@@ -207,8 +207,20 @@ pub async fn run(
     // Set when a stream meets an authentication failure: every stream stops.
     let (abort_tx, abort_rx) = watch::channel(None::<String>);
     let abort_tx = Arc::new(abort_tx);
+    // Longest streams first: an export reads one page after another, so a long one started
+    // last would keep the run going alone. A stream's length is what its last run counted;
+    // before any run, exports (usually the big ones) go first.
+    let mut order: Vec<(usize, StreamDef, u64)> = Vec::with_capacity(streams.len());
+    {
+        let mut d = destination.lock().unwrap_or_else(|p| p.into_inner());
+        for (index, stream) in streams.iter().copied().enumerate() {
+            let saved = d.state(&stream)?.map_or(0, |s| s.records);
+            order.push((index, stream, saved));
+        }
+    }
+    order.sort_by_key(|(_, s, saved)| (std::cmp::Reverse(*saved), s.kind != StreamKind::Export));
     let mut tasks = tokio::task::JoinSet::new();
-    for (index, stream) in streams.iter().copied().enumerate() {
+    for (index, stream, _) in order {
         let job = StreamJob {
             runtime: runtime.clone(),
             destination: destination.clone(),
@@ -326,8 +338,15 @@ impl StreamJob {
 
     async fn commit(&self, records: Vec<Record>, state: StreamState) -> Result<(), Error> {
         let stream = self.stream;
-        self.with_destination(move |d| d.commit(&stream, &records, &state, &now()))
-            .await
+        self.with_destination(move |d| {
+            d.commit(&Batch {
+                stream: &stream,
+                records: &records,
+                state: &state,
+                synced_at: &now(),
+            })
+        })
+        .await
     }
 
     /// Whether this run reads the stream whole to find vanished records: asked for, or the
@@ -561,7 +580,13 @@ impl StreamJob {
             let stream = self.stream;
             let since = run.started_at.clone();
             tally.deleted = self
-                .with_destination(move |d| d.mark_unseen_deleted(&stream, &since, &now()))
+                .with_destination(move |d| {
+                    d.mark_unseen_deleted(&Unseen {
+                        stream: &stream,
+                        since: &since,
+                        at: &now(),
+                    })
+                })
                 .await?;
             state.full_read_at = Some(run.started_at);
         }

@@ -16,8 +16,7 @@ use serde_json::{json, Value};
 use servicetitan::Error;
 
 use crate::catalog::{StreamDef, StreamKind};
-use crate::dest::Destination;
-use crate::record::Record;
+use crate::dest::{Batch, Destination, Unseen};
 use crate::state::StreamState;
 
 /// The Singer name of every stream of `catalog`.
@@ -224,13 +223,13 @@ impl<W: Write + Send> Destination for SingerDestination<W> {
         Ok(())
     }
 
-    fn commit(
-        &mut self,
-        stream: &StreamDef,
-        records: &[Record],
-        state: &StreamState,
-        synced_at: &str,
-    ) -> Result<(), Error> {
+    fn commit(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        let Batch {
+            stream,
+            records,
+            state,
+            synced_at,
+        } = *batch;
         let name = self.name(stream);
         let prefix = format!(
             "{{\"type\":\"RECORD\",\"stream\":{},\"time_extracted\":{},\"record\":",
@@ -248,7 +247,7 @@ impl<W: Write + Send> Destination for SingerDestination<W> {
         Ok(())
     }
 
-    fn mark_unseen_deleted(&mut self, _: &StreamDef, _: &str, _: &str) -> Result<u64, Error> {
+    fn mark_unseen_deleted(&mut self, _: &Unseen<'_>) -> Result<u64, Error> {
         Ok(0)
     }
 

@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use servicetitan::Error;
 
-use super::Destination;
+use super::{Batch, Destination, Unseen};
 use crate::catalog::StreamDef;
-use crate::record::Record;
 use crate::state::StreamState;
 
 /// The name of the state file in the directory.
@@ -151,13 +150,13 @@ impl Destination for DirDestination {
         self.write_state()
     }
 
-    fn commit(
-        &mut self,
-        stream: &StreamDef,
-        records: &[Record],
-        state: &StreamState,
-        _synced_at: &str,
-    ) -> Result<(), Error> {
+    fn commit(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        let Batch {
+            stream,
+            records,
+            state,
+            ..
+        } = *batch;
         let path = self.file_path(stream);
         let file = self.file(stream)?;
         if !records.is_empty() {
@@ -184,7 +183,7 @@ impl Destination for DirDestination {
         self.write_state()
     }
 
-    fn mark_unseen_deleted(&mut self, _: &StreamDef, _: &str, _: &str) -> Result<u64, Error> {
+    fn mark_unseen_deleted(&mut self, _: &Unseen<'_>) -> Result<u64, Error> {
         // A file is a log of what was read; it has no rows to mark.
         Ok(0)
     }

@@ -7,6 +7,7 @@ mod postgres;
 mod sqlite;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 pub use dir::DirDestination;
 pub use postgres::PostgresDestination;
@@ -28,27 +29,74 @@ pub trait Destination: Send {
     /// keep them.
     fn restart(&mut self, stream: &StreamDef) -> Result<(), Error>;
 
-    /// Writes `records` and the stream's new `state` at once (`synced_at`: RFC 3339, now).
-    fn commit(
-        &mut self,
-        stream: &StreamDef,
-        records: &[Record],
-        state: &StreamState,
-        synced_at: &str,
-    ) -> Result<(), Error>;
+    /// Writes a batch's records and its stream's new state at once.
+    fn commit(&mut self, batch: &Batch<'_>) -> Result<(), Error>;
 
-    /// After the stream was read whole: marks the records not written since `since` as
-    /// deleted at `at` and returns how many (0 where the destination keeps no rows).
-    fn mark_unseen_deleted(
-        &mut self,
-        stream: &StreamDef,
-        since: &str,
-        at: &str,
-    ) -> Result<u64, Error>;
+    /// After a stream was read whole: marks the records not written since then as deleted
+    /// and returns how many (0 where the destination keeps no rows).
+    fn mark_unseen_deleted(&mut self, unseen: &Unseen<'_>) -> Result<u64, Error>;
 
     /// Whether a record read again replaces the stored one (by key) rather than being
     /// appended.
     fn replaces_by_key(&self) -> bool;
+}
+
+/// A batch to commit: a stream's records and its new state, written together.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    /// The stream.
+    pub stream: &'a StreamDef,
+    /// Its records, as read.
+    pub records: &'a [Record],
+    /// Its position after these records.
+    pub state: &'a StreamState,
+    /// Now (RFC 3339).
+    pub synced_at: &'a str,
+}
+
+/// The end of a whole read: records not written since `since` are gone from the API.
+#[derive(Clone, Copy, Debug)]
+pub struct Unseen<'a> {
+    /// The stream.
+    pub stream: &'a StreamDef,
+    /// When the whole read started (RFC 3339).
+    pub since: &'a str,
+    /// Now (RFC 3339): the rows' `deleted_at`.
+    pub at: &'a str,
+}
+
+/// One destination shared by several users (runs of different streams, a webhook driver):
+/// each call takes the lock for its own duration.
+#[derive(Clone)]
+pub struct Shared(Arc<Mutex<Box<dyn Destination>>>);
+
+impl Shared {
+    /// Shares `destination`.
+    pub fn new(destination: Box<dyn Destination>) -> Self {
+        Shared(Arc::new(Mutex::new(destination)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Destination>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Destination for Shared {
+    fn state(&mut self, stream: &StreamDef) -> Result<Option<StreamState>, Error> {
+        self.lock().state(stream)
+    }
+    fn restart(&mut self, stream: &StreamDef) -> Result<(), Error> {
+        self.lock().restart(stream)
+    }
+    fn commit(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        self.lock().commit(batch)
+    }
+    fn mark_unseen_deleted(&mut self, unseen: &Unseen<'_>) -> Result<u64, Error> {
+        self.lock().mark_unseen_deleted(unseen)
+    }
+    fn replaces_by_key(&self) -> bool {
+        self.lock().replaces_by_key()
+    }
 }
 
 /// Where to write, as the command line names it: `DIR` or `sqlite:PATH`.

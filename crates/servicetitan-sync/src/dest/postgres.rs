@@ -15,7 +15,7 @@ use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, Config};
 use servicetitan::Error;
 
-use super::Destination;
+use super::{Batch, Destination, Unseen};
 use crate::catalog::StreamDef;
 use crate::record::{parse_time, Record};
 use crate::state::StreamState;
@@ -196,27 +196,17 @@ impl Destination for PostgresDestination {
         Ok(())
     }
 
-    fn commit(
-        &mut self,
-        stream: &StreamDef,
-        records: &[Record],
-        state: &StreamState,
-        synced_at: &str,
-    ) -> Result<(), Error> {
-        let stream = *stream;
-        let records: Vec<Record> = records.iter().map(Record::clone).collect();
-        let (state, synced_at) = (state.clone(), synced_at.to_string());
+    fn commit(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        // The connection's thread needs its own copy of the batch.
+        let stream = *batch.stream;
+        let records: Vec<Record> = batch.records.to_vec();
+        let (state, synced_at) = (batch.state.clone(), batch.synced_at.to_string());
         self.call(move |c| c.commit(&stream, &records, &state, &synced_at))
     }
 
-    fn mark_unseen_deleted(
-        &mut self,
-        stream: &StreamDef,
-        since: &str,
-        at: &str,
-    ) -> Result<u64, Error> {
-        let stream = *stream;
-        let (since, at) = (since.to_string(), at.to_string());
+    fn mark_unseen_deleted(&mut self, unseen: &Unseen<'_>) -> Result<u64, Error> {
+        let stream = *unseen.stream;
+        let (since, at) = (unseen.since.to_string(), unseen.at.to_string());
         self.call(move |c| c.mark_unseen_deleted(&stream, &since, &at))
     }
 

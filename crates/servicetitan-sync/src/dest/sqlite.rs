@@ -8,9 +8,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 use servicetitan::Error;
 
-use super::Destination;
+use super::{Batch, Destination, Unseen};
 use crate::catalog::StreamDef;
-use crate::record::Record;
 use crate::state::StreamState;
 
 /// The table holding each stream's state.
@@ -102,13 +101,13 @@ impl Destination for SqliteDestination {
         Ok(())
     }
 
-    fn commit(
-        &mut self,
-        stream: &StreamDef,
-        records: &[Record],
-        state: &StreamState,
-        synced_at: &str,
-    ) -> Result<(), Error> {
+    fn commit(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        let Batch {
+            stream,
+            records,
+            state,
+            synced_at,
+        } = *batch;
         let table = stream.table();
         let state_text = serde_json::to_string(state)
             .map_err(|e| Error::Other(format!("the sync state: {e}")))?;
@@ -156,12 +155,8 @@ impl Destination for SqliteDestination {
             .map_err(|e| sql_error(&self.path, &format!("commit a batch of {table}"), e))
     }
 
-    fn mark_unseen_deleted(
-        &mut self,
-        stream: &StreamDef,
-        since: &str,
-        at: &str,
-    ) -> Result<u64, Error> {
+    fn mark_unseen_deleted(&mut self, unseen: &Unseen<'_>) -> Result<u64, Error> {
+        let Unseen { stream, since, at } = *unseen;
         let table = stream.table();
         let n = self
             .db
