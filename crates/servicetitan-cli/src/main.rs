@@ -126,7 +126,10 @@ struct ListArgs {
     since: Option<String>,
     #[arg(long, default_value_t = 500)]
     page_size: i32,
-    /// Stop after this many records.
+    /// Page requests in flight (all under the tenant's rate limit).
+    #[arg(long, default_value_t = 8)]
+    page_concurrency: usize,
+    /// Stop after this many records (pages are then read one at a time).
     #[arg(long)]
     limit: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Ndjson)]
@@ -452,7 +455,15 @@ async fn list(st: &ServiceTitan, args: ListArgs) -> Result<(), Error> {
         request = request.query(wire::MODIFIED_ON_OR_AFTER, since(from)?);
     }
     let mut writer = RecordWriter::new(open_output(&args.output)?, args.format, false);
-    let mut items = std::pin::pin!(request.clone().stream_items());
+    // With a limit, pages are read one at a time so none past it is requested; without one,
+    // several are in flight.
+    let mut items = match args.limit {
+        Some(_) => request.clone().stream_items().boxed(),
+        None => request
+            .clone()
+            .stream_items_concurrently(args.page_concurrency)
+            .boxed(),
+    };
     let mut count = 0u64;
     // The limit is checked first, so no page beyond it is fetched.
     while args.limit.is_none_or(|l| count < l) {

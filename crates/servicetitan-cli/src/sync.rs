@@ -49,7 +49,7 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 32)]
     stream_concurrency: usize,
     /// Page requests in flight per list.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 8)]
     page_concurrency: usize,
     /// Records per list page.
     #[arg(long, default_value_t = 1000)]

@@ -85,7 +85,9 @@ async fn sync(
     let (_stop, stop) = tokio::sync::watch::channel(false);
     run(
         st.runtime(),
-        target.open().expect("destination opens"),
+        target
+            .open_for_tenant(st.runtime().tenant())
+            .expect("destination opens"),
         streams,
         options,
         Arc::new(Quiet),
@@ -103,8 +105,6 @@ struct AtLimit {
     requests: u64,
     seconds: f64,
     rate_limited: u64,
-    /// Pages each stream read, by name.
-    pages: Vec<(String, u64)>,
 }
 
 impl AtLimit {
@@ -114,6 +114,7 @@ impl AtLimit {
     fn share(&self) -> f64 {
         100.0 * self.floor() / self.seconds
     }
+
     fn row(&self, what: &str) -> String {
         format!(
             "| {what} | {} ({} failed) | {} | {} | **{:.2} s** | {:.2} s | **{:.1} %** | {} |",
@@ -158,11 +159,6 @@ async fn at_limit(mock: &MockTenant, streams: &[StreamDef], options: &SyncOption
         requests: mock.requests_served() - requests0,
         seconds,
         rate_limited: mock.rate_limited_count() - limited0,
-        pages: summary
-            .streams
-            .iter()
-            .map(|s| (s.stream.clone(), s.pages))
-            .collect(),
     }
 }
 
@@ -196,50 +192,21 @@ async fn backfill(parts: &[String]) {
     let want = |p: &str| parts.is_empty() || parts.iter().any(|x| x == p);
     if want("backfill") {
         let mock = mock_at_limit(records, export_page);
-        let default = at_limit(&mock, &all, &SyncOptions::default()).await;
+        let r = at_limit(&mock, &all, &SyncOptions::default()).await;
         println!(
             "{}",
-            default.row("full backfill, default options (8 streams at once, 4 pages per list)")
+            r.row("full backfill, default options (32 streams at once, longest first, 8 pages per list)")
         );
-        let wide = env_or("SYNC_BENCH_STREAMS", 32);
         let mock = mock_at_limit(records, export_page);
-        let r = at_limit(
-            &mock,
-            &all,
-            &SyncOptions::default().stream_concurrency(wide),
-        )
-        .await;
+        let r = at_limit(&mock, &all, &SyncOptions::default().stream_concurrency(8)).await;
         println!(
             "{}",
-            r.row(&format!(
-                "full backfill, {wide} streams at once, 4 pages per list"
-            ))
+            r.row("the same with 8 streams at once (the earlier default)")
         );
-        // The same, the streams started longest first (by the pages each read in the first
-        // run, as a previous run's state would tell): the long export chains no longer end
-        // the run alone.
-        let mut longest_first = all.clone();
-        let pages = |name: &str| {
-            default
-                .pages
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or(0, |(_, p)| *p)
-        };
-        longest_first.sort_by_key(|s| std::cmp::Reverse(pages(s.name)));
-        let mock = mock_at_limit(records, export_page);
-        let r = at_limit(
-            &mock,
-            &longest_first,
-            &SyncOptions::default().stream_concurrency(wide),
-        )
-        .await;
-        println!(
-            "{}",
-            r.row(&format!(
-                "full backfill, {wide} streams at once, longest streams started first"
-            ))
-        );
+        // Export pages as large as the lists' (1000): no long chains.
+        let mock = mock_at_limit(records, 1000);
+        let r = at_limit(&mock, &all, &SyncOptions::default()).await;
+        println!("{}", r.row("default options, export pages of 1000"));
     }
     if want("sequential") {
         let mock = mock_at_limit(records, export_page);
@@ -281,25 +248,33 @@ async fn list_paging() {
 
 /// Part 3: the parent runs the mock and one child per destination.
 fn destinations() {
+    let large = env_or("SYNC_BENCH_LARGE", LARGE);
+    let postgres = std::env::var("ST_TEST_DATABASE_URL").ok();
     println!(
         "\n## 3. Destinations: {} jobs through `jpm.jobs` (export pages of 5000), no latency, no rate limit; \
          each run in its own process\n",
-        thousands(LARGE)
+        thousands(large)
     );
     println!("| destination | records | sync time | records/s | process wall | peak RSS (VmHWM) | size on disk |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mock = MockTenant::builder()
-        .count(Resource::Jobs, LARGE)
+        .count(Resource::Jobs, large)
         .rate_limit(0)
         .start_on_thread()
         .expect("mock starts");
     let exe = std::env::current_exe().expect("own path");
     // Two rounds, the destinations taking turns.
     for round in 0..2 {
-        for dest in ["files", "sqlite"] {
+        for dest in ["files", "sqlite", "postgres", "singer"] {
             let dir = tempfile::tempdir().expect("temp dir");
             let target = match dest {
                 "files" => dir.path().join("data").display().to_string(),
-                _ => format!("sqlite:{}", dir.path().join("st.db").display()),
+                "sqlite" => format!("sqlite:{}", dir.path().join("st.db").display()),
+                // A database of its own per run, on the server the tests use.
+                "postgres" => match &postgres {
+                    Some(url) => fresh_database(url, round),
+                    None => continue,
+                },
+                _ => "singer".to_string(),
             };
             let started = Instant::now();
             let out = std::process::Command::new(&exe)
@@ -338,6 +313,18 @@ fn destinations() {
             );
         }
     }
+}
+
+/// A new database on the server `url` names, for one run.
+fn fresh_database(url: &str, round: usize) -> String {
+    let name = format!("st_bench_{}_{round}", std::process::id());
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("PostgreSQL");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create database");
+    let mut u = url::Url::parse(url).expect("URL");
+    u.set_path(&format!("/{name}"));
+    u.to_string()
 }
 
 /// Bytes of the files under `path` (bounded depth: the destinations write one level).
@@ -381,10 +368,28 @@ fn child(args: &[String]) {
     let (records, seconds) = rt.block_on(async {
         // No limit on the client's side either.
         let st = tenant.connect(1_000_000);
-        let target = Target::parse(target).expect("target");
         let started = Instant::now();
         let jobs = select(&catalog(), "jpm.jobs").expect("stream");
-        let summary = sync(&st, &target, &jobs, &SyncOptions::default()).await;
+        let summary = if target == "singer" {
+            // Singer messages written as to a pipe: every byte formatted and written.
+            let sink = std::io::BufWriter::new(std::fs::File::create("/dev/null").expect("null"));
+            let singer = servicetitan_sync::singer::SingerDestination::new(sink, &catalog(), None)
+                .expect("singer");
+            let (_stop, stop) = tokio::sync::watch::channel(false);
+            run(
+                st.runtime(),
+                Box::new(singer),
+                &jobs,
+                &SyncOptions::default(),
+                Arc::new(Quiet),
+                stop,
+            )
+            .await
+            .expect("the sync runs")
+        } else {
+            let target = Target::parse(target).expect("target");
+            sync(&st, &target, &jobs, &SyncOptions::default()).await
+        };
         assert_eq!(summary.failed().count(), 0, "{summary:?}");
         (summary.records(), started.elapsed().as_secs_f64())
     });

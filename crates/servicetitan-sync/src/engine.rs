@@ -52,7 +52,7 @@ impl Default for SyncOptions {
             reconcile: false,
             reconcile_every: None,
             stream_concurrency: 32,
-            page_concurrency: 4,
+            page_concurrency: 8,
             page_size: 1000,
             overlap: Duration::from_secs(300),
             max_batches: None,
