@@ -28,12 +28,16 @@ fn cli(mock: &MockTenant, args: &[&str]) -> Output {
 }
 
 /// Like [`cli`], with extra (or overriding) environment variables.
-fn cli_env(mock: &MockTenant, env: &[(&str, &str)], args: &[&str]) -> Output {
+/// The binary configured for `mock` through the `ST_*` variables.
+fn command_for(mock: &MockTenant) -> Command {
     let mut cmd = command();
+    cmd.envs(mock.env_vars());
+    cmd
+}
+
+fn cli_env(mock: &MockTenant, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = command_for(mock);
     cmd.args(args).arg("--quiet");
-    for (k, v) in mock.env_vars() {
-        cmd.env(k, v);
-    }
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use servicetitan_mock::MockTenant;
 
-use super::{cli, command, stderr};
+use super::{cli, command, command_for, stderr};
 
 fn slow_mock(jobs: u64) -> MockTenant {
     MockTenant::builder()
@@ -67,7 +67,7 @@ fn a_killed_sync_resumes_with_no_loss_and_no_duplicate() {
             dir.path().join("st.db-wal"),
         ),
     ] {
-        let mut cmd = command();
+        let mut cmd = command_for(&mock);
         cmd.args([
             "sync",
             "--to",
@@ -78,9 +78,6 @@ fn a_killed_sync_resumes_with_no_loss_and_no_duplicate() {
             "50",
             "--quiet",
         ]);
-        for (k, v) in mock.env_vars() {
-            cmd.env(k, v);
-        }
         let mut child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -156,11 +153,8 @@ fn the_json_summary_names_each_stream_and_a_failure_sets_the_exit_code() {
 #[test]
 fn output_piped_into_a_reader_that_stops_ends_quietly() {
     let mock = slow_mock(3000);
-    let mut cmd = command();
+    let mut cmd = command_for(&mock);
     cmd.args(["list", "jpm", "jobs", "--page-size", "500"]);
-    for (k, v) in mock.env_vars() {
-        cmd.env(k, v);
-    }
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -35,9 +35,7 @@ async fn every_request_carries_bearer_app_key_and_tenant() {
 
 #[tokio::test]
 async fn tenant_id_fills_its_segment_only() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     api.mock_async(move |when, then| {
@@ -182,9 +180,7 @@ async fn a_401_with_a_fresh_token_explains_the_app_key() {
 
 #[tokio::test]
 async fn a_403_and_a_404_carry_hints() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.path("/forbidden");
         then.status(403)
@@ -387,9 +383,7 @@ async fn tenant_ids_that_are_not_positive_integers_are_refused_before_any_reques
 /// refused before anything is sent: none changes which path is requested.
 #[tokio::test]
 async fn path_parameter_values_cannot_change_the_requested_path() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     let all = api

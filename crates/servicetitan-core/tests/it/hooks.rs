@@ -176,9 +176,7 @@ async fn sdk_errors_cross_progenitor_as_a_marked_response() {
 
 #[tokio::test]
 async fn the_marked_response_body_describes_the_error_for_raw_users() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.any_request();
         then.status(429);
@@ -197,9 +195,7 @@ async fn the_marked_response_body_describes_the_error_for_raw_users() {
 
 #[tokio::test]
 async fn rate_limited_and_timeouts_convert_to_their_variants() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.path_includes("/things/1");
         then.status(429);
@@ -230,9 +226,7 @@ async fn rate_limited_and_timeouts_convert_to_their_variants() {
 
 #[tokio::test]
 async fn declared_error_responses_keep_the_problem_body() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.any_request();
         then.status(400).json_body(serde_json::json!({
@@ -263,9 +257,7 @@ async fn declared_error_responses_keep_the_problem_body() {
 
 #[tokio::test]
 async fn undeclared_error_statuses_are_parsed_from_the_buffered_body() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.any_request();
         then.status(409).json_body(
@@ -285,9 +277,7 @@ async fn undeclared_error_statuses_are_parsed_from_the_buffered_body() {
 
 #[tokio::test]
 async fn a_bad_payload_names_the_operation_and_the_field() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.any_request();
         then.status(200)
@@ -309,9 +299,7 @@ async fn a_bad_payload_names_the_operation_and_the_field() {
 
 #[tokio::test]
 async fn binary_responses_stream_to_a_writer() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let payload: Vec<u8> = (0..2_000_000u32).map(|i| (i % 251) as u8).collect();
     let body = payload.clone();
     api.mock_async(move |when, then| {

@@ -13,9 +13,7 @@ use servicetitan_core::{Credentials, Error};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_limiter_paces_requests_and_never_draws_a_429() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     // The server allows 30 requests in any 0.5 s window (60/s) and answers 429 beyond: the
     // client paces at 40/s, a margin for requests a busy machine delivers in a bunch.
     let times = Arc::new(std::sync::Mutex::new(Vec::<Instant>::new()));
@@ -210,9 +208,7 @@ fn reporting_calls(
 
 #[tokio::test]
 async fn a_long_running_query_is_polled_until_ready() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (polls, cancels) = report_server(&api).await;
     let rt = builder(&api, &auth).build().unwrap();
     rt.wait_for_report_slot("7").await;
@@ -227,9 +223,7 @@ async fn a_long_running_query_is_polled_until_ready() {
 
 #[tokio::test]
 async fn a_dropped_or_timed_out_query_is_cancelled() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (_polls, cancels) = report_server(&api).await;
     let rt = builder(&api, &auth).build().unwrap();
 

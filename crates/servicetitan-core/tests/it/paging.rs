@@ -200,9 +200,7 @@ fn ids(items: &[Job]) -> Vec<i64> {
 
 #[tokio::test]
 async fn stream_items_reads_every_page_in_order() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let m = list_server(&api, 23, |_, _, _| None).await;
     let rt = builder(&api, &auth).build().unwrap();
     let items: Vec<Job> = ListJobs::new(&rt)
@@ -217,9 +215,7 @@ async fn stream_items_reads_every_page_in_order() {
 
 #[tokio::test]
 async fn stream_pages_yields_page_numbers_and_totals() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     list_server(&api, 10, |_, _, _| None).await;
     let rt = builder(&api, &auth).build().unwrap();
     let pages: Vec<_> = ListJobs::new(&rt)
@@ -279,9 +275,7 @@ async fn a_401_in_the_middle_of_a_stream_loses_and_repeats_nothing() {
 
 #[tokio::test]
 async fn throttling_and_5xx_in_the_middle_of_a_stream_lose_and_repeat_nothing() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let m = list_server(&api, 40, |_, call, _| match call {
         2 | 3 => Some(
             HttpMockResponse::builder()
@@ -307,9 +301,7 @@ async fn throttling_and_5xx_in_the_middle_of_a_stream_lose_and_repeat_nothing() 
 
 #[tokio::test]
 async fn has_more_with_an_empty_page_stops_with_an_error() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let m = list_server(&api, 1000, |page, _, _| {
         (page >= 3).then(|| {
             json_response(
@@ -342,9 +334,7 @@ async fn has_more_with_an_empty_page_stops_with_an_error() {
 
 #[tokio::test]
 async fn a_bad_item_fails_with_its_path() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     list_server(&api, 10, |page, _, _| {
         (page == 2).then(|| {
             json_response(
@@ -410,9 +400,7 @@ where
 
 #[tokio::test]
 async fn an_export_streams_batches_with_checkpoints_and_resumes() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (_m, froms) = export_server(&api, 25, 10, |_, _| None).await;
     let rt = builder(&api, &auth).build().unwrap();
     let export = ExportJobs {
@@ -458,9 +446,7 @@ async fn an_export_streams_batches_with_checkpoints_and_resumes() {
 
 #[tokio::test]
 async fn a_repeated_continuation_token_stops_the_export() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     // The third call hands back the token it was given.
     let (m, _) = export_server(&api, 100, 10, |call, from| {
         (call == 2).then(|| {
@@ -492,9 +478,7 @@ async fn a_repeated_continuation_token_stops_the_export() {
 
 #[tokio::test]
 async fn an_export_without_a_token_or_with_endless_empty_pages_stops() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (_m, _) = export_server(&api, 100, 10, |call, _| {
         (call == 1).then(|| {
             json_response(
@@ -579,9 +563,7 @@ async fn faults_in_the_middle_of_an_export_lose_and_repeat_nothing() {
 /// `hasMore: true` (seen in the wild: 35,604 records, 10 distinct ids, until killed).
 #[tokio::test]
 async fn a_server_that_repeats_a_page_is_stopped_at_the_second_page() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let m = list_server(&api, 1000, |_, _, _| {
         let data: Vec<_> = (0..10).map(|id| serde_json::json!({"id": id})).collect();
         Some(json_response(
@@ -615,9 +597,7 @@ async fn a_server_that_repeats_a_page_is_stopped_at_the_second_page() {
 
 #[tokio::test]
 async fn more_records_than_the_announced_total_stop_the_list() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     // Fresh records on every page, but the server said there are 25.
     let m = list_server(&api, 1000, |page, _, _| {
         let data: Vec<_> = (0..10)
@@ -651,9 +631,7 @@ async fn more_records_than_the_announced_total_stop_the_list() {
 
 #[tokio::test]
 async fn an_export_repeating_a_page_under_fresh_tokens_stops() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     // From the third call on, the same ten records under ever new tokens.
     let (m, _) = export_server(&api, 1000, 10, |call, _| {
         (call >= 2).then(|| {
@@ -684,9 +662,7 @@ async fn an_export_repeating_a_page_under_fresh_tokens_stops() {
 
 #[tokio::test]
 async fn concurrent_paging_reads_every_page_once_in_order() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let m = list_server(&api, 23, |_, _, _| None).await;
     let rt = builder(&api, &auth).build().unwrap();
     let pages: Vec<_> = ListJobs::new(&rt)
@@ -706,9 +682,7 @@ async fn concurrent_paging_reads_every_page_once_in_order() {
 
 #[tokio::test]
 async fn concurrent_paging_keeps_its_guards() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     list_server(&api, 1000, |_, _, _| {
         let data: Vec<_> = (0..10).map(|id| serde_json::json!({"id": id})).collect();
         Some(json_response(

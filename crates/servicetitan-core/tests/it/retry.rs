@@ -42,9 +42,7 @@ async fn flaky<'a>(
 
 #[tokio::test]
 async fn a_429_waits_for_retry_after_seconds() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, 1, 429, Some("1")).await;
     let rt = builder(&api, &auth).build().unwrap();
     let t0 = Instant::now();
@@ -60,9 +58,7 @@ async fn a_429_waits_for_retry_after_seconds() {
 
 #[tokio::test]
 async fn a_429_with_an_http_date_in_the_past_retries_at_once() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, 2, 429, Some("Wed, 21 Oct 2015 07:28:00 GMT")).await;
     let rt = builder(&api, &auth).build().unwrap();
     let t0 = Instant::now();
@@ -75,9 +71,7 @@ async fn a_429_with_an_http_date_in_the_past_retries_at_once() {
 
 #[tokio::test]
 async fn a_429_storm_without_retry_after_backs_off_then_reports_rate_limited() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, usize::MAX, 429, None).await;
     let rt = builder(&api, &auth).build().unwrap();
     let err = get(&rt, "/a").await.unwrap_err();
@@ -99,9 +93,7 @@ async fn a_429_storm_without_retry_after_backs_off_then_reports_rate_limited() {
 
 #[tokio::test]
 async fn a_429_storm_with_retry_after_recovers_with_one_success() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, 3, 429, Some("0")).await;
     let rt = builder(&api, &auth).build().unwrap();
     let body: serde_json::Value = get(&rt, "/a").await.unwrap().json().await.unwrap();
@@ -111,9 +103,7 @@ async fn a_429_storm_with_retry_after_recovers_with_one_success() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_limit_fails_at_once() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, usize::MAX, 429, Some("3600")).await;
     let rt = builder(&api, &auth).build().unwrap();
     let t0 = Instant::now();
@@ -149,9 +139,7 @@ async fn a_5xx_burst_is_retried_for_get_including_500() {
 
 #[tokio::test]
 async fn a_5xx_storm_returns_the_servers_error_after_the_attempts() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let mock = api
         .mock_async(|when, then| {
             when.any_request();
@@ -170,9 +158,7 @@ async fn a_5xx_storm_returns_the_servers_error_after_the_attempts() {
 
 #[tokio::test]
 async fn post_is_not_retried_on_5xx_unless_opted_in() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, 1, 503, None).await;
     let rt = builder(&api, &auth).build().unwrap();
     let err = post(&rt, "/jobs").await.unwrap_err();
@@ -191,9 +177,7 @@ async fn post_is_not_retried_on_5xx_unless_opted_in() {
 
 #[tokio::test]
 async fn post_is_retried_on_429_with_its_body() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let n = Arc::new(AtomicUsize::new(0));
     let c = n.clone();
     api.mock_async(move |when, then| {
@@ -255,9 +239,7 @@ async fn a_truncated_body_is_retried_and_nothing_partial_is_returned() {
 
 #[tokio::test]
 async fn a_response_slower_than_the_timeout_times_out_after_the_attempts() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let slow = api
         .mock_async(|when, then| {
             when.any_request();
@@ -285,9 +267,7 @@ async fn a_response_slower_than_the_timeout_times_out_after_the_attempts() {
 
 #[tokio::test]
 async fn the_total_time_is_bounded() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, usize::MAX, 503, None).await;
     let rt = builder(&api, &auth)
         .retry_policy(
@@ -313,9 +293,7 @@ async fn the_total_time_is_bounded() {
 
 #[tokio::test]
 async fn retries_stop_when_the_budget_is_spent() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let (mock, _) = flaky(&api, usize::MAX, 503, None).await;
     // 12 tokens, 5 per retry: two retries in all, shared by every call of the runtime.
     let rt = builder(&api, &auth)

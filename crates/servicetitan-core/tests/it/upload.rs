@@ -12,9 +12,7 @@ use servicetitan_core::Error;
 
 #[tokio::test]
 async fn an_upload_is_multipart_authenticated_and_replayed_after_a_429() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     let bodies = Arc::new(Mutex::new(Vec::<(String, Vec<u8>)>::new()));
     let n = Arc::new(AtomicUsize::new(0));
     let (b, c) = (bodies.clone(), n.clone());
@@ -80,9 +78,7 @@ async fn an_upload_is_multipart_authenticated_and_replayed_after_a_429() {
 
 #[tokio::test]
 async fn a_failed_upload_is_an_api_error() {
-    let api = MockServer::start_async().await;
-    let auth = MockServer::start_async().await;
-    mock_token(&auth, "t").await;
+    let (api, auth) = servers().await;
     api.mock_async(|when, then| {
         when.any_request();
         then.status(400)

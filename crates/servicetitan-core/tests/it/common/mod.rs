@@ -46,6 +46,14 @@ pub fn builder(api: &MockServer, auth: &MockServer) -> RuntimeBuilder {
     builder_for(&api.base_url(), auth)
 }
 
+/// An API server and an auth server whose token endpoint answers `t` for the test client.
+pub async fn servers() -> (MockServer, MockServer) {
+    let api = MockServer::start_async().await;
+    let auth = MockServer::start_async().await;
+    mock_token(&auth, "t").await;
+    (api, auth)
+}
+
 /// Token endpoint answering `access_token` for the test client id.
 pub async fn mock_token<'a>(auth: &'a MockServer, token: &str) -> Mock<'a> {
     let body =
