@@ -361,7 +361,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Sync(args) if args.lists_streams() => sync::list_streams(),
         Command::Sync(args) => sync::run(&global, args, quiet, progress).await,
-        Command::Tap(args) => tap::run(args).await,
+        Command::Tap(args) => tap::run(&global, args).await,
     }
 }
 

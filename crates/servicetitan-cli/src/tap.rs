@@ -87,8 +87,8 @@ fn about() -> Value {
     })
 }
 
-/// Runs the tap.
-pub async fn run(args: TapArgs) -> Result<(), Error> {
+/// Runs the tap; with `--mock` (no `--config`), against the embedded mock tenant.
+pub async fn run(global: &crate::Global, args: TapArgs) -> Result<(), Error> {
     let all = catalog();
     if args.about {
         return print(&about());
@@ -100,29 +100,22 @@ pub async fn run(args: TapArgs) -> Result<(), Error> {
     if args.discover {
         return print(&singer::discover(&all, &selected));
     }
-    let config = args
-        .config
-        .as_deref()
-        .ok_or_else(|| Error::Config("the tap needs --config FILE".into()))?;
-    let settings: Settings = serde_json::from_value(read_json(config, "config")?)
-        .map_err(|e| Error::Config(format!("{}: {e}", config.display())))?;
-    let tenant = match &settings.tenant_id {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+    let (st, start_date, _mock) = match args.config.as_deref() {
+        Some(config) => {
+            let (st, start_date) = from_settings(config)?;
+            (st, start_date, None)
+        }
+        None if global.mock => {
+            let (st, mock) = crate::connect(global).await?;
+            (st, None, mock)
+        }
+        None => {
+            return Err(Error::Config(
+                "the tap needs --config FILE (or --mock)".into(),
+            ))
+        }
     };
-    let mut builder = ServiceTitan::builder()
-        .client_id(settings.client_id)
-        .client_secret(settings.client_secret)
-        .app_key(settings.st_app_key)
-        .tenant(tenant);
-    if let Some(url) = settings.api_url {
-        builder = builder.api_base_url(url.trim_end_matches('/'));
-    }
-    if let Some(url) = settings.auth_url {
-        builder = builder.auth_url(url);
-    }
-    let st = builder.build()?;
-    let since = match settings.start_date.as_deref() {
+    let since = match start_date.as_deref() {
         Some(s) => Some(
             s.parse::<servicetitan::types::DateTime>()
                 .map_err(|e| Error::Config(format!("start_date: {e}")))?
@@ -157,6 +150,28 @@ pub async fn run(args: TapArgs) -> Result<(), Error> {
             "{n} streams failed; a run with the last STATE continues them"
         ))),
     }
+}
+
+/// A connection from the Meltano tap's settings file, and its `start_date`.
+fn from_settings(config: &Path) -> Result<(ServiceTitan, Option<String>), Error> {
+    let settings: Settings = serde_json::from_value(read_json(config, "config")?)
+        .map_err(|e| Error::Config(format!("{}: {e}", config.display())))?;
+    let tenant = match &settings.tenant_id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut builder = ServiceTitan::builder()
+        .client_id(settings.client_id)
+        .client_secret(settings.client_secret)
+        .app_key(settings.st_app_key)
+        .tenant(tenant);
+    if let Some(url) = settings.api_url {
+        builder = builder.api_base_url(url.trim_end_matches('/'));
+    }
+    if let Some(url) = settings.auth_url {
+        builder = builder.auth_url(url);
+    }
+    Ok((builder.build()?, settings.start_date))
 }
 
 fn print(value: &Value) -> Result<(), Error> {

@@ -229,3 +229,35 @@ fn a_singer_target_loads_every_record_once() {
         assert!(ids.values().all(|n| *n == 1), "{stream} has a duplicate");
     }
 }
+
+#[test]
+fn the_tap_runs_against_the_embedded_mock_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog(dir.path(), &["technicians"]);
+    let out = command()
+        .args([
+            "--mock",
+            "--mock-records",
+            "40",
+            "tap",
+            "--catalog",
+            &catalog,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let messages: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let seen = records(&messages);
+    assert_eq!(seen["technicians"].len(), 40);
+
+    let out = command()
+        .args(["tap", "--catalog", &catalog])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--config"), "{}", stderr(&out));
+}

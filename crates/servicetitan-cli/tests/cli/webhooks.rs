@@ -28,6 +28,8 @@ fn webhooks(key: Option<&str>, args: &[&str]) -> Command {
 struct Listener {
     child: Child,
     url: String,
+    /// Lines printed before the address (a backlog's events may come first).
+    early: Vec<String>,
     stderr: mpsc::Receiver<String>,
 }
 
@@ -56,17 +58,23 @@ impl Listener {
                 }
             }
         });
-        let first = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("listen prints its address");
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {first:?}"))
-            .to_string();
+        // The address line, whatever the listener printed before it.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut early = Vec::new();
+        let url = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("listen printed no address; before: {early:?}"));
+            match line.split_whitespace().find(|w| w.starts_with("http://")) {
+                Some(url) => break url.to_string(),
+                None => early.push(line),
+            }
+        };
         Listener {
             child,
             url,
+            early,
             stderr: rx,
         }
     }
@@ -87,7 +95,8 @@ impl Listener {
         assert!(status.success(), "listen exited with {status}");
         let mut stdout = String::new();
         std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
-        let stderr: Vec<String> = self.stderr.try_iter().collect();
+        let mut stderr = std::mem::take(&mut self.early);
+        stderr.extend(self.stderr.try_iter());
         (stdout, stderr.join("\n"))
     }
 }
