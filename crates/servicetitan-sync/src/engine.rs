@@ -210,18 +210,30 @@ pub async fn run(
     // Longest streams first: an export reads one page after another, so a long one started
     // last would keep the run going alone. A stream's length is what its last run counted;
     // before any run, exports (usually the big ones) go first.
-    let mut order: Vec<(usize, StreamDef, u64)> = Vec::with_capacity(streams.len());
-    {
-        let mut d = destination.lock().unwrap_or_else(|p| p.into_inner());
-        for (index, stream) in streams.iter().copied().enumerate() {
-            let saved = d.state(&stream)?.map_or(0, |s| s.records);
-            order.push((index, stream, saved));
-        }
-    }
-    order.sort_by_key(|(_, s, saved)| (std::cmp::Reverse(*saved), s.kind != StreamKind::Export));
+    // The saved states are read once, here, off the async threads; each job starts from its own.
+    let mut order: Vec<(usize, StreamDef, StreamState)> = {
+        let (destination, streams) = (destination.clone(), streams.to_vec());
+        tokio::task::spawn_blocking(move || {
+            let mut d = destination.lock().unwrap_or_else(|p| p.into_inner());
+            streams
+                .into_iter()
+                .enumerate()
+                .map(|(index, stream)| Ok((index, stream, d.state(&stream)?.unwrap_or_default())))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .await
+        .map_err(|e| Error::Other(format!("reading the saved states failed: {e}")))??
+    };
+    order.sort_by_key(|(_, s, saved)| {
+        (
+            std::cmp::Reverse(saved.records),
+            s.kind != StreamKind::Export,
+        )
+    });
     let mut tasks = tokio::task::JoinSet::new();
-    for (index, stream, _) in order {
+    for (index, stream, saved) in order {
         let job = StreamJob {
+            saved,
             runtime: runtime.clone(),
             destination: destination.clone(),
             replaces,
@@ -297,6 +309,8 @@ struct Tally {
 }
 
 struct StreamJob {
+    /// The stream's state when the run started.
+    saved: StreamState,
     runtime: Runtime,
     destination: SharedDestination,
     /// Whether the destination replaces records by key (else it appends).
@@ -309,7 +323,7 @@ struct StreamJob {
 }
 
 fn now() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+    time_text(Utc::now())
 }
 
 fn time_text(t: DateTime<Utc>) -> String {
@@ -377,11 +391,10 @@ impl StreamJob {
 
     /// `Ok(true)` when the stream was read to its end, `Ok(false)` when it stopped early.
     async fn run(&self, tally: &mut Tally) -> Result<bool, Error> {
-        let stream = self.stream;
-        let saved = self.with_destination(move |d| d.state(&stream)).await?;
-        match stream.kind {
-            StreamKind::Export => self.run_export(saved.unwrap_or_default(), tally).await,
-            StreamKind::List => self.run_list(saved.unwrap_or_default(), tally).await,
+        let saved = self.saved.clone();
+        match self.stream.kind {
+            StreamKind::Export => self.run_export(saved, tally).await,
+            StreamKind::List => self.run_list(saved, tally).await,
         }
     }
 
