@@ -174,10 +174,7 @@ impl TokenCache {
             };
             let attempted = match &response {
                 Ok((status, ..)) => Attempted::Status(status.as_u16()),
-                Err((_, e)) => Attempted::Transport {
-                    connect: e.is_connect(),
-                    timeout: e.is_timeout(),
-                },
+                Err((_, e)) => Attempted::transport(e),
             };
             // A token request may be sent twice (it changes nothing on the server), and a 401
             // from the auth server is a rejection, not a stale token.

@@ -170,10 +170,15 @@ impl Attempted {
     pub(crate) fn of(result: &Result<reqwest::Response, reqwest::Error>) -> Attempted {
         match result {
             Ok(resp) => Attempted::Status(resp.status().as_u16()),
-            Err(e) => Attempted::Transport {
-                connect: e.is_connect(),
-                timeout: e.is_timeout(),
-            },
+            Err(e) => Attempted::transport(e),
+        }
+    }
+
+    /// The classifier's view of the HTTP client's error.
+    pub(crate) fn transport(e: &reqwest::Error) -> Attempted {
+        Attempted::Transport {
+            connect: e.is_connect(),
+            timeout: e.is_timeout(),
         }
     }
 
