@@ -48,25 +48,22 @@ pub fn schema(stream: &StreamDef) -> Value {
     serde_json::from_str(stream.op.item_schema).unwrap_or_else(|_| json!({"type": "object"}))
 }
 
-/// `id` when the record schema has one, else nothing.
-fn key_properties(schema: &Value) -> Value {
-    if schema.pointer(&format!("/properties/{}", "id")).is_some() {
-        json!(["id"])
-    } else {
-        json!([])
+/// `[field]` when the record schema has that property, else `[]`.
+fn listed_if_present(schema: &Value, field: &str) -> Value {
+    match schema.get("properties").and_then(|p| p.get(field)) {
+        Some(_) => json!([field]),
+        None => json!([]),
     }
 }
 
-/// `modifiedOn` when the record schema has one, else nothing.
+/// The stream's key: `id` when the record schema has one.
+fn key_properties(schema: &Value) -> Value {
+    listed_if_present(schema, "id")
+}
+
+/// The stream's bookmark: `modifiedOn` when the record schema has one.
 fn bookmark_properties(schema: &Value) -> Value {
-    if schema
-        .pointer(&format!("/properties/{}", StreamDef::MODIFIED_ON))
-        .is_some()
-    {
-        json!([StreamDef::MODIFIED_ON])
-    } else {
-        json!([])
-    }
+    listed_if_present(schema, StreamDef::MODIFIED_ON)
 }
 
 /// The `SCHEMA` message of `stream`, named `name`.
