@@ -14,7 +14,7 @@ mod tap;
 mod webhooks;
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -220,18 +220,7 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Installed as `tap-servicetitan`, the program is the tap, as Singer tools call it.
-    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let program = args
-        .first()
-        .and_then(|p| Path::new(p).file_stem())
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_string();
-    if program == "tap-servicetitan" {
-        args.insert(1, "tap".into());
-    }
-    let cli = Cli::parse_from(args);
+    let cli = Cli::parse();
     logging::init(cli.global.verbose);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -261,3 +261,14 @@ fn the_tap_runs_against_the_embedded_mock_without_a_config() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("--config"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_tap_servicetitan_binary_is_the_tap() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tap-servicetitan"))
+        .arg("--about")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let about: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(about["name"], "tap-servicetitan");
+}
