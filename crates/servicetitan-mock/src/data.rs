@@ -256,6 +256,14 @@ const ROLE_ID: i64 = 970_000_001;
 const USER_ID: i64 = 980_000_001;
 const GL_ID: i64 = 990_000_001;
 
+/// The tenant's payment types: name and id (payments carry `typeId` as a string).
+pub(crate) const PAYMENT_TYPES: [(&str, &str); 4] = [
+    ("Credit Card", "1"),
+    ("Check", "2"),
+    ("Cash", "3"),
+    ("ACH", "4"),
+];
+
 /// The booking providers generated bookings belong to (bookings created through the API may
 /// name any provider id).
 pub(crate) const BOOKING_PROVIDERS: [i64; 3] = [PROVIDER_ID, PROVIDER_ID + 1, PROVIDER_ID + 2];
@@ -930,6 +938,11 @@ impl Gen {
         obj! {"id" => id, "name" => name, "number" => number, "type" => "Income", "detailType" => "SalesOfProductIncome"}
     }
 
+    /// The account payments are booked to.
+    pub(crate) fn payment_gl_account(&self) -> J {
+        self.gl_account(GL_ID + 1, "Undeposited Funds", "1200")
+    }
+
     fn invoice(&self, pos: u64) -> J {
         let r = Resource::Invoices;
         let created = self.created(r, pos);
@@ -1073,17 +1086,7 @@ impl Gen {
         } else {
             total / share
         };
-        let (kind, type_id) = self.pick(
-            r,
-            pos,
-            170,
-            &[
-                ("Credit Card", "1"),
-                ("Check", "2"),
-                ("Cash", "3"),
-                ("ACH", "4"),
-            ],
-        );
+        let (kind, type_id) = self.pick(r, pos, 170, &PAYMENT_TYPES);
         let bu = self.any_pos(Resource::Jobs, job, 66, Resource::BusinessUnits);
         obj! {
             "id" => self.id(r, pos),
@@ -1099,7 +1102,7 @@ impl Gen {
             "businessUnit" => self.named(Resource::BusinessUnits, bu),
             "batch" => J::Null,
             "createdBy" => "api-user",
-            "generalLedgerAccount" => self.gl_account(GL_ID + 1, "Undeposited Funds", "1200"),
+            "generalLedgerAccount" => self.payment_gl_account(),
             "appliedTo" => J::Arr(vec![obj! {
                 "appliedId" => self.id(r, pos) * 10,
                 "appliedTo" => self.id(Resource::Invoices, invoice),

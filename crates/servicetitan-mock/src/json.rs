@@ -186,6 +186,39 @@ pub(crate) fn dec_text(units: i64, scale: u8) -> String {
     )
 }
 
+/// Parses a plain decimal as written (`-?digits[.digits]`, no exponent) into units and scale:
+/// `150.50` is `(15050, 2)`, so [`dec_text`] gives back the same text. `None` for any other
+/// text, more than 18 fractional digits or a value beyond `i64` units.
+pub(crate) fn parse_dec(s: &str) -> Option<(i64, u8)> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) if !f.is_empty() => (i, f),
+        Some(_) => return None,
+        None => (body, ""),
+    };
+    if int.is_empty() || frac.len() > 18 {
+        return None;
+    }
+    let mut units: i64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    Some((if neg { -units } else { units }, frac.len() as u8))
+}
+
+/// `units` at `scale` written with `to` fractional digits (`to >= scale`), if it fits.
+pub(crate) fn rescale(units: i64, scale: u8, to: u8) -> Option<i64> {
+    10i64
+        .checked_pow(u32::from(to.checked_sub(scale)?))
+        .and_then(|p| units.checked_mul(p))
+}
+
 /// Money in hundredths as a JSON number with two fractional digits.
 pub(crate) fn money(cents: i64) -> J {
     J::Dec(cents, 2)
@@ -289,6 +322,25 @@ mod tests {
         );
         assert_eq!(money_text(-5), "-0.05");
         assert_eq!(dec_text(825, 4), "0.0825");
+        for text in ["150.50", "-0.05", "7", "0.125", "12345678.000000001"] {
+            let (units, scale) = parse_dec(text).unwrap();
+            assert_eq!(dec_text(units, scale), text);
+        }
+        for text in [
+            "",
+            "-",
+            "1.",
+            ".5",
+            "1e2",
+            "1.5E-3",
+            "+1",
+            "1,5",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_dec(text), None, "{text}");
+        }
+        assert_eq!(rescale(1005, 1, 3), Some(100_500));
+        assert_eq!(rescale(1005, 3, 1), None);
         let parsed: serde_json::Value = serde_json::from_slice(&v.to_bytes()).unwrap();
         assert_eq!(parsed["a"], serde_json::json!(1234.1));
     }

@@ -52,8 +52,15 @@
 //!   accepted; changes are always visible at once. Export items carry `active`.
 //! * Create/update kept in memory: customers (with their new locations), locations, jobs
 //!   (with their appointments), bookings under `/crm/v2/tenant/{tenant}/booking-provider/
-//!   {booking_provider}/bookings`. Requests are validated (400 with a field → messages map);
-//!   the answer is the stored record, with a fresh `modifiedOn`.
+//!   {booking_provider}/bookings`; create of leads (`POST /crm/v2/tenant/{tenant}/leads`,
+//!   status `Open`) and payments (`POST /accounting/v2/tenant/{tenant}/payments`). Requests
+//!   are validated (400 with a field → messages map, ids of referenced records must exist);
+//!   the answer is the stored record, with a fresh `modifiedOn`, and lists, gets and exports
+//!   return it from then on. A payment answers the spec's `Payment` (`splits`) and is listed
+//!   in the payments list's shape (`total` is `amount`, or the splits' sum; `appliedTo` holds
+//!   the splits); amounts keep the digits they were sent with (`150.50` stays `150.50`,
+//!   exponents are refused), payment types are 1 (Credit Card), 2 (Check), 3 (Cash) and
+//!   4 (ACH). Invoices' balances do not change.
 //! * `GET /telecom/v2/tenant/{tenant}/calls/{id}/recording` streams a few hundred KB of
 //!   (silent) MPEG audio as `application/octet-stream`.
 //! * Reporting: categories, reports, report descriptions, `POST .../data` (a run is a request

@@ -103,12 +103,14 @@ pub(crate) static ROUTES: &[Route] = &[
     route(GET, "/crm/v2/tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}", Handle(records::get_provider_booking)),
     route(PATCH, "/crm/v2/tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}", Handle(records::update_provider_booking)),
     route(GET, "/crm/v2/tenant/{tenant}/leads", List(Leads)),
+    route(POST, "/crm/v2/tenant/{tenant}/leads", Create(write::create_lead)),
     route(GET, "/crm/v2/tenant/{tenant}/leads/{id}", Get(Leads)),
     route(GET, "/crm/v2/tenant/{tenant}/export/leads", Export(Leads)),
-    // Accounting: lists and exports.
+    // Accounting: lists, exports and recording a payment.
     route(GET, "/accounting/v2/tenant/{tenant}/invoices", List(Invoices)),
     route(GET, "/accounting/v2/tenant/{tenant}/export/invoices", Export(Invoices)),
     route(GET, "/accounting/v2/tenant/{tenant}/payments", List(Payments)),
+    route(POST, "/accounting/v2/tenant/{tenant}/payments", Create(write::create_payment)),
     route(GET, "/accounting/v2/tenant/{tenant}/export/payments", Export(Payments)),
     // Settings.
     route(GET, "/settings/v2/tenant/{tenant}/technicians", List(Technicians)),

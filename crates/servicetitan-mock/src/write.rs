@@ -1,12 +1,15 @@
-//! Create and update of customers, locations, jobs and bookings, with request validation in
-//! the style of the real API (400 with a field → messages map).
+//! Create and update of customers, locations, jobs and bookings, and create of leads and
+//! payments, with request validation in the style of the real API (400 with a field →
+//! messages map).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::data::Gen;
-use crate::json::{money, obj, J};
+use crate::data::{Gen, PAYMENT_TYPES};
+use crate::json::{dec_text, money, obj, parse_dec, rescale, J};
 use crate::problem::ApiError;
 use crate::store::TenantData;
 use crate::time;
@@ -17,6 +20,19 @@ const API_USER: i64 = 980_000_001;
 const CONTACT_TYPES: &[&str] = &["Phone", "Email", "Fax", "MobilePhone"];
 const CUSTOMER_TYPES: &[&str] = &["Residential", "Commercial"];
 const PRIORITIES: &[&str] = &["Low", "Normal", "High", "Urgent"];
+const PAYMENT_STATUSES: &[&str] = &["Pending", "Posted", "Exported"];
+/// The free-text fields of a lead request, stored as sent.
+const LEAD_CONTACT_FIELDS: [&str; 9] = [
+    "leadCustomerName",
+    "leadPhone",
+    "leadEmail",
+    "leadStreet",
+    "leadUnit",
+    "leadCity",
+    "leadState",
+    "leadZip",
+    "leadCountry",
+];
 
 /// Collected validation errors.
 #[derive(Default)]
@@ -202,6 +218,8 @@ fn singular(r: Resource) -> &'static str {
         Resource::JobTypes => "job type",
         Resource::Technicians => "technician",
         Resource::Jobs => "job",
+        Resource::Bookings => "booking",
+        Resource::Invoices => "invoice",
         _ => "record",
     }
 }
@@ -366,6 +384,30 @@ fn contacts(m: &Map<String, Value>, data: &mut TenantData, errs: &mut Errs) -> J
         out.push(obj! {"id" => id, "type" => *kind, "value" => value.to_string(), "memo" => memo.to_string()});
     }
     J::Arr(out)
+}
+
+/// The customer that owns location `id`, if it exists.
+fn location_owner(gen: &Gen, data: &TenantData, id: i64) -> Option<i64> {
+    data.get_json(gen, Resource::Locations, id)
+        .and_then(|loc| loc.get("customerId").and_then(J::as_i64))
+}
+
+/// A 400 on `locationId` when the location belongs to another customer than `customer_id`.
+fn check_location_owner(
+    gen: &Gen,
+    data: &TenantData,
+    customer_id: Option<i64>,
+    location_id: Option<i64>,
+    errs: &mut Errs,
+) {
+    if let (Some(c), Some(l)) = (customer_id, location_id) {
+        if location_owner(gen, data, l).is_some_and(|o| o != c) {
+            errs.add(
+                "locationId",
+                format!("Location {l} does not belong to customer {c}."),
+            );
+        }
+    }
 }
 
 fn ints_or_empty(v: Option<Vec<i64>>) -> J {
@@ -696,17 +738,7 @@ pub(crate) fn create_job(gen: &Gen, data: &mut TenantData, body: &[u8]) -> Resul
         "jobTypeId",
         &mut errs,
     );
-    if let (Some(c), Some(l)) = (customer_id, location_id) {
-        let owner = data
-            .get_json(gen, Resource::Locations, l)
-            .and_then(|loc| loc.get("customerId").and_then(J::as_i64));
-        if owner.is_some_and(|o| o != c) {
-            errs.add(
-                "locationId",
-                format!("Location {l} does not belong to customer {c}."),
-            );
-        }
-    }
+    check_location_owner(gen, data, customer_id, location_id, &mut errs);
     if let Some(p) = &priority {
         if !PRIORITIES.iter().any(|x| x.eq_ignore_ascii_case(p)) {
             errs.add(
@@ -1019,4 +1051,361 @@ pub(crate) fn update_booking(
         errs.done()
     });
     r.transpose()
+}
+
+// --------------------------------------------------------------------------- leads
+
+/// `POST /crm/v2/tenant/{tenant}/leads` → `Lead`, `Open`. Without `customerId`, a lead for a
+/// location belongs to the location's customer.
+pub(crate) fn create_lead(gen: &Gen, data: &mut TenantData, body: &[u8]) -> Result<J, ApiError> {
+    let m = parse_body(body)?;
+    let mut errs = Errs::default();
+    let campaign = req_i64(&m, "campaignId", &mut errs);
+    let summary = req_str(&m, "summary", &mut errs);
+    let mut customer_id = opt_i64(&m, "customerId", &mut errs);
+    let location_id = opt_i64(&m, "locationId", &mut errs);
+    let bu = opt_i64(&m, "businessUnitId", &mut errs);
+    let job_type = opt_i64(&m, "jobTypeId", &mut errs);
+    let booking = opt_i64(&m, "bookingId", &mut errs);
+    for (r, id, key) in [
+        (Resource::Customers, customer_id, "customerId"),
+        (Resource::Locations, location_id, "locationId"),
+        (Resource::BusinessUnits, bu, "businessUnitId"),
+        (Resource::JobTypes, job_type, "jobTypeId"),
+        (Resource::Bookings, booking, "bookingId"),
+    ] {
+        check_ref(gen, data, r, id, key, &mut errs);
+    }
+    check_location_owner(gen, data, customer_id, location_id, &mut errs);
+    if customer_id.is_none() {
+        customer_id = location_id.and_then(|l| location_owner(gen, data, l));
+    }
+    let priority = opt_enum(&m, "priority", PRIORITIES, &mut errs).unwrap_or("Normal");
+    let call_reason = opt_i64(&m, "callReasonId", &mut errs);
+    let follow_up = opt_date(&m, "followUpDate", &mut errs);
+    let tags = int_array(&m, "tagTypeIds", &mut errs);
+    let contact: Vec<(&'static str, String)> = LEAD_CONTACT_FIELDS
+        .iter()
+        .filter_map(|&key| Some((key, opt_str(&m, key, &mut errs)?)))
+        .collect();
+    errs.done()?;
+    Ok(data.insert(gen, Resource::Leads, |id, now| {
+        let mut rec = obj! {
+            "id" => id,
+            "status" => "Open",
+            "customerId" => customer_id,
+            "locationId" => location_id,
+            "businessUnitId" => bu,
+            "jobTypeId" => job_type,
+            "priority" => priority,
+            "campaignId" => campaign.unwrap_or_default(),
+            "summary" => summary.unwrap_or_default(),
+            "callReasonId" => call_reason,
+            "callId" => J::Null,
+            "followUpDate" => follow_up.map(time::format),
+            "createdOn" => time::format(now),
+            "createdById" => API_USER,
+            "modifiedOn" => time::format(now),
+            "tagTypeIds" => ints_or_empty(tags),
+        };
+        if let Some(b) = booking {
+            rec.set("bookingId", J::Int(b));
+        }
+        for (key, value) in contact {
+            rec.set(key, J::s(value));
+        }
+        rec
+    }))
+}
+
+// --------------------------------------------------------------------------- payments
+
+/// A decimal amount as written in the request: units and scale (`150.50` is `(15050, 2)`).
+type Amount = (i64, u8);
+
+/// The top-level fields of a JSON object as their own text (empty when it is not one).
+fn raw_fields(text: &[u8]) -> HashMap<String, Box<RawValue>> {
+    serde_json::from_slice(text).unwrap_or_default()
+}
+
+/// The decimal at `key` of `m`, read from its JSON text in `raw` so every digit is kept.
+fn opt_amount(
+    m: &Map<String, Value>,
+    raw: &HashMap<String, Box<RawValue>>,
+    key: &str,
+    errs: &mut Errs,
+) -> Option<Amount> {
+    match present(m, key)? {
+        Value::Number(_) => {
+            let text = raw.get(key).map_or("", |r| r.get().trim());
+            let amount = parse_dec(text);
+            if amount.is_none() {
+                errs.add(
+                    key,
+                    format!("{text} is not a decimal amount (digits and a point, no exponent)."),
+                );
+            }
+            amount
+        }
+        _ => {
+            errs.add(key, format!("The {key} field must be a number."));
+            None
+        }
+    }
+}
+
+/// `a + b` (or `a - b` with `negate_b`) at the larger scale, if it fits.
+fn add_amounts(a: Amount, b: Amount, negate_b: bool) -> Option<Amount> {
+    let scale = a.1.max(b.1);
+    let b_units = rescale(b.0, b.1, scale)?;
+    let b_units = if negate_b {
+        b_units.checked_neg()?
+    } else {
+        b_units
+    };
+    Some((rescale(a.0, a.1, scale)?.checked_add(b_units)?, scale))
+}
+
+/// An amount shown with at least two decimals, as the mock's money is.
+fn at_least_cents(a: Amount) -> Amount {
+    rescale(a.0, a.1, 2).map_or(a, |units| (units, 2))
+}
+
+/// One split of a payment request, validated.
+struct Split {
+    invoice_id: i64,
+    amount: Amount,
+    /// The invoice's `referenceNumber`.
+    reference: J,
+    /// The invoice's `customer` and `businessUnit`.
+    customer: J,
+    business_unit: J,
+}
+
+/// `splits` of a payment request; `customer_id` must own each invoice when given.
+fn payment_splits(
+    gen: &Gen,
+    data: &TenantData,
+    m: &Map<String, Value>,
+    raw: &HashMap<String, Box<RawValue>>,
+    customer_id: Option<i64>,
+    errs: &mut Errs,
+) -> Vec<Split> {
+    let items = match present(m, "splits") {
+        None => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            errs.add("splits", "The splits field must be an array.");
+            return Vec::new();
+        }
+    };
+    let raw_items: Vec<HashMap<String, Box<RawValue>>> = raw
+        .get("splits")
+        .and_then(|r| serde_json::from_str::<Vec<Box<RawValue>>>(r.get()).ok())
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| raw_fields(i.get().as_bytes()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let no_raw = HashMap::new();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(sm) = item.as_object() else {
+            errs.add(format!("splits[{i}]"), "Each split must be an object.");
+            continue;
+        };
+        let mut serrs = Errs::default();
+        let invoice_id = req_i64(sm, "invoiceId", &mut serrs);
+        check_ref(
+            gen,
+            data,
+            Resource::Invoices,
+            invoice_id,
+            "invoiceId",
+            &mut serrs,
+        );
+        let amount = opt_amount(
+            sm,
+            raw_items.get(i).unwrap_or(&no_raw),
+            "amount",
+            &mut serrs,
+        );
+        if amount.is_none() && !serrs.has("amount") {
+            serrs.add("amount", "The amount field is required.");
+        }
+        let invoice = invoice_id
+            .filter(|_| !serrs.has("invoiceId"))
+            .and_then(|id| data.get_json(gen, Resource::Invoices, id));
+        let field = |inv: &J, key: &str| inv.get(key).cloned().unwrap_or(J::Null);
+        if let (Some(c), Some(inv)) = (customer_id, &invoice) {
+            let owner = inv
+                .get("customer")
+                .and_then(|c| c.get("id"))
+                .and_then(J::as_i64);
+            if let Some(o) = owner.filter(|o| *o != c) {
+                serrs.add(
+                    "invoiceId",
+                    format!(
+                        "Invoice {} belongs to customer {o}, not {c}.",
+                        invoice_id.unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        for (f, msgs) in serrs.0 {
+            for msg in msgs {
+                errs.add(format!("splits[{i}].{f}"), msg);
+            }
+        }
+        if let (Some(invoice_id), Some(amount), Some(inv)) = (invoice_id, amount, invoice) {
+            out.push(Split {
+                invoice_id,
+                amount,
+                reference: field(&inv, "referenceNumber"),
+                customer: field(&inv, "customer"),
+                business_unit: field(&inv, "businessUnit"),
+            });
+        }
+    }
+    out
+}
+
+/// `POST /accounting/v2/tenant/{tenant}/payments` → `Payment`. The payment is stored in the
+/// list's shape (`DetailedPayment`): `total` is `amount` as written (the splits' sum without
+/// it), `appliedTo` holds the splits, `unappliedAmount` the rest. Without `customerId`, the
+/// customer is the first split's invoice's.
+pub(crate) fn create_payment(gen: &Gen, data: &mut TenantData, body: &[u8]) -> Result<J, ApiError> {
+    let m = parse_body(body)?;
+    let raw = raw_fields(body);
+    let mut errs = Errs::default();
+    let type_id = req_i64(&m, "typeId", &mut errs);
+    let kind = type_id.and_then(|t| {
+        let kind = PAYMENT_TYPES
+            .iter()
+            .find(|(_, id)| id.parse() == Ok(t))
+            .map(|(name, _)| *name);
+        if kind.is_none() {
+            let known: Vec<String> = PAYMENT_TYPES
+                .iter()
+                .map(|(name, id)| format!("{id} ({name})"))
+                .collect();
+            errs.add(
+                "typeId",
+                format!(
+                    "There is no payment type with id {t}; the tenant has {}.",
+                    known.join(", ")
+                ),
+            );
+        }
+        kind
+    });
+    let amount = opt_amount(&m, &raw, "amount", &mut errs);
+    let auth_code = opt_str(&m, "authCode", &mut errs);
+    let check_number = opt_str(&m, "checkNumber", &mut errs);
+    let export_id = opt_str(&m, "exportId", &mut errs);
+    let memo = opt_str(&m, "memo", &mut errs);
+    let paid_on = opt_date(&m, "paidOn", &mut errs);
+    let status = opt_enum(&m, "status", PAYMENT_STATUSES, &mut errs).unwrap_or("Pending");
+    let customer_id = opt_i64(&m, "customerId", &mut errs);
+    check_ref(
+        gen,
+        data,
+        Resource::Customers,
+        customer_id,
+        "customerId",
+        &mut errs,
+    );
+    let splits = payment_splits(gen, data, &m, &raw, customer_id, &mut errs);
+    let applied = splits
+        .iter()
+        .try_fold((0, 0), |sum, s| add_amounts(sum, s.amount, false));
+    let total = amount.or(applied.map(at_least_cents));
+    let unapplied = total
+        .zip(applied)
+        .and_then(|(t, a)| add_amounts(t, a, true))
+        .map(at_least_cents);
+    match (total, unapplied) {
+        (Some(t), Some(u)) if t.0 >= 0 && u.0 < 0 => errs.add(
+            "splits",
+            format!(
+                "The splits add up to {}, more than the amount {}.",
+                applied.map_or(String::new(), |(a, s)| dec_text(a, s)),
+                dec_text(t.0, t.1)
+            ),
+        ),
+        (Some(_), Some(_)) => {}
+        _ => errs.add("amount", "The amounts are too large."),
+    }
+    errs.done()?;
+    let (total, unapplied) = (total.unwrap_or_default(), unapplied.unwrap_or_default());
+    let customer = match customer_id {
+        Some(c) => {
+            let name = data
+                .get_json(gen, Resource::Customers, c)
+                .and_then(|rec| rec.get("name").cloned())
+                .unwrap_or(J::Null);
+            obj! {"id" => c, "name" => name}
+        }
+        None => splits.first().map_or(J::Null, |s| s.customer.clone()),
+    };
+    let customer_id = customer.get("id").and_then(J::as_i64);
+    let business_unit = splits.first().map_or(J::Null, |s| s.business_unit.clone());
+    let stored = data.insert(gen, Resource::Payments, |id, now| {
+        let applied_to: Vec<J> = splits
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                obj! {
+                    "appliedId" => id * 10 + k as i64,
+                    "appliedTo" => s.invoice_id,
+                    "appliedAmount" => dec_text(s.amount.0, s.amount.1),
+                    "appliedOn" => time::format(now),
+                    "appliedBy" => "api-user",
+                    "appliedToReferenceNumber" => s.reference.clone(),
+                }
+            })
+            .collect();
+        obj! {
+            "id" => id,
+            "syncStatus" => status,
+            "referenceNumber" => format!("P{id}"),
+            "date" => time::format(paid_on.unwrap_or(now)),
+            "type" => kind,
+            "typeId" => type_id.unwrap_or_default().to_string(),
+            "total" => dec_text(total.0, total.1),
+            "unappliedAmount" => dec_text(unapplied.0, unapplied.1),
+            "memo" => memo.clone(),
+            "customer" => customer,
+            "businessUnit" => business_unit,
+            "batch" => J::Null,
+            "createdBy" => "api-user",
+            "generalLedgerAccount" => gen.payment_gl_account(),
+            "appliedTo" => J::Arr(applied_to),
+            "customFields" => J::Arr(vec![]),
+            "authCode" => auth_code.clone(),
+            "checkNumber" => check_number.clone(),
+            "modifiedOn" => time::format(now),
+            "createdOn" => time::format(now),
+            "active" => true,
+        }
+    });
+    Ok(obj! {
+        "id" => stored.get("id").and_then(J::as_i64).unwrap_or_default(),
+        "typeId" => type_id.unwrap_or_default(),
+        "active" => true,
+        "status" => status,
+        "paidOn" => stored.get("date").cloned().unwrap_or(J::Null),
+        "customerId" => customer_id,
+        "memo" => memo,
+        "authCode" => auth_code,
+        "checkNumber" => check_number,
+        "exportId" => export_id,
+        "splits" => J::Arr(splits.iter().map(|s| obj! {
+            "invoiceId" => s.invoice_id,
+            "amount" => J::Dec(s.amount.0, s.amount.1),
+            "invoiceNumber" => s.reference.clone(),
+        }).collect()),
+    })
 }

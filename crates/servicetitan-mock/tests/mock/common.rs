@@ -101,6 +101,23 @@ impl Api {
         (status, body)
     }
 
+    /// POST or PATCH a JSON body given as text (numbers exactly as written), returning status
+    /// and the body's text.
+    pub async fn write_text(&self, method: Method, path: &str, body: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+            .header("ST-App-Key", self.mock.app_key())
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        (status, resp.text().await.expect("body"))
+    }
+
     /// Every page of a list, concatenated (at most `max_pages` pages).
     pub async fn all_pages(
         &self,

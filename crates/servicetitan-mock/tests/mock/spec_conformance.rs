@@ -427,6 +427,15 @@ async fn conformance_problems(specs: &Specs, c: &Client) -> (Vec<String>, usize)
         Some(json!({"name": "M"})),
         200,
     ));
+    calls.push((Method::POST, format!("/crm/v2/tenant/{t}/leads"), vec![],
+        Some(json!({"campaignId": 1, "summary": "Spec check", "customerId": id(Resource::Customers, 0), "locationId": id(Resource::Locations, 0),
+            "businessUnitId": id(Resource::BusinessUnits, 0), "jobTypeId": id(Resource::JobTypes, 0), "bookingId": id(Resource::Bookings, 0),
+            "priority": "Urgent", "callReasonId": 5, "followUpDate": "2026-01-06T15:00:00Z", "tagTypeIds": [1],
+            "leadCustomerName": "N", "leadPhone": "555", "leadEmail": "a@b.c", "leadStreet": "1 Main St", "leadUnit": "2",
+            "leadCity": "Austin", "leadState": "TX", "leadZip": "78701", "leadCountry": "USA"})), 200));
+    calls.push((Method::POST, format!("/accounting/v2/tenant/{t}/payments"), vec![],
+        Some(json!({"typeId": 1, "amount": 25.5, "authCode": "123456", "memo": "m", "paidOn": "2026-01-06T15:00:00Z",
+            "exportId": "x", "status": "Posted", "splits": [{"invoiceId": id(Resource::Invoices, 0), "amount": 20}]})), 200));
 
     let mut problems = Vec::new();
     let n = calls.len();
@@ -453,6 +462,8 @@ async fn conformance_problems(specs: &Specs, c: &Client) -> (Vec<String>, usize)
         format!("/crm/v2/tenant/{t}/export/customers"),
         format!("/jpm/v2/tenant/{t}/export/jobs"),
         format!("/crm/v2/tenant/{t}/export/locations"),
+        format!("/crm/v2/tenant/{t}/export/leads"),
+        format!("/accounting/v2/tenant/{t}/export/payments"),
     ] {
         let (_, value) = c
             .call(Method::GET, &path, &[("from", "2025-12-31")], None)
