@@ -16,7 +16,7 @@ async fn run() -> Result<(), servicetitan::Error> {
                 .data
                 .unwrap_or_default()
                 .first()
-                .and_then(|c| c.id)
+                .map(|c| c.id)
                 .expect("a call")
         }
     };

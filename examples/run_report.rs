@@ -29,15 +29,7 @@ async fn run() -> Result<(), servicetitan::Error> {
                 .send()
                 .await?
                 .into_inner();
-            (
-                category,
-                reports
-                    .data
-                    .unwrap_or_default()
-                    .remove(0)
-                    .id
-                    .expect("report id"),
-            )
+            (category, reports.data.unwrap_or_default().remove(0).id)
         }
     };
     let mut given: Vec<(String, String)> = args

@@ -204,15 +204,13 @@ impl ServiceTitan {
         use reporting::types::{ReportDataRequest, ReportParameterValue};
         let client = self.reporting();
         let body = ReportDataRequest {
-            parameters: Some(
-                parameters
-                    .into_iter()
-                    .map(|(name, value)| ReportParameterValue {
-                        name: Some(name),
-                        value: Some(value),
-                    })
-                    .collect(),
-            ),
+            parameters: parameters
+                .into_iter()
+                .map(|(name, value)| ReportParameterValue {
+                    name,
+                    value: Some(value),
+                })
+                .collect(),
         };
         self.runtime
             .run_report(&report_id.to_string(), |page, page_size| {
@@ -240,3 +238,8 @@ impl ServiceTitan {
             .await
     }
 }
+
+/// The README's Rust examples, compiled as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

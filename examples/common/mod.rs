@@ -38,3 +38,13 @@ pub fn exit(result: Result<(), servicetitan::Error>) -> std::process::ExitCode {
         }
     }
 }
+
+/// The first record of a page, or an error saying the tenant has none (the examples pick
+/// reference data — a business unit, a campaign — this way).
+#[allow(dead_code)] // not every example looks records up
+pub fn first<T>(page: Option<Vec<T>>, what: &str) -> Result<T, servicetitan::Error> {
+    page.unwrap_or_default()
+        .into_iter()
+        .next()
+        .ok_or_else(|| servicetitan::Error::Other(format!("the tenant has no {what}")))
+}

@@ -5,7 +5,7 @@ use servicetitan::paging::{ExportRequestExt, ListRequestExt};
 use servicetitan::{Credentials, Error, ServiceTitan};
 use servicetitan_mock::MockTenant;
 
-fn connect(mock: &MockTenant) -> ServiceTitan {
+pub(crate) fn connect(mock: &MockTenant) -> ServiceTitan {
     ServiceTitan::builder()
         .api_base_url(mock.base_url())
         .auth_url(mock.auth_url())
@@ -30,7 +30,7 @@ async fn lists_stream_every_job_exactly_once() {
         .await
         .unwrap();
     assert_eq!(jobs.len(), 1234);
-    let mut ids: Vec<i64> = jobs.iter().map(|j| j.id.unwrap()).collect();
+    let mut ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
     ids.dedup();
     assert_eq!(ids.len(), 1234, "no duplicates across pages");
     // Three pages of 500, 500, 234: one token, three API calls.
@@ -53,7 +53,7 @@ async fn exports_resume_from_a_saved_token_without_gap_or_duplicate() {
         let mut batches = std::pin::pin!(crm.export_customers().stream_export(None));
         for _ in 0..2 {
             let batch = batches.next().await.unwrap().unwrap();
-            first.extend(batch.items.into_iter().map(|c| c.id.unwrap()));
+            first.extend(batch.items.into_iter().map(|c| c.id));
             token = batch.continue_from;
         }
     }
@@ -61,7 +61,7 @@ async fn exports_resume_from_a_saved_token_without_gap_or_duplicate() {
     let rest: Vec<i64> = crm
         .export_customers()
         .stream_export_items(token)
-        .map_ok(|c| c.id.unwrap())
+        .map_ok(|c| c.id)
         .try_collect()
         .await
         .unwrap();
@@ -92,7 +92,7 @@ async fn create_a_customer_then_read_it_back() {
         .await
         .unwrap()
         .into_inner();
-    let id = created.id.expect("the server assigns an id");
+    let id = created.id;
     let fetched = st
         .crm()
         .get_customer()

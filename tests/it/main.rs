@@ -2,3 +2,4 @@
 
 mod every_operation;
 mod facade;
+mod strict_requests;

@@ -154,9 +154,23 @@ fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     }
 }
 
+/// Which properties a sample carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Every property (a response the mock serves).
+    All,
+    /// Only the required ones (the smallest request body a strict model accepts).
+    Required,
+}
+
 /// A value of the schema: every property present, one item per array, enums at their first
 /// value, recursion cut at the second visit of a model.
 pub fn sample(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
+    sample_with(doc, schema, stack, Fill::All)
+}
+
+/// [`sample`], with only the required properties when `fill` says so.
+pub fn sample_with(doc: &Value, schema: &Value, stack: &mut Vec<String>, fill: Fill) -> Value {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         if stack.iter().any(|s| s == r) || stack.len() > 8 {
             return Value::Null;
@@ -165,14 +179,14 @@ pub fn sample(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
             return Value::Null;
         };
         stack.push(r.to_string());
-        let v = sample(doc, target, stack);
+        let v = sample_with(doc, target, stack, fill);
         stack.pop();
         return v;
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
         let mut merged = Map::new();
         for p in parts {
-            match sample(doc, p, stack) {
+            match sample_with(doc, p, stack, fill) {
                 Value::Object(o) => merged.extend(o),
                 other if parts.len() == 1 => return other,
                 _ => {}
@@ -185,7 +199,7 @@ pub fn sample(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
             return alts
                 .iter()
                 .find(|a| a.get("type") != Some(&json!("null")))
-                .map(|a| sample(doc, a, stack))
+                .map(|a| sample_with(doc, a, stack, fill))
                 .unwrap_or(Value::Null);
         }
     }
@@ -199,16 +213,23 @@ pub fn sample(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
     match schema.get("type").and_then(Value::as_str) {
         Some("object") | None if schema.get("properties").is_some() => {
             let props = schema["properties"].as_object().unwrap();
+            let required = |k: &str| {
+                schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.iter().any(|n| n == k))
+            };
             Value::Object(
                 props
                     .iter()
-                    .map(|(k, p)| (k.clone(), sample(doc, p, stack)))
+                    .filter(|(k, _)| fill == Fill::All || required(k))
+                    .map(|(k, p)| (k.clone(), sample_with(doc, p, stack, fill)))
                     .collect(),
             )
         }
         Some("object") => json!({}),
         Some("array") => match schema.get("items") {
-            Some(items) => match sample(doc, items, stack) {
+            Some(items) => match sample_with(doc, items, stack, fill) {
                 Value::Null => json!([]),
                 v => json!([v]),
             },
@@ -308,7 +329,19 @@ fn call(
                 && target
                     .get("properties")
                     .is_some_and(|p| p.as_object().is_some_and(|p| !p.is_empty()));
-            if is_struct {
+            let minimal = sample_with(doc, schema, &mut Vec::new(), Fill::Required);
+            let model = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.rsplit('/').next());
+            if let (true, Some(model)) = (is_struct && minimal != json!({}), model) {
+                // A strict model: its required fields, from JSON, so the call gets sent.
+                write!(
+                    out,
+                    ".body(serde_json::from_str::<{crate_ident}::types::{model}>(r#\"{minimal}\"#).unwrap())"
+                )
+                .unwrap();
+            } else if is_struct {
                 out.push_str(".body_map(|b| b)");
             } else if let Some(v) = literal(doc, crate_ident, schema) {
                 write!(out, ".body({v})").unwrap();

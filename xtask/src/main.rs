@@ -3,6 +3,7 @@
 
 mod catalog;
 mod codegen;
+mod deprecations;
 mod generate;
 mod item_schema;
 mod load;
@@ -10,7 +11,9 @@ mod module_list;
 mod naming;
 mod normalize;
 mod open_enums;
+mod patch_fields;
 mod pointer;
+mod request_builders;
 mod spec_diff;
 mod spec_import;
 #[cfg(test)]

@@ -93,10 +93,11 @@ fn openapi_31_becomes_30_with_the_same_meaning() {
     );
     assert_eq!(props["photo"]["format"], "binary");
     assert_eq!(props["label"]["example"], "a");
-    // Leniency: nothing is required any more.
-    assert!(n.doc["components"]["schemas"]["Thing"]
-        .get("required")
-        .is_none());
+    // Leniency: nothing the server writes is required any more, except the resource's id.
+    assert_eq!(
+        n.doc["components"]["schemas"]["Thing"]["required"],
+        json!(["id"])
+    );
 }
 
 #[test]
@@ -588,7 +589,8 @@ fn bounded_paging_parameters_stay_signed_integers() {
         !flat.contains("Option<u64>"),
         "bounded integers stay signed"
     );
-    assert!(flat.contains("pubid:::std::option::Option<i64>"), "{flat}");
+    // A list item's id is required (a resource's own id), and signed despite its minimum.
+    assert!(flat.contains("pubid:i64,"), "{flat}");
     assert!(n
         .report
         .fixes
@@ -789,4 +791,135 @@ fn every_task_has_a_help() {
         let task = line.split_whitespace().nth(2).unwrap();
         assert!(crate::task_usage(task).is_some(), "{task}");
     }
+}
+
+const WRITES_31: &str = r#"
+openapi: 3.1.0
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.servicetitan.io/t/v2" }]
+paths:
+  /tenant/{tenant}/things:
+    post:
+      operationId: createThing
+      parameters:
+        - { name: tenant, in: path, required: true, schema: { type: integer } }
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/ThingCreate' }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Thing' }
+  /tenant/{tenant}/things/{id}:
+    patch:
+      operationId: updateThing
+      deprecated: true
+      x-deprecated-note: use replaceThing.
+      parameters:
+        - { name: tenant, in: path, required: true, schema: { type: integer } }
+        - { name: id, in: path, required: true, schema: { type: integer } }
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/ThingUpdate' }
+      responses:
+        '200': { description: ok }
+components:
+  schemas:
+    Address:
+      type: object
+      required: [street]
+      properties:
+        street: { type: string }
+        unit: { type: string }
+    ThingCreate:
+      type: object
+      required: [name, address]
+      properties:
+        name: { type: string }
+        note: { type: string }
+        address: { $ref: '#/components/schemas/Address' }
+    ThingUpdate:
+      type: object
+      properties:
+        name: { type: string }
+        tags: { type: array, items: { type: integer } }
+    Thing:
+      type: object
+      required: [name]
+      properties:
+        id: { type: integer, format: int64 }
+        name: { type: string }
+        oldName: { type: string, deprecated: true }
+        address: { $ref: '#/components/schemas/Address' }
+"#;
+
+#[test]
+fn requests_are_strict_responses_lenient_and_shared_models_split() {
+    let n = normalized("writes.yaml", WRITES_31);
+    let schemas = &n.doc["components"]["schemas"];
+    // The request side keeps `required`; the response side does not, except the resource's id.
+    assert_eq!(
+        schemas["ThingCreate"]["required"],
+        json!(["name", "address"])
+    );
+    assert_eq!(schemas["Thing"]["required"], json!(["id"]));
+    assert_eq!(
+        schemas["Thing"]["properties"]["name"]["nullable"],
+        json!(true)
+    );
+    assert!(schemas["Thing"]["properties"]["id"]
+        .get("nullable")
+        .is_none());
+    // Address is on both sides: the response keeps it lenient, the request gets a strict copy.
+    assert!(schemas["Address"].get("required").is_none());
+    assert_eq!(schemas["AddressInput"]["required"], json!(["street"]));
+    assert_eq!(
+        schemas["ThingCreate"]["properties"]["address"]["$ref"],
+        json!("#/components/schemas/AddressInput")
+    );
+    assert_eq!(
+        schemas["Thing"]["properties"]["address"]["$ref"],
+        json!("#/components/schemas/Address")
+    );
+    assert!(n.strict_models.contains("ThingCreate"));
+    assert!(n.patch_bodies.contains("ThingUpdate"));
+
+    let code = generated_code(&n);
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let code = squeeze(&code);
+    // Required request fields are plain values; optional ones stay `Option`.
+    assert!(
+        code.contains(&squeeze("pub name: ::std::string::String,")),
+        "strict name"
+    );
+    assert!(code.contains(&squeeze("pub address: AddressInput,")));
+    assert!(
+        code.contains(&squeeze("pub id: i64,")),
+        "the resource id is required"
+    );
+    // PATCH bodies: three-state fields, in the struct and in the builder's setter.
+    assert!(code.contains(&squeeze(
+        "pub name: ::servicetitan_core::types::Patch<::std::string::String>,"
+    )));
+    assert!(code.contains(&squeeze(
+        "pub tags: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,"
+    )));
+    assert!(code.contains(&squeeze(
+        "T: ::std::convert::TryInto<::servicetitan_core::types::Patch<::std::string::String>"
+    )));
+    // `build()` on the strict models' builders.
+    assert!(code.contains(&squeeze(
+        "-> ::std::result::Result<types::ThingCreate, servicetitan_core::Error>"
+    )));
+    // Deprecations: the operation with our note, the property with the default one.
+    assert!(code.contains(&squeeze(
+        r#"#[deprecated(note = "use replaceThing.")] pub fn update_thing"#
+    )));
+    assert!(code.contains(&squeeze(
+        r#"#[deprecated(note = "deprecated by the API's document")] pub old_name"#
+    )));
 }

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 52
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -184,13 +184,10 @@ pub mod types {
         }
     }
     ///A new invoice that adjusts an existing one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AdjustmentInvoiceCreateRequest {
-        #[serde(
-            rename = "adjustmentToId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub adjustment_to_id: ::std::option::Option<i64>,
+        #[serde(rename = "adjustmentToId")]
+        pub adjustment_to_id: i64,
         #[serde(
             rename = "assignedToId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -479,7 +476,7 @@ pub mod types {
         }
     }
     ///A bill from a vendor on the accounts-payable side. Amounts are given as strings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApBillResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch: ::std::option::Option<Batch>,
@@ -562,8 +559,7 @@ pub mod types {
         pub expense_items: ::std::option::Option<
             ::std::vec::Vec<ApBillExpenseItemResponse>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub items: ::std::option::Option<::std::vec::Vec<ApBillItemResponse>>,
         #[serde(
@@ -1102,7 +1098,7 @@ pub mod types {
         }
     }
     ///A credit from a vendor, such as for returned inventory.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApCredit {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1142,8 +1138,7 @@ pub mod types {
         pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomField>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "inventoryReturnId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1196,13 +1191,10 @@ pub mod types {
         }
     }
     ///An AP credit to flag as exported.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApCreditMarkExportedRequest {
-        #[serde(
-            rename = "apCreditId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ap_credit_id: ::std::option::Option<i64>,
+        #[serde(rename = "apCreditId")]
+        pub ap_credit_id: i64,
     }
     impl ApCreditMarkExportedRequest {
         pub fn builder() -> builder::ApCreditMarkExportedRequest {
@@ -1363,7 +1355,7 @@ pub mod types {
         }
     }
     ///A payment made to a vendor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApPayment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1403,8 +1395,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gl_account: ::std::option::Option<GlAccountSummary>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<ApPaymentMethod>,
         #[serde(
@@ -1442,13 +1433,10 @@ pub mod types {
         }
     }
     ///An AP payment to flag as exported, with the external system's reference.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApPaymentMarkExportedRequest {
-        #[serde(
-            rename = "apPaymentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ap_payment_id: ::std::option::Option<i64>,
+        #[serde(rename = "apPaymentId")]
+        pub ap_payment_id: i64,
         #[serde(
             rename = "externalId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1970,13 +1958,10 @@ pub mod types {
         }
     }
     ///The body of a request that creates tasks on an invoice from a template.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateInvoiceTaskRequest {
-        #[serde(
-            rename = "templateId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub template_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "templateId")]
+        pub template_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variables: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -2071,10 +2056,9 @@ pub mod types {
         }
     }
     ///A credit memo with the splits that were applied.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreditMemoAddSplitsPublicResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub splits: ::std::option::Option<
             ::std::vec::Vec<CreditMemoAddSplitPublicResponse>,
@@ -2155,7 +2139,7 @@ pub mod types {
         }
     }
     ///A line on a credit memo.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreditMemoItemsPublicResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2185,8 +2169,7 @@ pub mod types {
         pub expenses_general_ledger_account: ::std::option::Option<
             CreditMemoItemGlAccountResponse,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2249,7 +2232,7 @@ pub mod types {
         }
     }
     ///A credit memo issued to a customer, with where it was applied.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreditMemoPublicResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2300,8 +2283,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub export_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2388,17 +2370,27 @@ pub mod types {
     ///The body of a request that updates a credit memo.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreditMemoUpdatePublicRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::servicetitan_core::types::Date>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub date: ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl CreditMemoUpdatePublicRequest {
         pub fn builder() -> builder::CreditMemoUpdatePublicRequest {
@@ -2428,7 +2420,7 @@ pub mod types {
         }
     }
     ///A line on a credit memo, with its credit memo ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreditMemosItemsPublicResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2463,8 +2455,7 @@ pub mod types {
         pub expenses_general_ledger_account: ::std::option::Option<
             CreditMemoItemGlAccountResponse,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2614,18 +2605,12 @@ pub mod types {
         }
     }
     ///Custom field values to set on one record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomFieldOperation {
-        #[serde(
-            rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldPair>>,
-        #[serde(
-            rename = "objectId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub object_id: ::std::option::Option<i64>,
+        #[serde(rename = "customFields")]
+        pub custom_fields: ::std::vec::Vec<CustomFieldPair>,
+        #[serde(rename = "objectId")]
+        pub object_id: i64,
     }
     impl CustomFieldOperation {
         pub fn builder() -> builder::CustomFieldOperation {
@@ -2633,10 +2618,9 @@ pub mod types {
         }
     }
     ///One custom field name and its new value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomFieldPair {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2646,7 +2630,7 @@ pub mod types {
         }
     }
     ///A custom field defined for a kind of record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomFieldType {
         #[serde(
             rename = "createdOn",
@@ -2665,8 +2649,7 @@ pub mod types {
         pub data_type_options: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2711,8 +2694,13 @@ pub mod types {
     ///Custom field values to set on several records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomFieldUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub operations: ::std::option::Option<::std::vec::Vec<CustomFieldOperation>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub operations: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<CustomFieldOperation>,
+        >,
     }
     impl CustomFieldUpdateRequest {
         pub fn builder() -> builder::CustomFieldUpdateRequest {
@@ -3054,7 +3042,7 @@ pub mod types {
         }
     }
     ///A bank deposit with its amounts, fees and accounts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DetailedDepositResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3097,8 +3085,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gross_amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3166,7 +3153,7 @@ pub mod types {
         }
     }
     ///A customer payment with where it was applied. Amounts are given as strings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DetailedPayment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3218,8 +3205,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub general_ledger_account: ::std::option::Option<GlAccountSummary>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3291,7 +3277,7 @@ pub mod types {
         }
     }
     ///A transaction within a bank deposit. Amounts are given as strings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DetailedTransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3343,8 +3329,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub general_ledger_account: ::std::option::Option<GlAccountSummary>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3723,7 +3708,7 @@ pub mod types {
         }
     }
     ///A general ledger account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GlAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3739,8 +3724,7 @@ pub mod types {
         pub default_account_type: ::std::option::Option<DefaultAccountType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isIntacctBankAccount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3919,7 +3903,7 @@ pub mod types {
         }
     }
     ///A type a general ledger account can have.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GlAccountType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3928,8 +3912,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3979,18 +3962,37 @@ pub mod types {
     ///General ledger account fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GlAccountUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub number: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub subtype: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl GlAccountUpdateRequest {
         pub fn builder() -> builder::GlAccountUpdateRequest {
@@ -4351,7 +4353,7 @@ pub mod types {
         }
     }
     ///A vendor bill for purchased inventory. Amounts are given as strings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InventoryBill {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch: ::std::option::Option<Batch>,
@@ -4400,8 +4402,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub due_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub items: ::std::option::Option<::std::vec::Vec<InventoryBillItem>>,
         #[serde(
@@ -4495,7 +4496,7 @@ pub mod types {
         }
     }
     ///An inventory bill as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InventoryBillExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -4546,8 +4547,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub due_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub items: ::std::option::Option<::std::vec::Vec<InventoryBillItem>>,
         #[serde(
@@ -4753,13 +4753,10 @@ pub mod types {
         }
     }
     ///Inventory bills to flag as exported.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InventoryBillMarkExportedRequest {
-        #[serde(
-            rename = "inventoryBillIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub inventory_bill_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "inventoryBillIds")]
+        pub inventory_bill_ids: ::std::vec::Vec<i64>,
     }
     impl InventoryBillMarkExportedRequest {
         pub fn builder() -> builder::InventoryBillMarkExportedRequest {
@@ -4981,7 +4978,7 @@ pub mod types {
         }
     }
     ///A customer invoice. Amounts are given as strings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Invoice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -5061,8 +5058,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub export_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5260,7 +5256,7 @@ pub mod types {
         }
     }
     ///An invoice as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -5340,8 +5336,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub export_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5646,7 +5641,7 @@ pub mod types {
         }
     }
     ///An invoice line as delivered by the export feed, with its invoice ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceItemExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -5714,8 +5709,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub general_ledger_account: ::std::option::Option<GlAccountSummary>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5923,90 +5917,117 @@ pub mod types {
         }
     }
     ///An invoice line to add, or to change when `id` is given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceItemUpdateRequest {
         #[serde(
             rename = "budgetCodeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub budget_code_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "durationBillingId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub duration_billing_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub duration_billing_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "installedOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub installed_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub installed_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "inventoryLocationId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub inventory_location_id: ::std::option::Option<i64>,
+        pub inventory_location_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "inventoryWarehouseName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub inventory_warehouse_name: ::std::option::Option<::std::string::String>,
+        pub inventory_warehouse_name: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isAddOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_add_on: ::std::option::Option<bool>,
+        pub is_add_on: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "itemGroupName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub item_group_name: ::std::option::Option<::std::string::String>,
+        pub item_group_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "itemGroupRootId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub item_group_root_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<::std::string::String>,
+        pub item_group_root_id: ::servicetitan_core::types::Patch<i64>,
+        pub quantity: ::servicetitan_core::types::Decimal,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub signature: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "skipUpdatingMembershipPrices",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub skip_updating_membership_prices: ::std::option::Option<bool>,
+        pub skip_updating_membership_prices: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sku_id: ::std::option::Option<i64>,
+        pub sku_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "skuName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sku_name: ::std::option::Option<::std::string::String>,
+        pub sku_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "technicianAcknowledgementSignature",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub technician_acknowledgement_signature: ::std::option::Option<
+        pub technician_acknowledgement_signature: ::servicetitan_core::types::Patch<
             ::std::string::String,
         >,
         #[serde(
             rename = "technicianId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub technician_id: ::std::option::Option<i64>,
+        pub technician_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "unitPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub unit_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub unit_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
     }
     impl InvoiceItemUpdateRequest {
         pub fn builder() -> builder::InvoiceItemUpdateRequest {
@@ -6014,7 +6035,7 @@ pub mod types {
         }
     }
     ///An invoice to flag as exported, with the external system's reference.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceMarkExportedRequest {
         #[serde(
             rename = "externalId",
@@ -6026,11 +6047,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "invoiceId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub invoice_id: ::std::option::Option<i64>,
+        #[serde(rename = "invoiceId")]
+        pub invoice_id: i64,
     }
     impl InvoiceMarkExportedRequest {
         pub fn builder() -> builder::InvoiceMarkExportedRequest {
@@ -6267,76 +6285,120 @@ pub mod types {
     pub struct InvoiceUpdateRequest {
         #[serde(
             rename = "assignedToId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub assigned_to_id: ::std::option::Option<i64>,
+        pub assigned_to_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "budgetCodeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_code_id: ::std::option::Option<i64>,
+        pub budget_code_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "dueDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub due_date: ::std::option::Option<::servicetitan_core::types::Date>,
+        pub due_date: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Date,
+        >,
         #[serde(
             rename = "exportId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub export_id: ::std::option::Option<::std::string::String>,
+        pub export_id: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "invoicedOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub invoiced_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub items: ::std::option::Option<::std::vec::Vec<InvoiceItemUpdateRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payments: ::std::option::Option<::std::vec::Vec<PaymentSettlementUpdate>>,
+        pub invoiced_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub items: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<InvoiceItemUpdateRequest>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub number: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub payments: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<PaymentSettlementUpdate>,
+        >,
         #[serde(
             rename = "reviewStatus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub review_status: ::std::option::Option<InvoiceReviewStatus>,
+        pub review_status: ::servicetitan_core::types::Patch<InvoiceReviewStatus>,
         #[serde(
             rename = "royaltyDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub royalty_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub royalty_date: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "royaltyMemo",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub royalty_memo: ::std::option::Option<::std::string::String>,
+        pub royalty_memo: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "royaltySentOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub royalty_sent_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub royalty_sent_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "royaltyStatus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub royalty_status: ::std::option::Option<RoyaltyStatus>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtotal: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tax: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub royalty_status: ::servicetitan_core::types::Patch<RoyaltyStatus>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub subtotal: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub tax: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
         #[serde(
             rename = "taxZoneId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tax_zone_id: ::std::option::Option<i64>,
+        pub tax_zone_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub type_id: ::std::option::Option<i64>,
+        pub type_id: ::servicetitan_core::types::Patch<i64>,
     }
     impl InvoiceUpdateRequest {
         pub fn builder() -> builder::InvoiceUpdateRequest {
@@ -6549,7 +6611,7 @@ pub mod types {
         }
     }
     ///The body of a request that creates a journal entry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JournalEntryCreateRequest {
         #[serde(
             rename = "customFields",
@@ -6572,13 +6634,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub post_date: ::std::option::Option<::servicetitan_core::types::Date>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<JournalEntryPostingStatus>,
-        #[serde(
-            rename = "versionId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub version_id: ::std::option::Option<i32>,
+        pub status: JournalEntryPostingStatus,
+        #[serde(rename = "versionId")]
+        pub version_id: i32,
     }
     impl JournalEntryCreateRequest {
         pub fn builder() -> builder::JournalEntryCreateRequest {
@@ -6707,7 +6765,7 @@ pub mod types {
         }
     }
     ///A line of a journal entry to save.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JournalEntryLineCreateRequest {
         #[serde(
             rename = "accountId",
@@ -6718,7 +6776,7 @@ pub mod types {
             rename = "appliedTo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applied_to: ::std::option::Option<JournalEntryTransaction>,
+        pub applied_to: ::std::option::Option<JournalEntryTransactionInput>,
         #[serde(
             rename = "budgetCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6729,8 +6787,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credit: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub credit: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6741,8 +6798,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_location_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub debit: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub debit: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "employeeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6912,7 +6968,7 @@ pub mod types {
         }
     }
     ///The body of a request that replaces a journal entry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JournalEntrySaveRequest {
         #[serde(
             rename = "customFields",
@@ -6935,13 +6991,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub post_date: ::std::option::Option<::servicetitan_core::types::Date>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<JournalEntryPostingStatus>,
-        #[serde(
-            rename = "versionId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub version_id: ::std::option::Option<i32>,
+        pub status: JournalEntryPostingStatus,
+        #[serde(rename = "versionId")]
+        pub version_id: i32,
     }
     impl JournalEntrySaveRequest {
         pub fn builder() -> builder::JournalEntrySaveRequest {
@@ -6964,12 +7016,11 @@ pub mod types {
         }
     }
     ///The pricebook item to put on a journal entry line.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JournalEntrySkuSaveRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<JournalEntrySkuType>,
+        pub id: i64,
+        #[serde(rename = "type")]
+        pub type_: JournalEntrySkuType,
     }
     impl JournalEntrySkuSaveRequest {
         pub fn builder() -> builder::JournalEntrySkuSaveRequest {
@@ -7342,27 +7393,33 @@ pub mod types {
         ///Custom fields to set (at most 5); a null value clears a field.
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<
+        pub custom_fields: ::servicetitan_core::types::Patch<
             ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::std::option::Option<::std::string::String>,
             >,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub message: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "syncStatus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sync_status: ::std::option::Option<JournalEntrySyncStatus>,
+        pub sync_status: ::servicetitan_core::types::Patch<JournalEntrySyncStatus>,
         ///The entry version that was synced; needed when marking it Synced.
         #[serde(
             rename = "versionId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub version_id: ::std::option::Option<i32>,
+        pub version_id: ::servicetitan_core::types::Patch<i32>,
     }
     impl JournalEntrySyncUpdateRequest {
         pub fn builder() -> builder::JournalEntrySyncUpdateRequest {
@@ -7384,6 +7441,23 @@ pub mod types {
     }
     impl JournalEntryTransaction {
         pub fn builder() -> builder::JournalEntryTransaction {
+            Default::default()
+        }
+    }
+    ///The source transaction behind a journal entry line.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct JournalEntryTransactionInput {
+        pub id: i64,
+        #[serde(
+            rename = "refNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ref_number: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: JournalEntryTransactionType,
+    }
+    impl JournalEntryTransactionInput {
+        pub fn builder() -> builder::JournalEntryTransactionInput {
             Default::default()
         }
     }
@@ -7527,16 +7601,20 @@ pub mod types {
         ///Custom fields to set (at most 5); a null value clears a field.
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<
+        pub custom_fields: ::servicetitan_core::types::Patch<
             ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::std::option::Option<::std::string::String>,
             >,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<JournalEntryStatus>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub status: ::servicetitan_core::types::Patch<JournalEntryStatus>,
     }
     impl JournalEntryUpdateRequest {
         pub fn builder() -> builder::JournalEntryUpdateRequest {
@@ -7686,13 +7764,10 @@ pub mod types {
         }
     }
     ///AP bills to flag as exported.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MarkApBillAsExportedUpdateRequest {
-        #[serde(
-            rename = "billIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub bill_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "billIds")]
+        pub bill_ids: ::std::vec::Vec<i64>,
     }
     impl MarkApBillAsExportedUpdateRequest {
         pub fn builder() -> builder::MarkApBillAsExportedUpdateRequest {
@@ -7721,13 +7796,10 @@ pub mod types {
         }
     }
     ///A credit memo to flag as exported, with the external system's reference.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MarkCreditMemoAsExportedRequest {
-        #[serde(
-            rename = "creditMemoId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub credit_memo_id: ::std::option::Option<i64>,
+        #[serde(rename = "creditMemoId")]
+        pub credit_memo_id: i64,
         #[serde(
             rename = "externalId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7803,7 +7875,7 @@ pub mod types {
         }
     }
     ///A customer payment as created or updated.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -7827,8 +7899,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub export_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -7896,7 +7967,7 @@ pub mod types {
         }
     }
     ///A new customer payment and the invoices it pays.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PaymentCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
@@ -7931,11 +8002,8 @@ pub mod types {
         pub splits: ::std::option::Option<::std::vec::Vec<PaymentSplit>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<PaymentStatus>,
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
     }
     impl PaymentCreateRequest {
         pub fn builder() -> builder::PaymentCreateRequest {
@@ -7943,7 +8011,7 @@ pub mod types {
         }
     }
     ///A customer payment as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PaymentExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -7995,8 +8063,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub general_ledger_account: ::std::option::Option<GlAccountSummary>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -8061,20 +8128,23 @@ pub mod types {
         }
     }
     ///A settlement change for one payment applied to the invoice.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PaymentSettlementUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "settlementDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub settlement_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub settlement_date: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "settlementStatus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub settlement_status: ::std::option::Option<SettlementStatus>,
+        pub settlement_status: ::servicetitan_core::types::Patch<SettlementStatus>,
     }
     impl PaymentSettlementUpdate {
         pub fn builder() -> builder::PaymentSettlementUpdate {
@@ -8177,15 +8247,11 @@ pub mod types {
         }
     }
     ///A status to set on several payments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PaymentStatusUpdateRequest {
-        #[serde(
-            rename = "paymentIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub payment_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<PaymentStatus>,
+        #[serde(rename = "paymentIds")]
+        pub payment_ids: ::std::vec::Vec<i64>,
+        pub status: PaymentStatus,
     }
     impl PaymentStatusUpdateRequest {
         pub fn builder() -> builder::PaymentStatusUpdateRequest {
@@ -8193,7 +8259,7 @@ pub mod types {
         }
     }
     ///Terms that set when an invoice or bill is due, with discount and interest rules.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PaymentTerm {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -8212,8 +8278,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub due_day_type: ::std::option::Option<PaymentTermDueDayType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "inUse",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8609,15 +8674,14 @@ pub mod types {
         }
     }
     ///A kind of payment, such as cash or card.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PaymentType {
         #[serde(
             rename = "createdOn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8662,39 +8726,58 @@ pub mod types {
     ///New values for a customer payment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PaymentUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "authCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub auth_code: ::std::option::Option<::std::string::String>,
+        pub auth_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "checkNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub check_number: ::std::option::Option<::std::string::String>,
+        pub check_number: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "exportId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub export_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
+        pub export_id: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "paidOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub paid_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub splits: ::std::option::Option<::std::vec::Vec<PaymentSplit>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<PaymentStatus>,
+        pub paid_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub splits: ::servicetitan_core::types::Patch<::std::vec::Vec<PaymentSplit>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub status: ::servicetitan_core::types::Patch<PaymentStatus>,
         #[serde(
             rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub type_id: ::std::option::Option<i64>,
+        pub type_id: ::servicetitan_core::types::Patch<i64>,
     }
     impl PaymentUpdateRequest {
         pub fn builder() -> builder::PaymentUpdateRequest {
@@ -8758,7 +8841,7 @@ pub mod types {
         }
     }
     ///A remittance vendor, with its contact details and approval state.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RemittanceVendorResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -8779,8 +8862,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isApproved",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9195,7 +9277,7 @@ pub mod types {
         }
     }
     ///A sales tax zone and the rates it charges.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TaxZone {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -9206,8 +9288,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isMultipleTaxZone",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9428,20 +9509,33 @@ pub mod types {
     pub struct UpdateInvoiceTaskRequest {
         #[serde(
             rename = "assigneeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub assignee_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub assignee_id: ::servicetitan_core::types::Patch<::uuid::Uuid>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "dueDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub due_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub due_date: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub status: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl UpdateInvoiceTaskRequest {
         pub fn builder() -> builder::UpdateInvoiceTaskRequest {
@@ -9677,10 +9771,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AdjustmentInvoiceCreateRequest {
-            adjustment_to_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            adjustment_to_id: ::std::result::Result<i64, ::std::string::String>,
             assigned_to_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -9749,7 +9840,9 @@ pub mod types {
         impl ::std::default::Default for AdjustmentInvoiceCreateRequest {
             fn default() -> Self {
                 Self {
-                    adjustment_to_id: Ok(Default::default()),
+                    adjustment_to_id: Err(
+                        "no value supplied for adjustment_to_id".to_string(),
+                    ),
                     assigned_to_id: Ok(Default::default()),
                     budget_code_id: Ok(Default::default()),
                     export_id: Ok(Default::default()),
@@ -9772,7 +9865,7 @@ pub mod types {
         impl AdjustmentInvoiceCreateRequest {
             pub fn adjustment_to_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.adjustment_to_id = value
@@ -10747,7 +10840,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ApBillExpenseItemResponse>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             items: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::ApBillItemResponse>>,
                 ::std::string::String,
@@ -10876,7 +10969,7 @@ pub mod types {
                     due_date: Ok(Default::default()),
                     early_discount_date: Ok(Default::default()),
                     expense_items: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     items: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     job_number: Ok(Default::default()),
@@ -11126,7 +11219,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11757,7 +11850,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             inventory_return_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -11820,7 +11913,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     custom_fields: Ok(Default::default()),
                     date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     inventory_return_id: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
@@ -11975,7 +12068,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12209,22 +12302,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ApCreditMarkExportedRequest {
-            ap_credit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            ap_credit_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ApCreditMarkExportedRequest {
             fn default() -> Self {
                 Self {
-                    ap_credit_id: Ok(Default::default()),
+                    ap_credit_id: Err("no value supplied for ap_credit_id".to_string()),
                 }
             }
         }
         impl ApCreditMarkExportedRequest {
             pub fn ap_credit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ap_credit_id = value
@@ -12647,7 +12737,7 @@ pub mod types {
                 ::std::option::Option<super::GlAccountSummary>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             method: ::std::result::Result<
                 ::std::option::Option<super::ApPaymentMethod>,
                 ::std::string::String,
@@ -12698,7 +12788,7 @@ pub mod types {
                     date: Ok(Default::default()),
                     error_message: Ok(Default::default()),
                     gl_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     method: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -12846,7 +12936,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13032,10 +13122,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ApPaymentMarkExportedRequest {
-            ap_payment_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            ap_payment_id: ::std::result::Result<i64, ::std::string::String>,
             external_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13048,7 +13135,9 @@ pub mod types {
         impl ::std::default::Default for ApPaymentMarkExportedRequest {
             fn default() -> Self {
                 Self {
-                    ap_payment_id: Ok(Default::default()),
+                    ap_payment_id: Err(
+                        "no value supplied for ap_payment_id".to_string(),
+                    ),
                     external_id: Ok(Default::default()),
                     external_message: Ok(Default::default()),
                 }
@@ -13057,7 +13146,7 @@ pub mod types {
         impl ApPaymentMarkExportedRequest {
             pub fn ap_payment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ap_payment_id = value
@@ -13664,7 +13753,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateInvoiceTaskRequest {
             template_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             variables: ::std::result::Result<
@@ -13680,7 +13769,7 @@ pub mod types {
         impl ::std::default::Default for CreateInvoiceTaskRequest {
             fn default() -> Self {
                 Self {
-                    template_id: Ok(Default::default()),
+                    template_id: Err("no value supplied for template_id".to_string()),
                     variables: Ok(Default::default()),
                 }
             }
@@ -13688,7 +13777,7 @@ pub mod types {
         impl CreateInvoiceTaskRequest {
             pub fn template_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.template_id = value
@@ -14107,7 +14196,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CreditMemoAddSplitsPublicResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             splits: ::std::result::Result<
                 ::std::option::Option<
                     ::std::vec::Vec<super::CreditMemoAddSplitPublicResponse>,
@@ -14118,7 +14207,7 @@ pub mod types {
         impl ::std::default::Default for CreditMemoAddSplitsPublicResponse {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     splits: Ok(Default::default()),
                 }
             }
@@ -14126,7 +14215,7 @@ pub mod types {
         impl CreditMemoAddSplitsPublicResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14512,7 +14601,7 @@ pub mod types {
                 ::std::option::Option<super::CreditMemoItemGlAccountResponse>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             price: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -14556,7 +14645,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expenses_general_ledger_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     price: Ok(Default::default()),
                     quantity: Ok(Default::default()),
                     revenue_general_ledger_account: Ok(Default::default()),
@@ -14665,7 +14754,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -15020,7 +15109,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15082,7 +15171,7 @@ pub mod types {
                     date: Ok(Default::default()),
                     description: Ok(Default::default()),
                     export_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     location: Ok(Default::default()),
                     location_address: Ok(Default::default()),
@@ -15270,7 +15359,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -15622,19 +15711,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreditMemoUpdatePublicRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Date>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -15651,7 +15740,7 @@ pub mod types {
         impl CreditMemoUpdatePublicRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -15663,7 +15752,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -15678,7 +15767,7 @@ pub mod types {
             pub fn date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Date>,
+                    ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15691,7 +15780,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -15883,7 +15974,7 @@ pub mod types {
                 ::std::option::Option<super::CreditMemoItemGlAccountResponse>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             price: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -15928,7 +16019,7 @@ pub mod types {
                     credit_memo_id: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expenses_general_ledger_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     price: Ok(Default::default()),
                     quantity: Ok(Default::default()),
                     revenue_general_ledger_account: Ok(Default::default()),
@@ -16051,7 +16142,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16419,28 +16510,25 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomFieldOperation {
             custom_fields: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomFieldPair>>,
+                ::std::vec::Vec<super::CustomFieldPair>,
                 ::std::string::String,
             >,
-            object_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            object_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldOperation {
             fn default() -> Self {
                 Self {
-                    custom_fields: Ok(Default::default()),
-                    object_id: Ok(Default::default()),
+                    custom_fields: Err(
+                        "no value supplied for custom_fields".to_string(),
+                    ),
+                    object_id: Err("no value supplied for object_id".to_string()),
                 }
             }
         }
         impl CustomFieldOperation {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomFieldPair>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldPair>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
@@ -16452,7 +16540,7 @@ pub mod types {
             }
             pub fn object_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.object_id = value
@@ -16485,10 +16573,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomFieldPair {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -16497,7 +16582,7 @@ pub mod types {
         impl ::std::default::Default for CustomFieldPair {
             fn default() -> Self {
                 Self {
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -16505,7 +16590,7 @@ pub mod types {
         impl CustomFieldPair {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -16561,7 +16646,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -16577,7 +16662,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     data_type: Ok(Default::default()),
                     data_type_options: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -16630,7 +16715,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16819,7 +16904,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomFieldUpdateRequest {
             operations: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomFieldOperation>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::CustomFieldOperation>,
+                >,
                 ::std::string::String,
             >,
         }
@@ -16834,7 +16921,9 @@ pub mod types {
             pub fn operations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomFieldOperation>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::CustomFieldOperation>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16971,7 +17060,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17014,7 +17103,7 @@ pub mod types {
                     fee_account: Ok(Default::default()),
                     fees: Ok(Default::default()),
                     gross_amount: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -17162,7 +17251,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17495,7 +17584,7 @@ pub mod types {
                 ::std::option::Option<super::GlAccountSummary>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17549,7 +17638,7 @@ pub mod types {
                     date: Ok(Default::default()),
                     deposit: Ok(Default::default()),
                     general_ledger_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     reference_number: Ok(Default::default()),
@@ -17733,7 +17822,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -18097,7 +18186,7 @@ pub mod types {
                 ::std::option::Option<super::GlAccountSummary>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -18147,7 +18236,7 @@ pub mod types {
                     date: Ok(Default::default()),
                     deposit: Ok(Default::default()),
                     general_ledger_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     reference_number: Ok(Default::default()),
@@ -18330,7 +18419,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19519,7 +19608,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_intacct_bank_account: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -19560,7 +19649,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     default_account_type: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_intacct_bank_account: Ok(Default::default()),
                     is_intacct_group: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -19629,7 +19718,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -20157,7 +20246,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -20176,7 +20265,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     parent_type_id: Ok(Default::default()),
@@ -20212,7 +20301,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -20416,27 +20505,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct GlAccountUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             subtype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -20455,7 +20544,7 @@ pub mod types {
         impl GlAccountUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -20467,7 +20556,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -20479,7 +20570,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -20491,7 +20584,9 @@ pub mod types {
             }
             pub fn number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.number = value
@@ -20503,7 +20598,9 @@ pub mod types {
             }
             pub fn subtype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subtype = value
@@ -20515,7 +20612,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -20828,7 +20927,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             items: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::InventoryBillItem>>,
                 ::std::string::String,
@@ -20919,7 +21018,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     date_reconciled: Ok(Default::default()),
                     due_date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     items: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     job_number: Ok(Default::default()),
@@ -21079,7 +21178,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -21455,7 +21554,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             items: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::InventoryBillItem>>,
                 ::std::string::String,
@@ -21547,7 +21646,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     date_reconciled: Ok(Default::default()),
                     due_date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     items: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     job_number: Ok(Default::default()),
@@ -21719,7 +21818,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -22568,21 +22667,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InventoryBillMarkExportedRequest {
             inventory_bill_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for InventoryBillMarkExportedRequest {
             fn default() -> Self {
                 Self {
-                    inventory_bill_ids: Ok(Default::default()),
+                    inventory_bill_ids: Err(
+                        "no value supplied for inventory_bill_ids".to_string(),
+                    ),
                 }
             }
         }
         impl InventoryBillMarkExportedRequest {
             pub fn inventory_bill_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inventory_bill_ids = value
@@ -22980,7 +23081,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -23103,7 +23204,7 @@ pub mod types {
                     due_date: Ok(Default::default()),
                     employee_info: Ok(Default::default()),
                     export_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     invoice_configuration: Ok(Default::default()),
                     invoice_date: Ok(Default::default()),
@@ -23369,7 +23470,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -23879,7 +23980,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -24002,7 +24103,7 @@ pub mod types {
                     due_date: Ok(Default::default()),
                     employee_info: Ok(Default::default()),
                     export_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     invoice_configuration: Ok(Default::default()),
                     invoice_date: Ok(Default::default()),
@@ -24268,7 +24369,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -25630,7 +25731,7 @@ pub mod types {
                 ::std::option::Option<super::GlAccountSummary>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -25746,7 +25847,7 @@ pub mod types {
                     estimate_item_id: Ok(Default::default()),
                     export_id: Ok(Default::default()),
                     general_ledger_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     installed_equipment_id: Ok(Default::default()),
                     inventory: Ok(Default::default()),
@@ -25975,7 +26076,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -26477,76 +26578,79 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvoiceItemUpdateRequest {
             budget_code_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             duration_billing_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<
+                ::servicetitan_core::types::Patch<i64>,
+                ::std::string::String,
+            >,
             installed_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             inventory_location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             inventory_warehouse_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_add_on: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             item_group_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             item_group_root_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             quantity: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             signature: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             skip_updating_membership_prices: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             sku_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             technician_acknowledgement_signature: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             technician_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             unit_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -26555,7 +26659,7 @@ pub mod types {
                 Self {
                     budget_code_id: Ok(Default::default()),
                     cost: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     duration_billing_id: Ok(Default::default()),
                     id: Ok(Default::default()),
                     installed_on: Ok(Default::default()),
@@ -26564,7 +26668,7 @@ pub mod types {
                     is_add_on: Ok(Default::default()),
                     item_group_name: Ok(Default::default()),
                     item_group_root_id: Ok(Default::default()),
-                    quantity: Ok(Default::default()),
+                    quantity: Err("no value supplied for quantity".to_string()),
                     signature: Ok(Default::default()),
                     skip_updating_membership_prices: Ok(Default::default()),
                     sku_id: Ok(Default::default()),
@@ -26578,7 +26682,7 @@ pub mod types {
         impl InvoiceItemUpdateRequest {
             pub fn budget_code_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_code_id = value
@@ -26593,7 +26697,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26606,7 +26712,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -26618,7 +26724,7 @@ pub mod types {
             }
             pub fn duration_billing_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration_billing_id = value
@@ -26632,7 +26738,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -26643,7 +26749,9 @@ pub mod types {
             pub fn installed_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26656,7 +26764,7 @@ pub mod types {
             }
             pub fn inventory_location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inventory_location_id = value
@@ -26670,7 +26778,9 @@ pub mod types {
             }
             pub fn inventory_warehouse_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.inventory_warehouse_name = value
@@ -26684,7 +26794,7 @@ pub mod types {
             }
             pub fn is_add_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_add_on = value
@@ -26696,7 +26806,9 @@ pub mod types {
             }
             pub fn item_group_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.item_group_name = value
@@ -26710,7 +26822,7 @@ pub mod types {
             }
             pub fn item_group_root_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.item_group_root_id = value
@@ -26724,9 +26836,7 @@ pub mod types {
             }
             pub fn quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity = value
@@ -26738,7 +26848,9 @@ pub mod types {
             }
             pub fn signature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.signature = value
@@ -26750,7 +26862,7 @@ pub mod types {
             }
             pub fn skip_updating_membership_prices<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.skip_updating_membership_prices = value
@@ -26764,7 +26876,7 @@ pub mod types {
             }
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -26776,7 +26888,9 @@ pub mod types {
             }
             pub fn sku_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_name = value
@@ -26788,7 +26902,9 @@ pub mod types {
             }
             pub fn technician_acknowledgement_signature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_acknowledgement_signature = value
@@ -26802,7 +26918,7 @@ pub mod types {
             }
             pub fn technician_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_id = value
@@ -26815,7 +26931,9 @@ pub mod types {
             pub fn unit_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -26898,17 +27016,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            invoice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            invoice_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for InvoiceMarkExportedRequest {
             fn default() -> Self {
                 Self {
                     external_id: Ok(Default::default()),
                     external_message: Ok(Default::default()),
-                    invoice_id: Ok(Default::default()),
+                    invoice_id: Err("no value supplied for invoice_id".to_string()),
                 }
             }
         }
@@ -26941,7 +27056,7 @@ pub mod types {
             }
             pub fn invoice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_id = value
@@ -27252,75 +27367,79 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvoiceUpdateRequest {
             assigned_to_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             budget_code_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             due_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Date>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 ::std::string::String,
             >,
             export_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             invoiced_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             items: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::InvoiceItemUpdateRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::InvoiceItemUpdateRequest>,
+                >,
                 ::std::string::String,
             >,
             number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             payments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::PaymentSettlementUpdate>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::PaymentSettlementUpdate>,
+                >,
                 ::std::string::String,
             >,
             review_status: ::std::result::Result<
-                ::std::option::Option<super::InvoiceReviewStatus>,
+                ::servicetitan_core::types::Patch<super::InvoiceReviewStatus>,
                 ::std::string::String,
             >,
             royalty_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             royalty_memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             royalty_sent_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             royalty_status: ::std::result::Result<
-                ::std::option::Option<super::RoyaltyStatus>,
+                ::servicetitan_core::types::Patch<super::RoyaltyStatus>,
                 ::std::string::String,
             >,
             subtotal: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             tax: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             tax_zone_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
         }
@@ -27351,7 +27470,7 @@ pub mod types {
         impl InvoiceUpdateRequest {
             pub fn assigned_to_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.assigned_to_id = value
@@ -27365,7 +27484,7 @@ pub mod types {
             }
             pub fn budget_code_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_code_id = value
@@ -27380,7 +27499,7 @@ pub mod types {
             pub fn due_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Date>,
+                    ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27393,7 +27512,9 @@ pub mod types {
             }
             pub fn export_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.export_id = value
@@ -27406,7 +27527,9 @@ pub mod types {
             pub fn invoiced_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27420,7 +27543,7 @@ pub mod types {
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::InvoiceItemUpdateRequest>,
                     >,
                 >,
@@ -27435,7 +27558,9 @@ pub mod types {
             }
             pub fn number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.number = value
@@ -27448,7 +27573,7 @@ pub mod types {
             pub fn payments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::PaymentSettlementUpdate>,
                     >,
                 >,
@@ -27464,7 +27589,7 @@ pub mod types {
             pub fn review_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InvoiceReviewStatus>,
+                    ::servicetitan_core::types::Patch<super::InvoiceReviewStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27478,7 +27603,9 @@ pub mod types {
             pub fn royalty_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27491,7 +27618,9 @@ pub mod types {
             }
             pub fn royalty_memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.royalty_memo = value
@@ -27504,7 +27633,9 @@ pub mod types {
             pub fn royalty_sent_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27519,7 +27650,9 @@ pub mod types {
             }
             pub fn royalty_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RoyaltyStatus>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::RoyaltyStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.royalty_status = value
@@ -27534,7 +27667,9 @@ pub mod types {
             pub fn subtotal<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27547,7 +27682,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -27560,7 +27697,9 @@ pub mod types {
             pub fn tax<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27573,7 +27712,7 @@ pub mod types {
             }
             pub fn tax_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tax_zone_id = value
@@ -27585,7 +27724,7 @@ pub mod types {
             }
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -28185,13 +28324,10 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::JournalEntryPostingStatus>,
+                super::JournalEntryPostingStatus,
                 ::std::string::String,
             >,
-            version_id: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            version_id: ::std::result::Result<i32, ::std::string::String>,
         }
         impl ::std::default::Default for JournalEntryCreateRequest {
             fn default() -> Self {
@@ -28201,8 +28337,8 @@ pub mod types {
                     message: Ok(Default::default()),
                     name: Ok(Default::default()),
                     post_date: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    version_id: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    version_id: Err("no value supplied for version_id".to_string()),
                 }
             }
         }
@@ -28282,9 +28418,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JournalEntryPostingStatus>,
-                >,
+                T: ::std::convert::TryInto<super::JournalEntryPostingStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -28296,7 +28430,7 @@ pub mod types {
             }
             pub fn version_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.version_id = value
@@ -28971,7 +29105,7 @@ pub mod types {
                 ::std::string::String,
             >,
             applied_to: ::std::result::Result<
-                ::std::option::Option<super::JournalEntryTransaction>,
+                ::std::option::Option<super::JournalEntryTransactionInput>,
                 ::std::string::String,
             >,
             budget_code_id: ::std::result::Result<
@@ -28983,7 +29117,7 @@ pub mod types {
                 ::std::string::String,
             >,
             credit: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
@@ -28995,7 +29129,7 @@ pub mod types {
                 ::std::string::String,
             >,
             debit: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             employee_id: ::std::result::Result<
@@ -29062,10 +29196,10 @@ pub mod types {
                     applied_to: Ok(Default::default()),
                     budget_code_id: Ok(Default::default()),
                     business_unit_id: Ok(Default::default()),
-                    credit: Ok(Default::default()),
+                    credit: Err("no value supplied for credit".to_string()),
                     customer_id: Ok(Default::default()),
                     customer_location_id: Ok(Default::default()),
-                    debit: Ok(Default::default()),
+                    debit: Err("no value supplied for debit".to_string()),
                     employee_id: Ok(Default::default()),
                     external_objects: Ok(Default::default()),
                     internal_cost_type: Ok(Default::default()),
@@ -29099,7 +29233,7 @@ pub mod types {
             pub fn applied_to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JournalEntryTransaction>,
+                    ::std::option::Option<super::JournalEntryTransactionInput>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -29140,9 +29274,7 @@ pub mod types {
             }
             pub fn credit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credit = value
@@ -29180,9 +29312,7 @@ pub mod types {
             }
             pub fn debit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.debit = value
@@ -29599,13 +29729,10 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::JournalEntryPostingStatus>,
+                super::JournalEntryPostingStatus,
                 ::std::string::String,
             >,
-            version_id: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            version_id: ::std::result::Result<i32, ::std::string::String>,
         }
         impl ::std::default::Default for JournalEntrySaveRequest {
             fn default() -> Self {
@@ -29615,8 +29742,8 @@ pub mod types {
                     message: Ok(Default::default()),
                     name: Ok(Default::default()),
                     post_date: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    version_id: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    version_id: Err("no value supplied for version_id".to_string()),
                 }
             }
         }
@@ -29696,9 +29823,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JournalEntryPostingStatus>,
-                >,
+                T: ::std::convert::TryInto<super::JournalEntryPostingStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -29710,7 +29835,7 @@ pub mod types {
             }
             pub fn version_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.version_id = value
@@ -29834,24 +29959,24 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct JournalEntrySkuSaveRequest {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<super::JournalEntrySkuType>,
+                super::JournalEntrySkuType,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for JournalEntrySkuSaveRequest {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
         impl JournalEntrySkuSaveRequest {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -29861,9 +29986,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JournalEntrySkuType>,
-                >,
+                T: ::std::convert::TryInto<super::JournalEntrySkuType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -30172,7 +30295,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct JournalEntrySyncUpdateRequest {
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
                         ::std::option::Option<::std::string::String>,
@@ -30181,15 +30304,15 @@ pub mod types {
                 ::std::string::String,
             >,
             message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             sync_status: ::std::result::Result<
-                ::std::option::Option<super::JournalEntrySyncStatus>,
+                ::servicetitan_core::types::Patch<super::JournalEntrySyncStatus>,
                 ::std::string::String,
             >,
             version_id: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::servicetitan_core::types::Patch<i32>,
                 ::std::string::String,
             >,
         }
@@ -30207,7 +30330,7 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
                             ::std::option::Option<::std::string::String>,
@@ -30225,7 +30348,9 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
@@ -30238,7 +30363,7 @@ pub mod types {
             pub fn sync_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JournalEntrySyncStatus>,
+                    ::servicetitan_core::types::Patch<super::JournalEntrySyncStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -30251,7 +30376,7 @@ pub mod types {
             }
             pub fn version_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.version_id = value
@@ -30370,9 +30495,89 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct JournalEntryTransactionInput {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            ref_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::JournalEntryTransactionType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JournalEntryTransactionInput {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    ref_number: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl JournalEntryTransactionInput {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ref_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ref_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ref_number: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::JournalEntryTransactionType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JournalEntryTransactionInput>
+        for super::JournalEntryTransactionInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JournalEntryTransactionInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    ref_number: value.ref_number?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JournalEntryTransactionInput>
+        for JournalEntryTransactionInput {
+            fn from(value: super::JournalEntryTransactionInput) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    ref_number: Ok(value.ref_number),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct JournalEntryUpdateRequest {
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
                         ::std::option::Option<::std::string::String>,
@@ -30381,7 +30586,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::JournalEntryStatus>,
+                ::servicetitan_core::types::Patch<super::JournalEntryStatus>,
                 ::std::string::String,
             >,
         }
@@ -30397,7 +30602,7 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
                             ::std::option::Option<::std::string::String>,
@@ -30416,7 +30621,7 @@ pub mod types {
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JournalEntryStatus>,
+                    ::servicetitan_core::types::Patch<super::JournalEntryStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -30451,22 +30656,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct MarkApBillAsExportedUpdateRequest {
-            bill_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
-                ::std::string::String,
-            >,
+            bill_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for MarkApBillAsExportedUpdateRequest {
             fn default() -> Self {
                 Self {
-                    bill_ids: Ok(Default::default()),
+                    bill_ids: Err("no value supplied for bill_ids".to_string()),
                 }
             }
         }
         impl MarkApBillAsExportedUpdateRequest {
             pub fn bill_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.bill_ids = value
@@ -30581,10 +30783,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct MarkCreditMemoAsExportedRequest {
-            credit_memo_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            credit_memo_id: ::std::result::Result<i64, ::std::string::String>,
             external_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -30597,7 +30796,9 @@ pub mod types {
         impl ::std::default::Default for MarkCreditMemoAsExportedRequest {
             fn default() -> Self {
                 Self {
-                    credit_memo_id: Ok(Default::default()),
+                    credit_memo_id: Err(
+                        "no value supplied for credit_memo_id".to_string(),
+                    ),
                     external_id: Ok(Default::default()),
                     external_message: Ok(Default::default()),
                 }
@@ -30606,7 +30807,7 @@ pub mod types {
         impl MarkCreditMemoAsExportedRequest {
             pub fn credit_memo_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credit_memo_id = value
@@ -30938,7 +31139,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -30972,7 +31173,7 @@ pub mod types {
                     check_number: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     export_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     paid_on: Ok(Default::default()),
                     splits: Ok(Default::default()),
@@ -31045,7 +31246,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -31357,10 +31558,7 @@ pub mod types {
                 ::std::option::Option<super::PaymentStatus>,
                 ::std::string::String,
             >,
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for PaymentCreateRequest {
             fn default() -> Self {
@@ -31374,7 +31572,7 @@ pub mod types {
                     paid_on: Ok(Default::default()),
                     splits: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    type_id: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
                 }
             }
         }
@@ -31495,7 +31693,7 @@ pub mod types {
             }
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -31596,7 +31794,7 @@ pub mod types {
                 ::std::option::Option<super::GlAccountSummary>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -31650,7 +31848,7 @@ pub mod types {
                     date: Ok(Default::default()),
                     deposit: Ok(Default::default()),
                     general_ledger_account: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     reference_number: Ok(Default::default()),
@@ -31834,7 +32032,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -32107,20 +32305,20 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PaymentSettlementUpdate {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             settlement_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             settlement_status: ::std::result::Result<
-                ::std::option::Option<super::SettlementStatus>,
+                ::servicetitan_core::types::Patch<super::SettlementStatus>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for PaymentSettlementUpdate {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     settlement_date: Ok(Default::default()),
                     settlement_status: Ok(Default::default()),
                 }
@@ -32129,7 +32327,7 @@ pub mod types {
         impl PaymentSettlementUpdate {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -32140,7 +32338,9 @@ pub mod types {
             pub fn settlement_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -32156,7 +32356,7 @@ pub mod types {
             pub fn settlement_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SettlementStatus>,
+                    ::servicetitan_core::types::Patch<super::SettlementStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -32283,26 +32483,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PaymentStatusUpdateRequest {
             payment_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::PaymentStatus>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::PaymentStatus, ::std::string::String>,
         }
         impl ::std::default::Default for PaymentStatusUpdateRequest {
             fn default() -> Self {
                 Self {
-                    payment_ids: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    payment_ids: Err("no value supplied for payment_ids".to_string()),
+                    status: Err("no value supplied for status".to_string()),
                 }
             }
         }
         impl PaymentStatusUpdateRequest {
             pub fn payment_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_ids = value
@@ -32314,7 +32511,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PaymentStatus>>,
+                T: ::std::convert::TryInto<super::PaymentStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -32364,7 +32561,7 @@ pub mod types {
                 ::std::option::Option<super::PaymentTermDueDayType>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             in_use: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -32401,7 +32598,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     due_day: Ok(Default::default()),
                     due_day_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     in_use: Ok(Default::default()),
                     interest_settings: Ok(Default::default()),
                     is_customer_default: Ok(Default::default()),
@@ -32467,7 +32664,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -32909,7 +33106,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -32923,7 +33120,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -32946,7 +33143,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -33130,39 +33327,39 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PaymentUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             auth_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             check_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             export_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             paid_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             splits: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::PaymentSplit>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<super::PaymentSplit>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::PaymentStatus>,
+                ::servicetitan_core::types::Patch<super::PaymentStatus>,
                 ::std::string::String,
             >,
             type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
         }
@@ -33184,7 +33381,7 @@ pub mod types {
         impl PaymentUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -33196,7 +33393,9 @@ pub mod types {
             }
             pub fn auth_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_code = value
@@ -33208,7 +33407,9 @@ pub mod types {
             }
             pub fn check_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.check_number = value
@@ -33220,7 +33421,9 @@ pub mod types {
             }
             pub fn export_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.export_id = value
@@ -33232,7 +33435,9 @@ pub mod types {
             }
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -33245,7 +33450,9 @@ pub mod types {
             pub fn paid_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -33259,7 +33466,9 @@ pub mod types {
             pub fn splits<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PaymentSplit>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::PaymentSplit>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -33272,7 +33481,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PaymentStatus>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::PaymentStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -33284,7 +33495,7 @@ pub mod types {
             }
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -33632,7 +33843,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_approved: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -33658,7 +33869,7 @@ pub mod types {
                     contact_info: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_approved: Ok(Default::default()),
                     is_verified: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -33733,7 +33944,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -34278,7 +34489,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_multiple_tax_zone: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -34306,7 +34517,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     color: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_multiple_tax_zone: Ok(Default::default()),
                     is_tax_rate_separated: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -34356,7 +34567,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -34635,23 +34846,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateInvoiceTaskRequest {
             assignee_id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
+                ::servicetitan_core::types::Patch<::uuid::Uuid>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             due_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -34669,7 +34880,9 @@ pub mod types {
         impl UpdateInvoiceTaskRequest {
             pub fn assignee_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::uuid::Uuid>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.assignee_id = value
@@ -34681,7 +34894,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -34694,7 +34909,9 @@ pub mod types {
             pub fn due_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -34707,7 +34924,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -34719,7 +34938,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -53627,3 +53848,494 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"color\":{\"type\":[\"null\",\"integer\"]},\"isTaxRateSeparated\":{\"type\":[\"null\",\"boolean\"]},\"isMultipleTaxZone\":{\"type\":[\"null\",\"boolean\"]},\"rates\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"taxName\":{\"type\":[\"null\",\"string\"]},\"taxBaseType\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"string\"]}},\"taxRate\":{\"type\":[\"null\",\"number\"]},\"salesTaxItem\":{\"type\":[\"null\",\"string\"]}}}},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"active\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
 ];
+impl types::builder::AdjustmentInvoiceCreateRequest {
+    ///The `AdjustmentInvoiceCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::AdjustmentInvoiceCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::AdjustmentInvoiceCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AdjustmentInvoiceCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ApCreditMarkExportedRequest {
+    ///The `ApCreditMarkExportedRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ApCreditMarkExportedRequest,
+        servicetitan_core::Error,
+    > {
+        types::ApCreditMarkExportedRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ApCreditMarkExportedRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ApPaymentMarkExportedRequest {
+    ///The `ApPaymentMarkExportedRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ApPaymentMarkExportedRequest,
+        servicetitan_core::Error,
+    > {
+        types::ApPaymentMarkExportedRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ApPaymentMarkExportedRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreateInvoiceTaskRequest {
+    ///The `CreateInvoiceTaskRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateInvoiceTaskRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateInvoiceTaskRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateInvoiceTaskRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreditMemoAddSplitPublicRequest {
+    ///The `CreditMemoAddSplitPublicRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreditMemoAddSplitPublicRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreditMemoAddSplitPublicRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreditMemoAddSplitPublicRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreditMemoAddSplitsPublicRequest {
+    ///The `CreditMemoAddSplitsPublicRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreditMemoAddSplitsPublicRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreditMemoAddSplitsPublicRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreditMemoAddSplitsPublicRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreditMemoUpdatePublicRequest {
+    ///The `CreditMemoUpdatePublicRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreditMemoUpdatePublicRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreditMemoUpdatePublicRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreditMemoUpdatePublicRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CustomFieldOperation {
+    ///The `CustomFieldOperation`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomFieldOperation, servicetitan_core::Error> {
+        types::CustomFieldOperation::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomFieldOperation"),
+                )
+            })
+    }
+}
+impl types::builder::CustomFieldPair {
+    ///The `CustomFieldPair`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomFieldPair, servicetitan_core::Error> {
+        types::CustomFieldPair::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomFieldPair"),
+                )
+            })
+    }
+}
+impl types::builder::CustomFieldUpdateRequest {
+    ///The `CustomFieldUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CustomFieldUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CustomFieldUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomFieldUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalObjectSaveRequest {
+    ///The `ExternalObjectSaveRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalObjectSaveRequest,
+        servicetitan_core::Error,
+    > {
+        types::ExternalObjectSaveRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalObjectSaveRequest"),
+                )
+            })
+    }
+}
+impl types::builder::GlAccountCreateRequest {
+    ///The `GlAccountCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::GlAccountCreateRequest, servicetitan_core::Error> {
+        types::GlAccountCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "GlAccountCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::GlAccountUpdateRequest {
+    ///The `GlAccountUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::GlAccountUpdateRequest, servicetitan_core::Error> {
+        types::GlAccountUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "GlAccountUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InventoryBillMarkExportedRequest {
+    ///The `InventoryBillMarkExportedRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InventoryBillMarkExportedRequest,
+        servicetitan_core::Error,
+    > {
+        types::InventoryBillMarkExportedRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InventoryBillMarkExportedRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceItemUpdateRequest {
+    ///The `InvoiceItemUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InvoiceItemUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InvoiceItemUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceItemUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceMarkExportedRequest {
+    ///The `InvoiceMarkExportedRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InvoiceMarkExportedRequest,
+        servicetitan_core::Error,
+    > {
+        types::InvoiceMarkExportedRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceMarkExportedRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceUpdateRequest {
+    ///The `InvoiceUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::InvoiceUpdateRequest, servicetitan_core::Error> {
+        types::InvoiceUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntryCreateRequest {
+    ///The `JournalEntryCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntryCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntryCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntryCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntryLineCreateRequest {
+    ///The `JournalEntryLineCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntryLineCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntryLineCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntryLineCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntrySaveRequest {
+    ///The `JournalEntrySaveRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntrySaveRequest,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntrySaveRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntrySaveRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntrySkuSaveRequest {
+    ///The `JournalEntrySkuSaveRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntrySkuSaveRequest,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntrySkuSaveRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntrySkuSaveRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntrySyncUpdateRequest {
+    ///The `JournalEntrySyncUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntrySyncUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntrySyncUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntrySyncUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntryTransactionInput {
+    ///The `JournalEntryTransactionInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntryTransactionInput,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntryTransactionInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntryTransactionInput"),
+                )
+            })
+    }
+}
+impl types::builder::JournalEntryUpdateRequest {
+    ///The `JournalEntryUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::JournalEntryUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::JournalEntryUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JournalEntryUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MarkApBillAsExportedUpdateRequest {
+    ///The `MarkApBillAsExportedUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::MarkApBillAsExportedUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::MarkApBillAsExportedUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MarkApBillAsExportedUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MarkCreditMemoAsExportedRequest {
+    ///The `MarkCreditMemoAsExportedRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::MarkCreditMemoAsExportedRequest,
+        servicetitan_core::Error,
+    > {
+        types::MarkCreditMemoAsExportedRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MarkCreditMemoAsExportedRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MarkDepositsAsExportedRequestArgs {
+    ///The `MarkDepositsAsExportedRequestArgs`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::MarkDepositsAsExportedRequestArgs,
+        servicetitan_core::Error,
+    > {
+        types::MarkDepositsAsExportedRequestArgs::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MarkDepositsAsExportedRequestArgs"),
+                )
+            })
+    }
+}
+impl types::builder::PaymentCreateRequest {
+    ///The `PaymentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::PaymentCreateRequest, servicetitan_core::Error> {
+        types::PaymentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PaymentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PaymentSettlementUpdate {
+    ///The `PaymentSettlementUpdate`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PaymentSettlementUpdate,
+        servicetitan_core::Error,
+    > {
+        types::PaymentSettlementUpdate::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PaymentSettlementUpdate"),
+                )
+            })
+    }
+}
+impl types::builder::PaymentStatusUpdateRequest {
+    ///The `PaymentStatusUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PaymentStatusUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::PaymentStatusUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PaymentStatusUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PaymentUpdateRequest {
+    ///The `PaymentUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::PaymentUpdateRequest, servicetitan_core::Error> {
+        types::PaymentUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PaymentUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::UpdateInvoiceTaskRequest {
+    ///The `UpdateInvoiceTaskRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::UpdateInvoiceTaskRequest,
+        servicetitan_core::Error,
+    > {
+        types::UpdateInvoiceTaskRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UpdateInvoiceTaskRequest"),
+                )
+            })
+    }
+}

@@ -422,3 +422,90 @@ mod tests {
         assert_eq!(d.to_string(), "2024-03-01");
     }
 }
+
+/// One field of a PATCH-style update: leave it as it is, clear it, or set it.
+///
+/// `Option` has only two states, and the generated models skip `None` fields, so an update
+/// could never send `null`. Fields of update requests are `Patch` instead:
+///
+/// ```
+/// use servicetitan_core::types::Patch;
+///
+/// #[derive(serde::Serialize)]
+/// struct Update {
+///     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+///     summary: Patch<String>,
+///     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+///     po_number: Patch<String>,
+///     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+///     priority: Patch<String>,
+/// }
+///
+/// let update = Update {
+///     summary: "Replace the filter".to_string().into(), // set
+///     po_number: Patch::Null,                         // clear
+///     priority: Patch::Absent,                        // unchanged
+/// };
+/// assert_eq!(
+///     serde_json::to_string(&update).unwrap(),
+///     r#"{"summary":"Replace the filter","po_number":null}"#
+/// );
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Patch<T> {
+    /// Not sent: the server keeps the field's value.
+    #[default]
+    Absent,
+    /// Sent as `null`: the server clears the field.
+    Null,
+    /// Sent with this value.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether the field is left out of the request (for `skip_serializing_if`).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+
+    /// The value to set, if any.
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Patch::Set(value) => Some(value),
+            Patch::Absent | Patch::Null => None,
+        }
+    }
+
+    /// `None` → [`Patch::Absent`] (leave unchanged), `Some(v)` → [`Patch::Set`]; for code that
+    /// already holds an `Option`. Clearing is always explicit: [`Patch::Null`].
+    pub fn set_or_leave(value: Option<T>) -> Self {
+        value.map_or(Patch::Absent, Patch::Set)
+    }
+}
+
+impl<T> From<T> for Patch<T> {
+    fn from(value: T) -> Self {
+        Patch::Set(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // Only reached when a container does not skip absent fields: `null` is the nearest.
+            Patch::Absent | Patch::Null => serializer.serialize_none(),
+            Patch::Set(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    /// A present `null` is [`Patch::Null`]; an absent field needs `#[serde(default)]` on the
+    /// field to become [`Patch::Absent`].
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Patch::Set(value),
+            None => Patch::Null,
+        })
+    }
+}

@@ -1,34 +1,62 @@
 //! Multipart uploads (attachments, images) through the same auth, limit and retry path as
 //! every other call.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use futures::stream::BoxStream;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
+use serde::de::DeserializeOwned;
+use tokio::io::AsyncReadExt;
 
 use crate::{Error, Runtime};
 
-/// A file to upload.
+/// A stream of chunks to upload, as [`UploadFile::from_stream`] takes it.
+pub type ChunkStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
+
+/// A file to upload: from memory, from a path (read anew for each attempt, never held in
+/// memory) or from a stream (sent once: an upload from a stream is not retried).
 #[derive(Clone)]
 pub struct UploadFile {
-    /// The file name sent in the multipart part.
-    pub file_name: String,
-    /// The media type (guessed from the name when `None`).
-    pub content_type: Option<String>,
-    /// The content.
-    pub bytes: Bytes,
+    file_name: String,
+    content_type: Option<String>,
+    source: Source,
+}
+
+#[derive(Clone)]
+enum Source {
+    Bytes(Bytes),
+    Path {
+        path: PathBuf,
+        len: u64,
+    },
+    /// Taken by the first attempt.
+    Stream {
+        stream: Arc<Mutex<Option<ChunkStream>>>,
+        len: Option<u64>,
+    },
 }
 
 impl std::fmt::Debug for UploadFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (source, len) = match &self.source {
+            Source::Bytes(b) => ("bytes", Some(b.len() as u64)),
+            Source::Path { len, .. } => ("path", Some(*len)),
+            Source::Stream { len, .. } => ("stream", *len),
+        };
         f.debug_struct("UploadFile")
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
-            .field("len", &self.bytes.len())
+            .field("source", &source)
+            .field("len", &len)
             .finish()
     }
 }
+
+/// How much of a file one chunk of a path upload reads.
+const PATH_CHUNK: usize = 64 * 1024;
 
 impl UploadFile {
     /// A file from memory.
@@ -36,7 +64,53 @@ impl UploadFile {
         UploadFile {
             file_name: file_name.into(),
             content_type: None,
-            bytes: bytes.into(),
+            source: Source::Bytes(bytes.into()),
+        }
+    }
+
+    /// A file from memory (the same as [`UploadFile::new`]).
+    pub fn from_bytes(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        Self::new(file_name, bytes)
+    }
+
+    /// A file on disk; its name becomes the part's file name. The file is streamed from disk
+    /// on each attempt, so a large file is never held in memory and a retry sends it again.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read.
+    pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let len = tokio::fs::metadata(path).await?.len();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".to_string());
+        Ok(UploadFile {
+            file_name,
+            content_type: None,
+            source: Source::Path {
+                path: path.to_path_buf(),
+                len,
+            },
+        })
+    }
+
+    /// A file from a stream of chunks, with its length when known (some servers want one).
+    /// A stream can be read once, so this upload is not retried: a 429 or a dropped
+    /// connection fails the call. Use [`UploadFile::from_path`] or [`UploadFile::new`] to
+    /// have it retried.
+    pub fn from_stream(
+        file_name: impl Into<String>,
+        stream: ChunkStream,
+        len: Option<u64>,
+    ) -> Self {
+        UploadFile {
+            file_name: file_name.into(),
+            content_type: None,
+            source: Source::Stream {
+                stream: Arc::new(Mutex::new(Some(stream))),
+                len,
+            },
         }
     }
 
@@ -46,15 +120,14 @@ impl UploadFile {
         self
     }
 
-    /// Reads a file; its name becomes the part's file name.
-    pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let path = path.as_ref();
-        let bytes = tokio::fs::read(path).await?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "file".to_string());
-        Ok(UploadFile::new(file_name, bytes))
+    /// The file name sent in the multipart part.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// Whether the request can be made again (for a retry).
+    fn replayable(&self) -> bool {
+        !matches!(self.source, Source::Stream { .. })
     }
 
     fn media_type(&self) -> &str {
@@ -89,18 +162,59 @@ impl UploadFile {
     }
 
     fn part(&self) -> Result<Part, Error> {
-        Part::stream_with_length(self.bytes.clone(), self.bytes.len() as u64)
-            .file_name(self.file_name.clone())
+        let part = match &self.source {
+            Source::Bytes(b) => Part::stream_with_length(b.clone(), b.len() as u64),
+            Source::Path { path, len } => {
+                let path = path.clone();
+                // Opened lazily by the first poll, so each attempt reads the file from the start.
+                let chunks = futures::stream::unfold(None, move |file| {
+                    let path = path.clone();
+                    async move {
+                        let mut file = match file {
+                            Some(f) => f,
+                            None => match tokio::fs::File::open(&path).await {
+                                Ok(f) => f,
+                                Err(e) => return Some((Err(e), None)),
+                            },
+                        };
+                        let mut buf = vec![0u8; PATH_CHUNK];
+                        match file.read(&mut buf).await {
+                            Ok(0) => None,
+                            Ok(n) => {
+                                buf.truncate(n);
+                                Some((Ok(Bytes::from(buf)), Some(file)))
+                            }
+                            Err(e) => Some((Err(e), None)),
+                        }
+                    }
+                });
+                Part::stream_with_length(reqwest::Body::wrap_stream(chunks), *len)
+            }
+            Source::Stream { stream, len } => {
+                let taken = stream.lock().ok().and_then(|mut s| s.take());
+                let Some(chunks) = taken else {
+                    return Err(Error::InvalidRequest(format!(
+                        "the upload of {:?} comes from a stream, which was already sent once; \
+                         give a path or bytes to have it sent again",
+                        self.file_name
+                    )));
+                };
+                let body = reqwest::Body::wrap_stream(chunks);
+                match len {
+                    Some(len) => Part::stream_with_length(body, *len),
+                    None => Part::stream(body),
+                }
+            }
+        };
+        part.file_name(self.file_name.clone())
             .mime_str(self.media_type())
             .map_err(|e| Error::InvalidRequest(format!("invalid content type: {e}")))
     }
 }
 
-/// Sends `file` as multipart field `field` to `url` (absolute, possibly with the `__tenant__`
-/// placeholder), with the runtime's auth, rate limit and retries (POST is retried only on 429,
-/// connection failures, or when the retry policy opts in). A status that is not a success
-/// becomes [`Error::Api`].
-pub async fn send_multipart(
+/// Sends `file` as multipart field `field` to `url` and returns the response as it came, when
+/// its status is a success.
+async fn multipart_response(
     runtime: &Runtime,
     method: Method,
     url: String,
@@ -113,6 +227,7 @@ pub async fn send_multipart(
     let field = field.to_string();
     let http = runtime.http().clone();
     let m = method.clone();
+    let replayable = file.replayable();
     let make = move || {
         let form = Form::new().part(field.clone(), file.part()?);
         http.request(m.clone(), url.clone())
@@ -120,9 +235,55 @@ pub async fn send_multipart(
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))
     };
-    match runtime.send_with(&method, operation_id, true, make).await {
+    match runtime
+        .send_with(&method, operation_id, replayable, make)
+        .await
+    {
         Ok(resp) if resp.status().is_success() => Ok(resp),
         Ok(resp) => Err(Error::from_response(resp).with_operation(operation_id)),
         Err(f) => Err(f.into_error(operation_id)),
     }
+}
+
+/// Sends `file` as multipart field `field` to `url` (absolute, possibly with the `__tenant__`
+/// placeholder), with the runtime's auth, rate limit and retries (POST is retried only on 429,
+/// connection failures, or when the retry policy opts in), and decodes the result as `T`, like
+/// every other operation. A status that is not a success becomes [`Error::Api`]; a body that is
+/// not a `T` becomes [`Error::Decode`] naming where it went wrong.
+///
+/// # Errors
+/// As any call: [`Error::Api`], [`Error::Decode`], transport, auth and limit errors.
+pub async fn send_multipart<T: DeserializeOwned>(
+    runtime: &Runtime,
+    method: Method,
+    url: String,
+    field: &str,
+    file: UploadFile,
+    operation_id: &'static str,
+) -> Result<progenitor_client::ResponseValue<T>, Error> {
+    let resp = multipart_response(runtime, method, url, field, file, operation_id).await?;
+    progenitor_client::ResponseValue::<T>::from_response::<()>(resp)
+        .await
+        .map_err(|e| Error::from(e).with_operation(operation_id))
+}
+
+/// [`send_multipart`] for uploads whose document declares no JSON result: the status and
+/// headers, the body left unread.
+///
+/// # Errors
+/// As [`send_multipart`], without decoding.
+pub async fn send_multipart_empty(
+    runtime: &Runtime,
+    method: Method,
+    url: String,
+    field: &str,
+    file: UploadFile,
+    operation_id: &'static str,
+) -> Result<progenitor_client::ResponseValue<()>, Error> {
+    let resp = multipart_response(runtime, method, url, field, file, operation_id).await?;
+    Ok(progenitor_client::ResponseValue::new(
+        (),
+        resp.status(),
+        resp.headers().clone(),
+    ))
 }

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 10
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -109,21 +109,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///Address fields sent when updating a booking.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AddressPatch {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
+    ///A postal address on a booking.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AddressInput {
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unit: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        pub zip: ::std::string::String,
+    }
+    impl AddressInput {
+        pub fn builder() -> builder::AddressInput {
+            Default::default()
+        }
+    }
+    ///Address fields sent when updating a booking.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AddressPatch {
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
+        pub unit: ::std::string::String,
+        pub zip: ::std::string::String,
     }
     impl AddressPatch {
         pub fn builder() -> builder::AddressPatch {
@@ -131,7 +141,7 @@ pub mod types {
         }
     }
     ///A job request received from a booking provider.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Booking {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -170,8 +180,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isFirstTimeClient",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -294,10 +303,9 @@ pub mod types {
         }
     }
     ///A contact method on a booking.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingContact {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -316,14 +324,13 @@ pub mod types {
         }
     }
     ///A contact method to add to a booking; type is sent as free text.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingContactCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        pub value: ::std::string::String,
     }
     impl BookingContactCreateRequest {
         pub fn builder() -> builder::BookingContactCreateRequest {
@@ -373,11 +380,36 @@ pub mod types {
             Default::default()
         }
     }
-    ///Fields for a new booking.
+    ///Booking contact fields to change; the API also echoes this shape back.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct BookingContactUpdateRequestInput {
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<ContactType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub value: ::servicetitan_core::types::Patch<::std::string::String>,
+    }
+    impl BookingContactUpdateRequestInput {
+        pub fn builder() -> builder::BookingContactUpdateRequestInput {
+            Default::default()
+        }
+    }
+    ///Fields for a new booking.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<Address>,
+        pub address: ::std::option::Option<AddressInput>,
         #[serde(
             rename = "businessUnitId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -395,16 +427,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_type: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "externalId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isFirstTimeClient",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_first_time_client: ::std::option::Option<bool>,
+        #[serde(rename = "externalId")]
+        pub external_id: ::std::string::String,
+        #[serde(rename = "isFirstTimeClient")]
+        pub is_first_time_client: bool,
         #[serde(
             rename = "isSendConfirmationEmail",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -415,16 +441,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_type_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<Priority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source: ::std::option::Option<::std::string::String>,
+        pub source: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub summary: ::std::string::String,
         #[serde(
             rename = "uploadedImages",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -439,7 +462,7 @@ pub mod types {
         }
     }
     ///A booking as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -480,8 +503,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isFirstTimeClient",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -582,7 +604,7 @@ pub mod types {
         }
     }
     ///A tag that identifies a booking provider.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingProviderTag {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -593,8 +615,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -614,15 +635,11 @@ pub mod types {
         }
     }
     ///Fields for a new booking provider tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingProviderTagCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "tagName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_name: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
+        #[serde(rename = "tagName")]
+        pub tag_name: ::std::string::String,
     }
     impl BookingProviderTagCreateRequest {
         pub fn builder() -> builder::BookingProviderTagCreateRequest {
@@ -630,7 +647,7 @@ pub mod types {
         }
     }
     ///The booking provider tag just created.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookingProviderTagCreateResponse {
         #[serde(
             rename = "createdOn",
@@ -639,8 +656,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -690,13 +706,17 @@ pub mod types {
     ///Booking provider tag fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BookingProviderTagUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "tagName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_name: ::std::option::Option<::std::string::String>,
+        pub tag_name: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl BookingProviderTagUpdateRequest {
         pub fn builder() -> builder::BookingProviderTagUpdateRequest {
@@ -813,53 +833,80 @@ pub mod types {
     ///Booking fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BookingUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<AddressPatch>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub address: ::servicetitan_core::types::Patch<AddressPatch>,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub campaign_id: ::std::option::Option<i64>,
+        pub campaign_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "customerType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub customer_type: ::std::option::Option<CustomerType>,
+        pub customer_type: ::servicetitan_core::types::Patch<CustomerType>,
         #[serde(
             rename = "externalId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_id: ::std::option::Option<::std::string::String>,
+        pub external_id: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "isFirstTimeClient",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_first_time_client: ::std::option::Option<bool>,
+        pub is_first_time_client: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "jobTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_type_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<Priority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub job_type_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub priority: ::servicetitan_core::types::Patch<Priority>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub source: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub start: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "uploadedImages",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub uploaded_images: ::std::option::Option<
+        pub uploaded_images: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<::std::string::String>,
         >,
     }
@@ -869,18 +916,12 @@ pub mod types {
         }
     }
     ///Tags to add to each of several customers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BulkTagsAddRequest {
-        #[serde(
-            rename = "customerIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub customer_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(
-            rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "customerIds")]
+        pub customer_ids: ::std::vec::Vec<i64>,
+        #[serde(rename = "tagTypeIds")]
+        pub tag_type_ids: ::std::vec::Vec<i64>,
     }
     impl BulkTagsAddRequest {
         pub fn builder() -> builder::BulkTagsAddRequest {
@@ -888,18 +929,12 @@ pub mod types {
         }
     }
     ///Tags to remove from each of several customers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BulkTagsRemoveRequest {
-        #[serde(
-            rename = "customerIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub customer_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(
-            rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "customerIds")]
+        pub customer_ids: ::std::vec::Vec<i64>,
+        #[serde(rename = "tagTypeIds")]
+        pub tag_type_ids: ::std::vec::Vec<i64>,
     }
     impl BulkTagsRemoveRequest {
         pub fn builder() -> builder::BulkTagsRemoveRequest {
@@ -1017,7 +1052,7 @@ pub mod types {
         }
     }
     ///Fields for a new contact method.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactMethodCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
@@ -1026,10 +1061,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub reference_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ContactType,
+        pub value: ::std::string::String,
     }
     impl ContactMethodCreateRequest {
         pub fn builder() -> builder::ContactMethodCreateRequest {
@@ -1067,10 +1101,16 @@ pub mod types {
     ///Contact method fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ContactMethodUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub value: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl ContactMethodUpdateRequest {
         pub fn builder() -> builder::ContactMethodUpdateRequest {
@@ -1078,7 +1118,7 @@ pub mod types {
         }
     }
     ///The full contact method, created or replaced under the given ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactMethodUpsertRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
@@ -1087,10 +1127,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub reference_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ContactType,
+        pub value: ::std::string::String,
     }
     impl ContactMethodUpsertRequest {
         pub fn builder() -> builder::ContactMethodUpsertRequest {
@@ -1164,33 +1203,18 @@ pub mod types {
         }
     }
     ///Which reminders, marketing and billing notices a contact method should receive.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactPreferencesRequest {
-        #[serde(
-            rename = "invoiceNotification",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub invoice_notification: ::std::option::Option<bool>,
-        #[serde(
-            rename = "invoiceStatementNotification",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub invoice_statement_notification: ::std::option::Option<bool>,
-        #[serde(
-            rename = "jobRemindersEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_reminders_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "marketingUpdatesEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub marketing_updates_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "statementNotification",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub statement_notification: ::std::option::Option<bool>,
+        #[serde(rename = "invoiceNotification")]
+        pub invoice_notification: bool,
+        #[serde(rename = "invoiceStatementNotification")]
+        pub invoice_statement_notification: bool,
+        #[serde(rename = "jobRemindersEnabled")]
+        pub job_reminders_enabled: bool,
+        #[serde(rename = "marketingUpdatesEnabled")]
+        pub marketing_updates_enabled: bool,
+        #[serde(rename = "statementNotification")]
+        pub statement_notification: bool,
     }
     impl ContactPreferencesRequest {
         pub fn builder() -> builder::ContactPreferencesRequest {
@@ -1296,13 +1320,10 @@ pub mod types {
         }
     }
     ///The full set of contact fields, replacing what is stored.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactReplaceRequest {
-        #[serde(
-            rename = "isArchived",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_archived: ::std::option::Option<bool>,
+        #[serde(rename = "isArchived")]
+        pub is_archived: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1400,18 +1421,26 @@ pub mod types {
     pub struct ContactUpdateRequest {
         #[serde(
             rename = "isArchived",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_archived: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub is_archived: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "referenceId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub reference_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub reference_id: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub title: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl ContactUpdateRequest {
         pub fn builder() -> builder::ContactUpdateRequest {
@@ -1419,15 +1448,11 @@ pub mod types {
         }
     }
     ///A custom field value to set on a record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomFieldUpdate {
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
+        pub value: ::std::string::String,
     }
     impl CustomFieldUpdate {
         pub fn builder() -> builder::CustomFieldUpdate {
@@ -1453,7 +1478,7 @@ pub mod types {
         }
     }
     ///The party that is billed for work, with its billing address.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1503,8 +1528,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "mergedToId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1570,25 +1594,37 @@ pub mod types {
             Default::default()
         }
     }
-    ///Address fields sent when updating a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CustomerAddressUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
+    ///A postal address with optional coordinates, used by customers, locations and lead forms.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CustomerAddressInput {
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub longitude: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unit: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        pub zip: ::std::string::String,
+    }
+    impl CustomerAddressInput {
+        pub fn builder() -> builder::CustomerAddressInput {
+            Default::default()
+        }
+    }
+    ///Address fields sent when updating a customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CustomerAddressUpdate {
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
+        pub latitude: f64,
+        pub longitude: f64,
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
+        pub unit: ::std::string::String,
+        pub zip: ::std::string::String,
     }
     impl CustomerAddressUpdate {
         pub fn builder() -> builder::CustomerAddressUpdate {
@@ -1613,14 +1649,13 @@ pub mod types {
         }
     }
     ///A contact method to add to a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerContactCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ContactType,
+        pub value: ::std::string::String,
     }
     impl CustomerContactCreateRequest {
         pub fn builder() -> builder::CustomerContactCreateRequest {
@@ -1628,15 +1663,14 @@ pub mod types {
         }
     }
     ///A contact method on a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerContactDetail {
         #[serde(
             rename = "createdOn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1690,7 +1724,7 @@ pub mod types {
         }
     }
     ///A customer contact method as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerContactExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1704,8 +1738,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1754,14 +1787,27 @@ pub mod types {
     ///Customer contact method fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomerContactUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub preferences: ::std::option::Option<ContactPreferencesRequest>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub preferences: ::servicetitan_core::types::Patch<ContactPreferencesRequest>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<ContactType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub value: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl CustomerContactUpdateRequest {
         pub fn builder() -> builder::CustomerContactUpdateRequest {
@@ -1769,7 +1815,7 @@ pub mod types {
         }
     }
     ///A customer contact method together with the customer it belongs to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerContactWithCustomerId {
         #[serde(
             rename = "createdOn",
@@ -1781,8 +1827,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1836,10 +1881,9 @@ pub mod types {
         }
     }
     ///Fields for a new customer, with at least one location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<CustomerAddress>,
+        pub address: CustomerAddressInput,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contacts: ::std::option::Option<::std::vec::Vec<NewCustomerContact>>,
         #[serde(
@@ -1874,10 +1918,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<ExternalDataCreate>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub locations: ::std::option::Option<::std::vec::Vec<NewLocation>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub locations: ::std::vec::Vec<NewLocation>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "nationalAccount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1907,7 +1949,7 @@ pub mod types {
         }
     }
     ///The customer just created, with its new locations and contacts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerCreateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1959,8 +2001,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locations: ::std::option::Option<::std::vec::Vec<LocationCreateResponse>>,
         #[serde(
@@ -2004,7 +2045,7 @@ pub mod types {
         }
     }
     ///A custom field that can be set on customers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerCustomFieldType {
         #[serde(
             rename = "createdOn",
@@ -2023,8 +2064,7 @@ pub mod types {
         pub data_type_options: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2067,7 +2107,7 @@ pub mod types {
         }
     }
     ///A customer as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2117,8 +2157,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "mergedToId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2181,7 +2220,7 @@ pub mod types {
         }
     }
     ///A note to add to a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerNoteCreateRequest {
         #[serde(
             rename = "addToLocations",
@@ -2193,8 +2232,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pin_to_top: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
     }
     impl CustomerNoteCreateRequest {
         pub fn builder() -> builder::CustomerNoteCreateRequest {
@@ -2322,66 +2360,93 @@ pub mod types {
     ///Customer fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomerUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<CustomerAddressUpdate>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub address: ::servicetitan_core::types::Patch<CustomerAddressUpdate>,
         #[serde(
             rename = "creditLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub credit_limit: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub credit_limit: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "creditLimitBalance",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub credit_limit_balance: ::std::option::Option<
+        pub credit_limit_balance: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldUpdate>>,
+        pub custom_fields: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<CustomFieldUpdate>,
+        >,
         #[serde(
             rename = "doNotMail",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub do_not_mail: ::std::option::Option<bool>,
+        pub do_not_mail: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "doNotService",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub do_not_service: ::std::option::Option<bool>,
+        pub do_not_service: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdate>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdate>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "nationalAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub national_account: ::std::option::Option<bool>,
+        pub national_account: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "paymentTermId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub payment_term_id: ::std::option::Option<i64>,
+        pub payment_term_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub tag_type_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "taxExempt",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tax_exempt: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CustomerType>,
+        pub tax_exempt: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<CustomerType>,
     }
     impl CustomerUpdateRequest {
         pub fn builder() -> builder::CustomerUpdateRequest {
@@ -2408,18 +2473,12 @@ pub mod types {
         }
     }
     ///External data to attach to a new record, owned by one application.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataCreate {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataEntryInput>,
     }
     impl ExternalDataCreate {
         pub fn builder() -> builder::ExternalDataCreate {
@@ -2436,6 +2495,17 @@ pub mod types {
     }
     impl ExternalDataEntry {
         pub fn builder() -> builder::ExternalDataEntry {
+            Default::default()
+        }
+    }
+    ///A key/value pair an integration stores on a record.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExternalDataEntryInput {
+        pub key: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl ExternalDataEntryInput {
+        pub fn builder() -> builder::ExternalDataEntryInput {
             Default::default()
         }
     }
@@ -2511,20 +2581,12 @@ pub mod types {
         }
     }
     ///External data changes for one application.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdate {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<
-            ::std::vec::Vec<ExternalDataUpdateEntry>,
-        >,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataUpdateEntry>,
         #[serde(
             rename = "patchMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2537,10 +2599,9 @@ pub mod types {
         }
     }
     ///A key/value pair to write in an external data update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateEntry {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2704,7 +2765,7 @@ pub mod types {
         }
     }
     ///A sales opportunity that has not yet become a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Lead {
         #[serde(
             rename = "bookingId",
@@ -2761,8 +2822,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub follow_up_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobTypeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2851,7 +2911,7 @@ pub mod types {
         }
     }
     ///Fields for a new lead.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LeadCreateRequest {
         #[serde(
             rename = "bookingId",
@@ -2868,11 +2928,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub call_reason_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub campaign_id: ::std::option::Option<i64>,
+        #[serde(rename = "campaignId")]
+        pub campaign_id: i64,
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2940,8 +2997,7 @@ pub mod types {
         pub location_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<Priority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub summary: ::std::string::String,
         #[serde(
             rename = "tagTypeIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2954,13 +3010,10 @@ pub mod types {
         }
     }
     ///Why a lead is being dismissed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LeadDismissRequest {
-        #[serde(
-            rename = "dismissingReasonId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub dismissing_reason_id: ::std::option::Option<i64>,
+        #[serde(rename = "dismissingReasonId")]
+        pub dismissing_reason_id: i64,
     }
     impl LeadDismissRequest {
         pub fn builder() -> builder::LeadDismissRequest {
@@ -2968,7 +3021,7 @@ pub mod types {
         }
     }
     ///A lead as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LeadExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3027,8 +3080,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub follow_up_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobTypeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3164,13 +3216,10 @@ pub mod types {
         }
     }
     ///When to follow up on a lead, with an optional note.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LeadFollowUpCreateRequest {
-        #[serde(
-            rename = "followUpDate",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub follow_up_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        #[serde(rename = "followUpDate")]
+        pub follow_up_date: ::servicetitan_core::types::DateTime,
         #[serde(
             rename = "pinToTop",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3185,14 +3234,13 @@ pub mod types {
         }
     }
     ///Contact details captured by a web lead form.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LeadFormSubmitRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<CustomerAddress>,
+        pub address: ::std::option::Option<CustomerAddressInput>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3221,15 +3269,14 @@ pub mod types {
         }
     }
     ///A note to add to a lead.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LeadNoteCreateRequest {
         #[serde(
             rename = "pinToTop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pin_to_top: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
     }
     impl LeadNoteCreateRequest {
         pub fn builder() -> builder::LeadNoteCreateRequest {
@@ -3343,68 +3390,86 @@ pub mod types {
     pub struct LeadUpdateRequest {
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub campaign_id: ::std::option::Option<i64>,
+        pub campaign_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "jobTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_type_id: ::std::option::Option<i64>,
+        pub job_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "leadCity",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_city: ::std::option::Option<::std::string::String>,
+        pub lead_city: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadCountry",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_country: ::std::option::Option<::std::string::String>,
+        pub lead_country: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadCustomerName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_customer_name: ::std::option::Option<::std::string::String>,
+        pub lead_customer_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadEmail",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_email: ::std::option::Option<::std::string::String>,
+        pub lead_email: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadPhone",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_phone: ::std::option::Option<::std::string::String>,
+        pub lead_phone: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadState",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_state: ::std::option::Option<::std::string::String>,
+        pub lead_state: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadStreet",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_street: ::std::option::Option<::std::string::String>,
+        pub lead_street: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadUnit",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_unit: ::std::option::Option<::std::string::String>,
+        pub lead_unit: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "leadZip",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub lead_zip: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<Priority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub lead_zip: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub priority: ::servicetitan_core::types::Patch<Priority>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl LeadUpdateRequest {
         pub fn builder() -> builder::LeadUpdateRequest {
@@ -3412,7 +3477,7 @@ pub mod types {
         }
     }
     ///A service address belonging to a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Location {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3443,8 +3508,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "mergedToId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3484,24 +3548,18 @@ pub mod types {
         }
     }
     ///Address fields sent when updating a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationAddressPatch {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub longitude: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub unit: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
+        pub unit: ::std::string::String,
+        pub zip: ::std::string::String,
     }
     impl LocationAddressPatch {
         pub fn builder() -> builder::LocationAddressPatch {
@@ -3526,14 +3584,13 @@ pub mod types {
         }
     }
     ///A contact method to add to a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationContactCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ContactType,
+        pub value: ::std::string::String,
     }
     impl LocationContactCreateRequest {
         pub fn builder() -> builder::LocationContactCreateRequest {
@@ -3541,15 +3598,14 @@ pub mod types {
         }
     }
     ///A contact method on a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationContactDetail {
         #[serde(
             rename = "createdOn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3603,7 +3659,7 @@ pub mod types {
         }
     }
     ///A location contact method as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationContactExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3612,8 +3668,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "locationId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3667,14 +3722,27 @@ pub mod types {
     ///Location contact method fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LocationContactUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub preferences: ::std::option::Option<ContactPreferencesRequest>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub preferences: ::servicetitan_core::types::Patch<ContactPreferencesRequest>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<ContactType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub value: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl LocationContactUpdateRequest {
         pub fn builder() -> builder::LocationContactUpdateRequest {
@@ -3682,15 +3750,14 @@ pub mod types {
         }
     }
     ///A location contact method together with the location it belongs to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationContactWithLocationId {
         #[serde(
             rename = "createdOn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "locationId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3749,10 +3816,9 @@ pub mod types {
         }
     }
     ///Fields for a new location of an existing customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<CustomerAddress>,
+        pub address: CustomerAddressInput,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contacts: ::std::option::Option<::std::vec::Vec<NewCustomerContact>>,
         #[serde(
@@ -3772,18 +3838,14 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldUpdate>>,
-        #[serde(
-            rename = "customerId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub customer_id: ::std::option::Option<i64>,
+        #[serde(rename = "customerId")]
+        pub customer_id: i64,
         #[serde(
             rename = "externalData",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<ExternalDataCreate>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "tagTypeIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3796,7 +3858,7 @@ pub mod types {
         }
     }
     ///A location just created, with its new contacts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationCreateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3829,8 +3891,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "mergedToId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3870,7 +3931,7 @@ pub mod types {
         }
     }
     ///A custom field that can be set on locations.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationCustomFieldType {
         #[serde(
             rename = "createdOn",
@@ -3889,8 +3950,7 @@ pub mod types {
         pub data_type_options: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3933,7 +3993,7 @@ pub mod types {
         }
     }
     ///A location as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3964,8 +4024,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "mergedToId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4026,7 +4085,7 @@ pub mod types {
         }
     }
     ///A note to add to a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationNoteCreateRequest {
         #[serde(
             rename = "addToCustomer",
@@ -4038,8 +4097,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pin_to_top: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
     }
     impl LocationNoteCreateRequest {
         pub fn builder() -> builder::LocationNoteCreateRequest {
@@ -4096,37 +4154,53 @@ pub mod types {
     ///Location fields to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LocationUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<LocationAddressPatch>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub address: ::servicetitan_core::types::Patch<LocationAddressPatch>,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldUpdate>>,
+        pub custom_fields: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<CustomFieldUpdate>,
+        >,
         #[serde(
             rename = "customerId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub customer_id: ::std::option::Option<i64>,
+        pub customer_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdate>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdate>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub tag_type_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "taxZoneId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tax_zone_id: ::std::option::Option<i64>,
+        pub tax_zone_id: ::servicetitan_core::types::Patch<i64>,
     }
     impl LocationUpdateRequest {
         pub fn builder() -> builder::LocationUpdateRequest {
@@ -4134,14 +4208,13 @@ pub mod types {
         }
     }
     ///A contact method sent along with a new booking.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewBookingContact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ContactType,
+        pub value: ::std::string::String,
     }
     impl NewBookingContact {
         pub fn builder() -> builder::NewBookingContact {
@@ -4149,14 +4222,13 @@ pub mod types {
         }
     }
     ///A contact method to create along with a customer or location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewCustomerContact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ContactType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ContactType,
+        pub value: ::std::string::String,
     }
     impl NewCustomerContact {
         pub fn builder() -> builder::NewCustomerContact {
@@ -4164,10 +4236,9 @@ pub mod types {
         }
     }
     ///A location to create along with a new customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewLocation {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<CustomerAddress>,
+        pub address: CustomerAddressInput,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contacts: ::std::option::Option<::std::vec::Vec<NewCustomerContact>>,
         #[serde(
@@ -4192,8 +4263,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<ExternalDataCreate>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "tagTypeIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4206,7 +4276,7 @@ pub mod types {
         }
     }
     ///A note on a customer, location or lead.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Note {
         #[serde(
             rename = "createdById",
@@ -4218,8 +4288,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isPinned",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4396,8 +4465,11 @@ pub mod types {
     ///A new value for a contact method preference.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateContactMethodPreferenceRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub value: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl UpdateContactMethodPreferenceRequest {
         pub fn builder() -> builder::UpdateContactMethodPreferenceRequest {
@@ -4547,48 +4619,33 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AddressPatch {
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+        pub struct AddressInput {
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
             unit: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            zip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            zip: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for AddressPatch {
+        impl ::std::default::Default for AddressInput {
             fn default() -> Self {
                 Self {
-                    city: Ok(Default::default()),
-                    country: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    street: Ok(Default::default()),
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
                     unit: Ok(Default::default()),
-                    zip: Ok(Default::default()),
+                    zip: Err("no value supplied for zip".to_string()),
                 }
             }
         }
-        impl AddressPatch {
+        impl AddressInput {
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -4600,7 +4657,7 @@ pub mod types {
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
@@ -4612,7 +4669,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -4624,7 +4681,7 @@ pub mod types {
             }
             pub fn street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street = value
@@ -4648,7 +4705,129 @@ pub mod types {
             }
             pub fn zip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.zip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for zip: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AddressInput> for super::AddressInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AddressInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    city: value.city?,
+                    country: value.country?,
+                    state: value.state?,
+                    street: value.street?,
+                    unit: value.unit?,
+                    zip: value.zip?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AddressInput> for AddressInput {
+            fn from(value: super::AddressInput) -> Self {
+                Self {
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    state: Ok(value.state),
+                    street: Ok(value.street),
+                    unit: Ok(value.unit),
+                    zip: Ok(value.zip),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AddressPatch {
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit: ::std::result::Result<::std::string::String, ::std::string::String>,
+            zip: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AddressPatch {
+            fn default() -> Self {
+                Self {
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                    zip: Err("no value supplied for zip".to_string()),
+                }
+            }
+        }
+        impl AddressPatch {
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn street<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.street = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for street: {e}")
+                    });
+                self
+            }
+            pub fn unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit: {e}")
+                    });
+                self
+            }
+            pub fn zip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.zip = value
@@ -4720,7 +4899,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_first_time_client: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -4781,7 +4960,7 @@ pub mod types {
                     customer_type: Ok(Default::default()),
                     dismissing_reason_id: Ok(Default::default()),
                     external_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_first_time_client: Ok(Default::default()),
                     is_send_confirmation_email: Ok(Default::default()),
                     job_id: Ok(Default::default()),
@@ -4904,7 +5083,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5128,7 +5307,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BookingContact {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5149,7 +5328,7 @@ pub mod types {
         impl ::std::default::Default for BookingContact {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     type_: Ok(Default::default()),
@@ -5160,7 +5339,7 @@ pub mod types {
         impl BookingContact {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5250,21 +5429,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for BookingContactCreateRequest {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -5283,7 +5456,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -5295,7 +5468,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -5538,9 +5711,100 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct BookingContactUpdateRequestInput {
+            memo: ::std::result::Result<
+                ::servicetitan_core::types::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::servicetitan_core::types::Patch<super::ContactType>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::servicetitan_core::types::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BookingContactUpdateRequestInput {
+            fn default() -> Self {
+                Self {
+                    memo: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl BookingContactUpdateRequestInput {
+            pub fn memo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.memo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for memo: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::ContactType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BookingContactUpdateRequestInput>
+        for super::BookingContactUpdateRequestInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BookingContactUpdateRequestInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    memo: value.memo?,
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BookingContactUpdateRequestInput>
+        for BookingContactUpdateRequestInput {
+            fn from(value: super::BookingContactUpdateRequestInput) -> Self {
+                Self {
+                    memo: Ok(value.memo),
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct BookingCreateRequest {
             address: ::std::result::Result<
-                ::std::option::Option<super::Address>,
+                ::std::option::Option<super::AddressInput>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
@@ -5560,13 +5824,10 @@ pub mod types {
                 ::std::string::String,
             >,
             external_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
-            is_first_time_client: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_first_time_client: ::std::result::Result<bool, ::std::string::String>,
             is_send_confirmation_email: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -5575,26 +5836,17 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             priority: ::std::result::Result<
                 ::std::option::Option<super::Priority>,
                 ::std::string::String,
             >,
-            source: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            source: ::std::result::Result<::std::string::String, ::std::string::String>,
             start: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            summary: ::std::result::Result<::std::string::String, ::std::string::String>,
             uploaded_images: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -5608,15 +5860,17 @@ pub mod types {
                     campaign_id: Ok(Default::default()),
                     contacts: Ok(Default::default()),
                     customer_type: Ok(Default::default()),
-                    external_id: Ok(Default::default()),
-                    is_first_time_client: Ok(Default::default()),
+                    external_id: Err("no value supplied for external_id".to_string()),
+                    is_first_time_client: Err(
+                        "no value supplied for is_first_time_client".to_string(),
+                    ),
                     is_send_confirmation_email: Ok(Default::default()),
                     job_type_id: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     priority: Ok(Default::default()),
-                    source: Ok(Default::default()),
+                    source: Err("no value supplied for source".to_string()),
                     start: Ok(Default::default()),
-                    summary: Ok(Default::default()),
+                    summary: Err("no value supplied for summary".to_string()),
                     uploaded_images: Ok(Default::default()),
                 }
             }
@@ -5624,7 +5878,7 @@ pub mod types {
         impl BookingCreateRequest {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::AddressInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -5688,7 +5942,7 @@ pub mod types {
             }
             pub fn external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_id = value
@@ -5700,7 +5954,7 @@ pub mod types {
             }
             pub fn is_first_time_client<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_first_time_client = value
@@ -5740,7 +5994,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5764,7 +6018,7 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
@@ -5790,7 +6044,7 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -5901,7 +6155,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_first_time_client: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -5963,7 +6217,7 @@ pub mod types {
                     customer_type: Ok(Default::default()),
                     dismissing_reason_id: Ok(Default::default()),
                     external_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_first_time_client: Ok(Default::default()),
                     is_send_confirmation_email: Ok(Default::default()),
                     job_id: Ok(Default::default()),
@@ -6098,7 +6352,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6544,7 +6798,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -6564,7 +6818,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     tag_name: Ok(Default::default()),
                     type_: Ok(Default::default()),
@@ -6612,7 +6866,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6693,26 +6947,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BookingProviderTagCreateRequest {
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             tag_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for BookingProviderTagCreateRequest {
             fn default() -> Self {
                 Self {
-                    description: Ok(Default::default()),
-                    tag_name: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
+                    tag_name: Err("no value supplied for tag_name".to_string()),
                 }
             }
         }
         impl BookingProviderTagCreateRequest {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -6724,7 +6978,7 @@ pub mod types {
             }
             pub fn tag_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_name = value
@@ -6766,7 +7020,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -6785,7 +7039,7 @@ pub mod types {
                 Self {
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     tag_name: Ok(Default::default()),
                     type_: Ok(Default::default()),
@@ -6821,7 +7075,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7027,11 +7281,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BookingProviderTagUpdateRequest {
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             tag_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -7046,7 +7300,9 @@ pub mod types {
         impl BookingProviderTagUpdateRequest {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -7058,7 +7314,9 @@ pub mod types {
             }
             pub fn tag_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_name = value
@@ -7236,55 +7494,57 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BookingUpdateRequest {
             address: ::std::result::Result<
-                ::std::option::Option<super::AddressPatch>,
+                ::servicetitan_core::types::Patch<super::AddressPatch>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             customer_type: ::std::result::Result<
-                ::std::option::Option<super::CustomerType>,
+                ::servicetitan_core::types::Patch<super::CustomerType>,
                 ::std::string::String,
             >,
             external_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_first_time_client: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             job_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::Priority>,
+                ::servicetitan_core::types::Patch<super::Priority>,
                 ::std::string::String,
             >,
             source: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             uploaded_images: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
                 ::std::string::String,
             >,
         }
@@ -7310,7 +7570,9 @@ pub mod types {
         impl BookingUpdateRequest {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AddressPatch>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::AddressPatch>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -7322,7 +7584,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -7336,7 +7598,7 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -7348,7 +7610,9 @@ pub mod types {
             }
             pub fn customer_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CustomerType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::CustomerType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_type = value
@@ -7360,7 +7624,9 @@ pub mod types {
             }
             pub fn external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_id = value
@@ -7372,7 +7638,7 @@ pub mod types {
             }
             pub fn is_first_time_client<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_first_time_client = value
@@ -7386,7 +7652,7 @@ pub mod types {
             }
             pub fn job_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_type_id = value
@@ -7398,7 +7664,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -7410,7 +7678,9 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Priority>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::Priority>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -7422,7 +7692,9 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
@@ -7435,7 +7707,9 @@ pub mod types {
             pub fn start<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7448,7 +7722,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -7461,7 +7737,9 @@ pub mod types {
             pub fn uploaded_images<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7520,26 +7798,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BulkTagsAddRequest {
             customer_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for BulkTagsAddRequest {
             fn default() -> Self {
                 Self {
-                    customer_ids: Ok(Default::default()),
-                    tag_type_ids: Ok(Default::default()),
+                    customer_ids: Err("no value supplied for customer_ids".to_string()),
+                    tag_type_ids: Err("no value supplied for tag_type_ids".to_string()),
                 }
             }
         }
         impl BulkTagsAddRequest {
             pub fn customer_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_ids = value
@@ -7551,7 +7829,7 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -7584,26 +7862,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BulkTagsRemoveRequest {
             customer_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for BulkTagsRemoveRequest {
             fn default() -> Self {
                 Self {
-                    customer_ids: Ok(Default::default()),
-                    tag_type_ids: Ok(Default::default()),
+                    customer_ids: Err("no value supplied for customer_ids".to_string()),
+                    tag_type_ids: Err("no value supplied for tag_type_ids".to_string()),
                 }
             }
         }
         impl BulkTagsRemoveRequest {
             pub fn customer_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_ids = value
@@ -7615,7 +7893,7 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -8158,22 +8436,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ContactType, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ContactMethodCreateRequest {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
                     reference_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -8204,7 +8476,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<super::ContactType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -8216,7 +8488,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -8378,11 +8650,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ContactMethodUpdateRequest {
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -8397,7 +8669,9 @@ pub mod types {
         impl ContactMethodUpdateRequest {
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -8409,7 +8683,9 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -8451,22 +8727,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ContactType, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ContactMethodUpsertRequest {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
                     reference_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -8497,7 +8767,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<super::ContactType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -8509,7 +8779,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -8857,42 +9127,44 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ContactPreferencesRequest {
-            invoice_notification: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            invoice_notification: ::std::result::Result<bool, ::std::string::String>,
             invoice_statement_notification: ::std::result::Result<
-                ::std::option::Option<bool>,
+                bool,
                 ::std::string::String,
             >,
-            job_reminders_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            job_reminders_enabled: ::std::result::Result<bool, ::std::string::String>,
             marketing_updates_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
+                bool,
                 ::std::string::String,
             >,
-            statement_notification: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            statement_notification: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for ContactPreferencesRequest {
             fn default() -> Self {
                 Self {
-                    invoice_notification: Ok(Default::default()),
-                    invoice_statement_notification: Ok(Default::default()),
-                    job_reminders_enabled: Ok(Default::default()),
-                    marketing_updates_enabled: Ok(Default::default()),
-                    statement_notification: Ok(Default::default()),
+                    invoice_notification: Err(
+                        "no value supplied for invoice_notification".to_string(),
+                    ),
+                    invoice_statement_notification: Err(
+                        "no value supplied for invoice_statement_notification"
+                            .to_string(),
+                    ),
+                    job_reminders_enabled: Err(
+                        "no value supplied for job_reminders_enabled".to_string(),
+                    ),
+                    marketing_updates_enabled: Err(
+                        "no value supplied for marketing_updates_enabled".to_string(),
+                    ),
+                    statement_notification: Err(
+                        "no value supplied for statement_notification".to_string(),
+                    ),
                 }
             }
         }
         impl ContactPreferencesRequest {
             pub fn invoice_notification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_notification = value
@@ -8906,7 +9178,7 @@ pub mod types {
             }
             pub fn invoice_statement_notification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_statement_notification = value
@@ -8920,7 +9192,7 @@ pub mod types {
             }
             pub fn job_reminders_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_reminders_enabled = value
@@ -8934,7 +9206,7 @@ pub mod types {
             }
             pub fn marketing_updates_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.marketing_updates_enabled = value
@@ -8948,7 +9220,7 @@ pub mod types {
             }
             pub fn statement_notification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.statement_notification = value
@@ -9397,10 +9669,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ContactReplaceRequest {
-            is_archived: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_archived: ::std::result::Result<bool, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9417,7 +9686,7 @@ pub mod types {
         impl ::std::default::Default for ContactReplaceRequest {
             fn default() -> Self {
                 Self {
-                    is_archived: Ok(Default::default()),
+                    is_archived: Err("no value supplied for is_archived".to_string()),
                     name: Ok(Default::default()),
                     reference_id: Ok(Default::default()),
                     title: Ok(Default::default()),
@@ -9427,7 +9696,7 @@ pub mod types {
         impl ContactReplaceRequest {
             pub fn is_archived<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_archived = value
@@ -9502,19 +9771,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ContactUpdateRequest {
             is_archived: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             reference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -9531,7 +9800,7 @@ pub mod types {
         impl ContactUpdateRequest {
             pub fn is_archived<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_archived = value
@@ -9543,7 +9812,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -9555,7 +9826,9 @@ pub mod types {
             }
             pub fn reference_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.reference_id = value
@@ -9567,7 +9840,9 @@ pub mod types {
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.title = value
@@ -9604,27 +9879,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomFieldUpdate {
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldUpdate {
             fn default() -> Self {
                 Self {
-                    type_id: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
         impl CustomFieldUpdate {
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -9636,7 +9905,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -9795,7 +10064,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             merged_to_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -9843,7 +10112,7 @@ pub mod types {
                     do_not_mail: Ok(Default::default()),
                     do_not_service: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     merged_to_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -10008,7 +10277,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10353,15 +10622,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CustomerAddressUpdate {
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+        pub struct CustomerAddressInput {
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
             latitude: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -10370,41 +10633,32 @@ pub mod types {
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
             unit: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            zip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            zip: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for CustomerAddressUpdate {
+        impl ::std::default::Default for CustomerAddressInput {
             fn default() -> Self {
                 Self {
-                    city: Ok(Default::default()),
-                    country: Ok(Default::default()),
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
                     latitude: Ok(Default::default()),
                     longitude: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    street: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
                     unit: Ok(Default::default()),
-                    zip: Ok(Default::default()),
+                    zip: Err("no value supplied for zip".to_string()),
                 }
             }
         }
-        impl CustomerAddressUpdate {
+        impl CustomerAddressInput {
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -10416,7 +10670,7 @@ pub mod types {
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
@@ -10452,7 +10706,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -10464,7 +10718,7 @@ pub mod types {
             }
             pub fn street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street = value
@@ -10488,7 +10742,162 @@ pub mod types {
             }
             pub fn zip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.zip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for zip: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerAddressInput>
+        for super::CustomerAddressInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerAddressInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    city: value.city?,
+                    country: value.country?,
+                    latitude: value.latitude?,
+                    longitude: value.longitude?,
+                    state: value.state?,
+                    street: value.street?,
+                    unit: value.unit?,
+                    zip: value.zip?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerAddressInput> for CustomerAddressInput {
+            fn from(value: super::CustomerAddressInput) -> Self {
+                Self {
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    latitude: Ok(value.latitude),
+                    longitude: Ok(value.longitude),
+                    state: Ok(value.state),
+                    street: Ok(value.street),
+                    unit: Ok(value.unit),
+                    zip: Ok(value.zip),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerAddressUpdate {
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            latitude: ::std::result::Result<f64, ::std::string::String>,
+            longitude: ::std::result::Result<f64, ::std::string::String>,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit: ::std::result::Result<::std::string::String, ::std::string::String>,
+            zip: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CustomerAddressUpdate {
+            fn default() -> Self {
+                Self {
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
+                    latitude: Err("no value supplied for latitude".to_string()),
+                    longitude: Err("no value supplied for longitude".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                    zip: Err("no value supplied for zip".to_string()),
+                }
+            }
+        }
+        impl CustomerAddressUpdate {
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn latitude<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latitude = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for latitude: {e}")
+                    });
+                self
+            }
+            pub fn longitude<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.longitude = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for longitude: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn street<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.street = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for street: {e}")
+                    });
+                self
+            }
+            pub fn unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit: {e}")
+                    });
+                self
+            }
+            pub fn zip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.zip = value
@@ -10635,21 +11044,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ContactType, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CustomerContactCreateRequest {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -10668,7 +11071,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<super::ContactType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -10680,7 +11083,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -10720,7 +11123,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10750,7 +11153,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     phone_settings: Ok(Default::default()),
@@ -10777,7 +11180,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11036,7 +11439,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11068,7 +11471,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     phone_settings: Ok(Default::default()),
@@ -11119,7 +11522,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11335,19 +11738,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerContactUpdateRequest {
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             preferences: ::std::result::Result<
-                ::std::option::Option<super::ContactPreferencesRequest>,
+                ::servicetitan_core::types::Patch<super::ContactPreferencesRequest>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
+                ::servicetitan_core::types::Patch<super::ContactType>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -11364,7 +11767,9 @@ pub mod types {
         impl CustomerContactUpdateRequest {
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -11377,7 +11782,7 @@ pub mod types {
             pub fn preferences<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ContactPreferencesRequest>,
+                    ::servicetitan_core::types::Patch<super::ContactPreferencesRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11390,7 +11795,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::ContactType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -11402,7 +11809,9 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -11448,7 +11857,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11479,7 +11888,7 @@ pub mod types {
                 Self {
                     created_on: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     phone_settings: Ok(Default::default()),
@@ -11518,7 +11927,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11772,7 +12181,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerCreateRequest {
             address: ::std::result::Result<
-                ::std::option::Option<super::CustomerAddress>,
+                super::CustomerAddressInput,
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
@@ -11804,13 +12213,10 @@ pub mod types {
                 ::std::string::String,
             >,
             locations: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NewLocation>>,
+                ::std::vec::Vec<super::NewLocation>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             national_account: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -11835,7 +12241,7 @@ pub mod types {
         impl ::std::default::Default for CustomerCreateRequest {
             fn default() -> Self {
                 Self {
-                    address: Ok(Default::default()),
+                    address: Err("no value supplied for address".to_string()),
                     contacts: Ok(Default::default()),
                     credit_limit: Ok(Default::default()),
                     credit_limit_balance: Ok(Default::default()),
@@ -11843,8 +12249,8 @@ pub mod types {
                     do_not_mail: Ok(Default::default()),
                     do_not_service: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    locations: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    locations: Err("no value supplied for locations".to_string()),
+                    name: Err("no value supplied for name".to_string()),
                     national_account: Ok(Default::default()),
                     payment_term_id: Ok(Default::default()),
                     tag_type_ids: Ok(Default::default()),
@@ -11856,9 +12262,7 @@ pub mod types {
         impl CustomerCreateRequest {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerAddress>,
-                >,
+                T: ::std::convert::TryInto<super::CustomerAddressInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -11968,9 +12372,7 @@ pub mod types {
             }
             pub fn locations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NewLocation>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NewLocation>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.locations = value
@@ -11982,7 +12384,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -12154,7 +12556,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             locations: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::LocationCreateResponse>>,
                 ::std::string::String,
@@ -12207,7 +12609,7 @@ pub mod types {
                     do_not_mail: Ok(Default::default()),
                     do_not_service: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     locations: Ok(Default::default()),
                     merged_to_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -12387,7 +12789,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12587,7 +12989,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -12603,7 +13005,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     data_type: Ok(Default::default()),
                     data_type_options: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -12654,7 +13056,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12891,7 +13293,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             merged_to_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -12939,7 +13341,7 @@ pub mod types {
                     do_not_mail: Ok(Default::default()),
                     do_not_service: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     merged_to_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -13104,7 +13506,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13365,17 +13767,14 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CustomerNoteCreateRequest {
             fn default() -> Self {
                 Self {
                     add_to_locations: Ok(Default::default()),
                     pin_to_top: Ok(Default::default()),
-                    text: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
                 }
             }
         }
@@ -13408,7 +13807,7 @@ pub mod types {
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -13634,59 +14033,61 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             address: ::std::result::Result<
-                ::std::option::Option<super::CustomerAddressUpdate>,
+                ::servicetitan_core::types::Patch<super::CustomerAddressUpdate>,
                 ::std::string::String,
             >,
             credit_limit: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             credit_limit_balance: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomFieldUpdate>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::CustomFieldUpdate>,
+                >,
                 ::std::string::String,
             >,
             do_not_mail: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             do_not_service: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdate>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdate>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             national_account: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             payment_term_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             tax_exempt: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::CustomerType>,
+                ::servicetitan_core::types::Patch<super::CustomerType>,
                 ::std::string::String,
             >,
         }
@@ -13713,7 +14114,7 @@ pub mod types {
         impl CustomerUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -13726,7 +14127,7 @@ pub mod types {
             pub fn address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerAddressUpdate>,
+                    ::servicetitan_core::types::Patch<super::CustomerAddressUpdate>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13740,7 +14141,9 @@ pub mod types {
             pub fn credit_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13754,7 +14157,9 @@ pub mod types {
             pub fn credit_limit_balance<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13770,7 +14175,9 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomFieldUpdate>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::CustomFieldUpdate>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13783,7 +14190,7 @@ pub mod types {
             }
             pub fn do_not_mail<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.do_not_mail = value
@@ -13795,7 +14202,7 @@ pub mod types {
             }
             pub fn do_not_service<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.do_not_service = value
@@ -13810,7 +14217,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdate>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdate>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13823,7 +14230,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -13835,7 +14244,7 @@ pub mod types {
             }
             pub fn national_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.national_account = value
@@ -13849,7 +14258,7 @@ pub mod types {
             }
             pub fn payment_term_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_term_id = value
@@ -13863,7 +14272,9 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -13875,7 +14286,7 @@ pub mod types {
             }
             pub fn tax_exempt<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tax_exempt = value
@@ -13887,7 +14298,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CustomerType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::CustomerType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -14014,27 +14427,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataCreate {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
+                ::std::vec::Vec<super::ExternalDataEntryInput>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ExternalDataCreate {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err("no value supplied for external_data".to_string()),
                 }
             }
         }
         impl ExternalDataCreate {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -14049,7 +14461,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
+                    ::std::vec::Vec<super::ExternalDataEntryInput>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14145,13 +14557,70 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExternalDataEntryInput {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ExternalDataEntryInput {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl ExternalDataEntryInput {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExternalDataEntryInput>
+        for super::ExternalDataEntryInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExternalDataEntryInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExternalDataEntryInput>
+        for ExternalDataEntryInput {
+            fn from(value: super::ExternalDataEntryInput) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ExternalDataUpdate {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalDataUpdateEntry>>,
+                ::std::vec::Vec<super::ExternalDataUpdateEntry>,
                 ::std::string::String,
             >,
             patch_mode: ::std::result::Result<
@@ -14162,8 +14631,12 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdate {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err(
+                        "no value supplied for external_data".to_string(),
+                    ),
                     patch_mode: Ok(Default::default()),
                 }
             }
@@ -14171,7 +14644,7 @@ pub mod types {
         impl ExternalDataUpdate {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -14186,9 +14659,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ExternalDataUpdateEntry>,
-                    >,
+                    ::std::vec::Vec<super::ExternalDataUpdateEntry>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14237,10 +14708,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateEntry {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -14249,7 +14717,7 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateEntry {
             fn default() -> Self {
                 Self {
-                    key: Ok(Default::default()),
+                    key: Err("no value supplied for key".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -14257,7 +14725,7 @@ pub mod types {
         impl ExternalDataUpdateEntry {
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -14347,7 +14815,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_type_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -14435,7 +14903,7 @@ pub mod types {
                     customer_id: Ok(Default::default()),
                     dismissing_reason_id: Ok(Default::default()),
                     follow_up_date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_type_id: Ok(Default::default()),
                     lead_city: Ok(Default::default()),
                     lead_country: Ok(Default::default()),
@@ -14606,7 +15074,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14926,10 +15394,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            campaign_id: ::std::result::Result<i64, ::std::string::String>,
             customer_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -14986,10 +15451,7 @@ pub mod types {
                 ::std::option::Option<super::Priority>,
                 ::std::string::String,
             >,
-            summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            summary: ::std::result::Result<::std::string::String, ::std::string::String>,
             tag_type_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
@@ -15001,7 +15463,7 @@ pub mod types {
                     booking_id: Ok(Default::default()),
                     business_unit_id: Ok(Default::default()),
                     call_reason_id: Ok(Default::default()),
-                    campaign_id: Ok(Default::default()),
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
                     customer_id: Ok(Default::default()),
                     follow_up_date: Ok(Default::default()),
                     job_type_id: Ok(Default::default()),
@@ -15016,7 +15478,7 @@ pub mod types {
                     lead_zip: Ok(Default::default()),
                     location_id: Ok(Default::default()),
                     priority: Ok(Default::default()),
-                    summary: Ok(Default::default()),
+                    summary: Err("no value supplied for summary".to_string()),
                     tag_type_ids: Ok(Default::default()),
                 }
             }
@@ -15064,7 +15526,7 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -15250,7 +15712,7 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -15330,22 +15792,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LeadDismissRequest {
-            dismissing_reason_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            dismissing_reason_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for LeadDismissRequest {
             fn default() -> Self {
                 Self {
-                    dismissing_reason_id: Ok(Default::default()),
+                    dismissing_reason_id: Err(
+                        "no value supplied for dismissing_reason_id".to_string(),
+                    ),
                 }
             }
         }
         impl LeadDismissRequest {
             pub fn dismissing_reason_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dismissing_reason_id = value
@@ -15425,7 +15886,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_type_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -15514,7 +15975,7 @@ pub mod types {
                     customer_id: Ok(Default::default()),
                     dismissing_reason_id: Ok(Default::default()),
                     follow_up_date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_type_id: Ok(Default::default()),
                     lead_city: Ok(Default::default()),
                     lead_country: Ok(Default::default()),
@@ -15697,7 +16158,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16199,7 +16660,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LeadFollowUpCreateRequest {
             follow_up_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             pin_to_top: ::std::result::Result<
@@ -16214,7 +16675,9 @@ pub mod types {
         impl ::std::default::Default for LeadFollowUpCreateRequest {
             fn default() -> Self {
                 Self {
-                    follow_up_date: Ok(Default::default()),
+                    follow_up_date: Err(
+                        "no value supplied for follow_up_date".to_string(),
+                    ),
                     pin_to_top: Ok(Default::default()),
                     text: Ok(Default::default()),
                 }
@@ -16223,9 +16686,7 @@ pub mod types {
         impl LeadFollowUpCreateRequest {
             pub fn follow_up_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.follow_up_date = value
@@ -16288,17 +16749,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LeadFormSubmitRequest {
             address: ::std::result::Result<
-                ::std::option::Option<super::CustomerAddress>,
+                ::std::option::Option<super::CustomerAddressInput>,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             phone_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -16313,7 +16771,7 @@ pub mod types {
                 Self {
                     address: Ok(Default::default()),
                     email: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     phone_number: Ok(Default::default()),
                     summary: Ok(Default::default()),
                 }
@@ -16323,7 +16781,7 @@ pub mod types {
             pub fn address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerAddress>,
+                    ::std::option::Option<super::CustomerAddressInput>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16348,7 +16806,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -16459,16 +16917,13 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for LeadNoteCreateRequest {
             fn default() -> Self {
                 Self {
                     pin_to_top: Ok(Default::default()),
-                    text: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
                 }
             }
         }
@@ -16487,7 +16942,7 @@ pub mod types {
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -16645,59 +17100,59 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LeadUpdateRequest {
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             job_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             lead_city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_customer_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_unit: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_zip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::Priority>,
+                ::servicetitan_core::types::Patch<super::Priority>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -16724,7 +17179,7 @@ pub mod types {
         impl LeadUpdateRequest {
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -16738,7 +17193,7 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -16750,7 +17205,7 @@ pub mod types {
             }
             pub fn job_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_type_id = value
@@ -16762,7 +17217,9 @@ pub mod types {
             }
             pub fn lead_city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_city = value
@@ -16774,7 +17231,9 @@ pub mod types {
             }
             pub fn lead_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_country = value
@@ -16786,7 +17245,9 @@ pub mod types {
             }
             pub fn lead_customer_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_customer_name = value
@@ -16800,7 +17261,9 @@ pub mod types {
             }
             pub fn lead_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_email = value
@@ -16812,7 +17275,9 @@ pub mod types {
             }
             pub fn lead_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_phone = value
@@ -16824,7 +17289,9 @@ pub mod types {
             }
             pub fn lead_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_state = value
@@ -16836,7 +17303,9 @@ pub mod types {
             }
             pub fn lead_street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_street = value
@@ -16848,7 +17317,9 @@ pub mod types {
             }
             pub fn lead_unit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_unit = value
@@ -16860,7 +17331,9 @@ pub mod types {
             }
             pub fn lead_zip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_zip = value
@@ -16872,7 +17345,9 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Priority>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::Priority>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -16884,7 +17359,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -16968,7 +17445,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             merged_to_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -17008,7 +17485,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     merged_to_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -17114,7 +17591,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17256,14 +17733,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LocationAddressPatch {
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
             latitude: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -17272,41 +17743,29 @@ pub mod types {
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            unit: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            zip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit: ::std::result::Result<::std::string::String, ::std::string::String>,
+            zip: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for LocationAddressPatch {
             fn default() -> Self {
                 Self {
-                    city: Ok(Default::default()),
-                    country: Ok(Default::default()),
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
                     latitude: Ok(Default::default()),
                     longitude: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    street: Ok(Default::default()),
-                    unit: Ok(Default::default()),
-                    zip: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                    zip: Err("no value supplied for zip".to_string()),
                 }
             }
         }
         impl LocationAddressPatch {
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -17318,7 +17777,7 @@ pub mod types {
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
@@ -17354,7 +17813,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -17366,7 +17825,7 @@ pub mod types {
             }
             pub fn street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street = value
@@ -17378,7 +17837,7 @@ pub mod types {
             }
             pub fn unit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit = value
@@ -17390,7 +17849,7 @@ pub mod types {
             }
             pub fn zip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.zip = value
@@ -17536,21 +17995,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ContactType, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for LocationContactCreateRequest {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -17569,7 +18022,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<super::ContactType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -17581,7 +18034,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -17621,7 +18074,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             memo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17651,7 +18104,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     phone_settings: Ok(Default::default()),
@@ -17678,7 +18131,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17933,7 +18386,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             location_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -17968,7 +18421,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     location_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -18008,7 +18461,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -18236,19 +18689,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LocationContactUpdateRequest {
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             preferences: ::std::result::Result<
-                ::std::option::Option<super::ContactPreferencesRequest>,
+                ::servicetitan_core::types::Patch<super::ContactPreferencesRequest>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
+                ::servicetitan_core::types::Patch<super::ContactType>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -18265,7 +18718,9 @@ pub mod types {
         impl LocationContactUpdateRequest {
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -18278,7 +18733,7 @@ pub mod types {
             pub fn preferences<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ContactPreferencesRequest>,
+                    ::servicetitan_core::types::Patch<super::ContactPreferencesRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18291,7 +18746,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::ContactType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -18303,7 +18760,9 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -18345,7 +18804,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             location_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -18379,7 +18838,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     location_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -18407,7 +18866,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -18673,7 +19132,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LocationCreateRequest {
             address: ::std::result::Result<
-                ::std::option::Option<super::CustomerAddress>,
+                super::CustomerAddressInput,
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
@@ -18692,18 +19151,12 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::CustomFieldUpdate>>,
                 ::std::string::String,
             >,
-            customer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            customer_id: ::std::result::Result<i64, ::std::string::String>,
             external_data: ::std::result::Result<
                 ::std::option::Option<super::ExternalDataCreate>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             tag_type_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
@@ -18712,14 +19165,14 @@ pub mod types {
         impl ::std::default::Default for LocationCreateRequest {
             fn default() -> Self {
                 Self {
-                    address: Ok(Default::default()),
+                    address: Err("no value supplied for address".to_string()),
                     contacts: Ok(Default::default()),
                     coordinates_source: Ok(Default::default()),
                     coordinates_verification_status: Ok(Default::default()),
                     custom_fields: Ok(Default::default()),
-                    customer_id: Ok(Default::default()),
+                    customer_id: Err("no value supplied for customer_id".to_string()),
                     external_data: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     tag_type_ids: Ok(Default::default()),
                 }
             }
@@ -18727,9 +19180,7 @@ pub mod types {
         impl LocationCreateRequest {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerAddress>,
-                >,
+                T: ::std::convert::TryInto<super::CustomerAddressInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -18801,7 +19252,7 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -18827,7 +19278,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -18922,7 +19373,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             merged_to_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -18963,7 +19414,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     merged_to_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -19083,7 +19534,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19241,7 +19692,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -19257,7 +19708,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     data_type: Ok(Default::default()),
                     data_type_options: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -19308,7 +19759,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19529,7 +19980,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             merged_to_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -19569,7 +20020,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     merged_to_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -19675,7 +20126,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19910,17 +20361,14 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for LocationNoteCreateRequest {
             fn default() -> Self {
                 Self {
                     add_to_customer: Ok(Default::default()),
                     pin_to_top: Ok(Default::default()),
-                    text: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
                 }
             }
         }
@@ -19953,7 +20401,7 @@ pub mod types {
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -20179,35 +20627,37 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LocationUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             address: ::std::result::Result<
-                ::std::option::Option<super::LocationAddressPatch>,
+                ::servicetitan_core::types::Patch<super::LocationAddressPatch>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomFieldUpdate>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::CustomFieldUpdate>,
+                >,
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdate>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdate>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             tax_zone_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
         }
@@ -20228,7 +20678,7 @@ pub mod types {
         impl LocationUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -20241,7 +20691,7 @@ pub mod types {
             pub fn address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LocationAddressPatch>,
+                    ::servicetitan_core::types::Patch<super::LocationAddressPatch>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -20255,7 +20705,9 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomFieldUpdate>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::CustomFieldUpdate>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -20268,7 +20720,7 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -20281,7 +20733,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdate>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdate>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -20294,7 +20746,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -20306,7 +20760,9 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -20318,7 +20774,7 @@ pub mod types {
             }
             pub fn tax_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tax_zone_id = value
@@ -20368,21 +20824,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ContactType, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for NewBookingContact {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -20401,7 +20851,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<super::ContactType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -20413,7 +20863,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -20451,21 +20901,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ContactType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ContactType, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for NewCustomerContact {
             fn default() -> Self {
                 Self {
                     memo: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -20484,7 +20928,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactType>>,
+                T: ::std::convert::TryInto<super::ContactType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -20496,7 +20940,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -20531,7 +20975,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct NewLocation {
             address: ::std::result::Result<
-                ::std::option::Option<super::CustomerAddress>,
+                super::CustomerAddressInput,
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
@@ -20554,10 +20998,7 @@ pub mod types {
                 ::std::option::Option<super::ExternalDataCreate>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             tag_type_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
@@ -20566,13 +21007,13 @@ pub mod types {
         impl ::std::default::Default for NewLocation {
             fn default() -> Self {
                 Self {
-                    address: Ok(Default::default()),
+                    address: Err("no value supplied for address".to_string()),
                     contacts: Ok(Default::default()),
                     coordinates_source: Ok(Default::default()),
                     coordinates_verification_status: Ok(Default::default()),
                     custom_fields: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     tag_type_ids: Ok(Default::default()),
                 }
             }
@@ -20580,9 +21021,7 @@ pub mod types {
         impl NewLocation {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerAddress>,
-                >,
+                T: ::std::convert::TryInto<super::CustomerAddressInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -20668,7 +21107,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -20735,7 +21174,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_pinned: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -20754,7 +21193,7 @@ pub mod types {
                 Self {
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_pinned: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     text: Ok(Default::default()),
@@ -20790,7 +21229,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -21212,7 +21651,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateContactMethodPreferenceRequest {
             value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -21226,7 +21665,9 @@ pub mod types {
         impl UpdateContactMethodPreferenceRequest {
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -25020,7 +25461,7 @@ pub mod builder {
         booking_provider: Result<i64, String>,
         id: Result<i64, String>,
         contact_id: Result<i64, String>,
-        body: Result<types::builder::BookingContactUpdateRequest, String>,
+        body: Result<types::builder::BookingContactUpdateRequestInput, String>,
     }
     impl<'a> UpdateProviderBookingContact<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -25065,9 +25506,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BookingContactUpdateRequest>,
+            V: std::convert::TryInto<types::BookingContactUpdateRequestInput>,
             <V as std::convert::TryInto<
-                types::BookingContactUpdateRequest,
+                types::BookingContactUpdateRequestInput,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -25075,7 +25516,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BookingContactUpdateRequest` for body failed: {}",
+                        "conversion to `BookingContactUpdateRequestInput` for body failed: {}",
                         s
                     )
                 });
@@ -25084,8 +25525,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BookingContactUpdateRequest,
-            ) -> types::builder::BookingContactUpdateRequest,
+                types::builder::BookingContactUpdateRequestInput,
+            ) -> types::builder::BookingContactUpdateRequestInput,
         {
             self.body = self.body.map(f);
             self
@@ -25100,7 +25541,7 @@ pub mod builder {
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BookingContactUpdateRequest::try_from(v)
+                    types::BookingContactUpdateRequestInput::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
@@ -37990,3 +38431,652 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::AddressInput {
+    ///The `AddressInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AddressInput, servicetitan_core::Error> {
+        types::AddressInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AddressInput"),
+                )
+            })
+    }
+}
+impl types::builder::AddressPatch {
+    ///The `AddressPatch`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AddressPatch, servicetitan_core::Error> {
+        types::AddressPatch::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AddressPatch"),
+                )
+            })
+    }
+}
+impl types::builder::BookingContactCreateRequest {
+    ///The `BookingContactCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BookingContactCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::BookingContactCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BookingContactCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BookingContactUpdateRequestInput {
+    ///The `BookingContactUpdateRequestInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BookingContactUpdateRequestInput,
+        servicetitan_core::Error,
+    > {
+        types::BookingContactUpdateRequestInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BookingContactUpdateRequestInput"),
+                )
+            })
+    }
+}
+impl types::builder::BookingCreateRequest {
+    ///The `BookingCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::BookingCreateRequest, servicetitan_core::Error> {
+        types::BookingCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BookingCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BookingProviderTagCreateRequest {
+    ///The `BookingProviderTagCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BookingProviderTagCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::BookingProviderTagCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BookingProviderTagCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BookingProviderTagUpdateRequest {
+    ///The `BookingProviderTagUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BookingProviderTagUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::BookingProviderTagUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BookingProviderTagUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BookingUpdateRequest {
+    ///The `BookingUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::BookingUpdateRequest, servicetitan_core::Error> {
+        types::BookingUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BookingUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BulkTagsAddRequest {
+    ///The `BulkTagsAddRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::BulkTagsAddRequest, servicetitan_core::Error> {
+        types::BulkTagsAddRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BulkTagsAddRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BulkTagsRemoveRequest {
+    ///The `BulkTagsRemoveRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::BulkTagsRemoveRequest, servicetitan_core::Error> {
+        types::BulkTagsRemoveRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BulkTagsRemoveRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactCreateRequest {
+    ///The `ContactCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ContactCreateRequest, servicetitan_core::Error> {
+        types::ContactCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactMethodCreateRequest {
+    ///The `ContactMethodCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ContactMethodCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ContactMethodCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactMethodCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactMethodUpdateRequest {
+    ///The `ContactMethodUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ContactMethodUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ContactMethodUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactMethodUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactMethodUpsertRequest {
+    ///The `ContactMethodUpsertRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ContactMethodUpsertRequest,
+        servicetitan_core::Error,
+    > {
+        types::ContactMethodUpsertRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactMethodUpsertRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactPreferencesRequest {
+    ///The `ContactPreferencesRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ContactPreferencesRequest,
+        servicetitan_core::Error,
+    > {
+        types::ContactPreferencesRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactPreferencesRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactReplaceRequest {
+    ///The `ContactReplaceRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ContactReplaceRequest, servicetitan_core::Error> {
+        types::ContactReplaceRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactReplaceRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactUpdateRequest {
+    ///The `ContactUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ContactUpdateRequest, servicetitan_core::Error> {
+        types::ContactUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CustomFieldUpdate {
+    ///The `CustomFieldUpdate`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomFieldUpdate, servicetitan_core::Error> {
+        types::CustomFieldUpdate::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomFieldUpdate"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerAddressInput {
+    ///The `CustomerAddressInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomerAddressInput, servicetitan_core::Error> {
+        types::CustomerAddressInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerAddressInput"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerAddressUpdate {
+    ///The `CustomerAddressUpdate`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomerAddressUpdate, servicetitan_core::Error> {
+        types::CustomerAddressUpdate::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerAddressUpdate"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerContactCreateRequest {
+    ///The `CustomerContactCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CustomerContactCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CustomerContactCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerContactCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerContactUpdateRequest {
+    ///The `CustomerContactUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CustomerContactUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CustomerContactUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerContactUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerCreateRequest {
+    ///The `CustomerCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomerCreateRequest, servicetitan_core::Error> {
+        types::CustomerCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerNoteCreateRequest {
+    ///The `CustomerNoteCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CustomerNoteCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CustomerNoteCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerNoteCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerUpdateRequest {
+    ///The `CustomerUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomerUpdateRequest, servicetitan_core::Error> {
+        types::CustomerUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::DismissBookingModel {
+    ///The `DismissBookingModel`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::DismissBookingModel, servicetitan_core::Error> {
+        types::DismissBookingModel::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DismissBookingModel"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataCreate {
+    ///The `ExternalDataCreate`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataCreate, servicetitan_core::Error> {
+        types::ExternalDataCreate::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataCreate"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataEntryInput {
+    ///The `ExternalDataEntryInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataEntryInput, servicetitan_core::Error> {
+        types::ExternalDataEntryInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataEntryInput"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdate {
+    ///The `ExternalDataUpdate`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataUpdate, servicetitan_core::Error> {
+        types::ExternalDataUpdate::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdate"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateEntry {
+    ///The `ExternalDataUpdateEntry`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataUpdateEntry,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataUpdateEntry::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateEntry"),
+                )
+            })
+    }
+}
+impl types::builder::LeadCreateRequest {
+    ///The `LeadCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LeadCreateRequest, servicetitan_core::Error> {
+        types::LeadCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LeadCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LeadDismissRequest {
+    ///The `LeadDismissRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LeadDismissRequest, servicetitan_core::Error> {
+        types::LeadDismissRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LeadDismissRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LeadFollowUpCreateRequest {
+    ///The `LeadFollowUpCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::LeadFollowUpCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::LeadFollowUpCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LeadFollowUpCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LeadFormSubmitRequest {
+    ///The `LeadFormSubmitRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LeadFormSubmitRequest, servicetitan_core::Error> {
+        types::LeadFormSubmitRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LeadFormSubmitRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LeadNoteCreateRequest {
+    ///The `LeadNoteCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LeadNoteCreateRequest, servicetitan_core::Error> {
+        types::LeadNoteCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LeadNoteCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LeadUpdateRequest {
+    ///The `LeadUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LeadUpdateRequest, servicetitan_core::Error> {
+        types::LeadUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LeadUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LocationAddressPatch {
+    ///The `LocationAddressPatch`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LocationAddressPatch, servicetitan_core::Error> {
+        types::LocationAddressPatch::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationAddressPatch"),
+                )
+            })
+    }
+}
+impl types::builder::LocationContactCreateRequest {
+    ///The `LocationContactCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::LocationContactCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::LocationContactCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationContactCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LocationContactUpdateRequest {
+    ///The `LocationContactUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::LocationContactUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::LocationContactUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationContactUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LocationCreateRequest {
+    ///The `LocationCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LocationCreateRequest, servicetitan_core::Error> {
+        types::LocationCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LocationNoteCreateRequest {
+    ///The `LocationNoteCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::LocationNoteCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::LocationNoteCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationNoteCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::LocationUpdateRequest {
+    ///The `LocationUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LocationUpdateRequest, servicetitan_core::Error> {
+        types::LocationUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::NewBookingContact {
+    ///The `NewBookingContact`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::NewBookingContact, servicetitan_core::Error> {
+        types::NewBookingContact::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "NewBookingContact"),
+                )
+            })
+    }
+}
+impl types::builder::NewCustomerContact {
+    ///The `NewCustomerContact`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::NewCustomerContact, servicetitan_core::Error> {
+        types::NewCustomerContact::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "NewCustomerContact"),
+                )
+            })
+    }
+}
+impl types::builder::NewLocation {
+    ///The `NewLocation`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::NewLocation, servicetitan_core::Error> {
+        types::NewLocation::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "NewLocation"),
+                )
+            })
+    }
+}
+impl types::builder::UpdateContactMethodPreferenceRequest {
+    ///The `UpdateContactMethodPreferenceRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::UpdateContactMethodPreferenceRequest,
+        servicetitan_core::Error,
+    > {
+        types::UpdateContactMethodPreferenceRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UpdateContactMethodPreferenceRequest"),
+                )
+            })
+    }
+}

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 10
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///A job appointment as seen after an assignment change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Appointment {
         #[serde(
             rename = "appointmentNumber",
@@ -117,8 +117,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -145,7 +144,7 @@ pub mod types {
         }
     }
     ///A technician's assignment to a job appointment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppointmentAssignment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -169,8 +168,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isPaused",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -205,7 +203,7 @@ pub mod types {
         }
     }
     ///An appointment assignment as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppointmentAssignmentExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -229,8 +227,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isPaused",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -476,7 +473,7 @@ pub mod types {
         }
     }
     ///A time-of-day window offered to customers for a technician's arrival.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ArrivalWindow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -487,8 +484,7 @@ pub mod types {
         pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         ///Time of day the window opens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<::std::string::String>,
@@ -581,10 +577,9 @@ pub mod types {
         }
     }
     ///A new arrival window alignment setting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ArrivalWindowConfigurationUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub configuration: ::std::option::Option<ArrivalWindowConfiguration>,
+        pub configuration: ArrivalWindowConfiguration,
     }
     impl ArrivalWindowConfigurationUpdateRequest {
         pub fn builder() -> builder::ArrivalWindowConfigurationUpdateRequest {
@@ -592,17 +587,12 @@ pub mod types {
         }
     }
     ///Fields for a new arrival window.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ArrivalWindowCreateRequest {
-        #[serde(
-            rename = "businessUnitIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "businessUnitIds")]
+        pub business_unit_ids: ::std::vec::Vec<i64>,
+        pub duration: ::std::string::String,
+        pub start: ::std::string::String,
     }
     impl ArrivalWindowCreateRequest {
         pub fn builder() -> builder::ArrivalWindowCreateRequest {
@@ -638,13 +628,10 @@ pub mod types {
         }
     }
     ///Turns an arrival window on or off.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ArrivalWindowStatusRequest {
-        #[serde(
-            rename = "isActive",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_active: ::std::option::Option<bool>,
+        #[serde(rename = "isActive")]
+        pub is_active: bool,
     }
     impl ArrivalWindowStatusRequest {
         pub fn builder() -> builder::ArrivalWindowStatusRequest {
@@ -652,17 +639,12 @@ pub mod types {
         }
     }
     ///New settings for an existing arrival window.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ArrivalWindowUpdateRequest {
-        #[serde(
-            rename = "businessUnitIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "businessUnitIds")]
+        pub business_unit_ids: ::std::vec::Vec<i64>,
+        pub duration: ::std::string::String,
+        pub start: ::std::string::String,
     }
     impl ArrivalWindowUpdateRequest {
         pub fn builder() -> builder::ArrivalWindowUpdateRequest {
@@ -670,18 +652,12 @@ pub mod types {
         }
     }
     ///Technicians to add to an appointment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AssignTechniciansRequest {
-        #[serde(
-            rename = "jobAppointmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_appointment_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "technicianIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "jobAppointmentId")]
+        pub job_appointment_id: i64,
+        #[serde(rename = "technicianIds")]
+        pub technician_ids: ::std::vec::Vec<i64>,
     }
     impl AssignTechniciansRequest {
         pub fn builder() -> builder::AssignTechniciansRequest {
@@ -704,14 +680,11 @@ pub mod types {
         }
     }
     ///Opening hours to save, grouped by day type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BusinessHoursCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub saturday: ::std::option::Option<::std::vec::Vec<TimeRange>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sunday: ::std::option::Option<::std::vec::Vec<TimeRange>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weekdays: ::std::option::Option<::std::vec::Vec<TimeRange>>,
+        pub saturday: ::std::vec::Vec<TimeRangeInput>,
+        pub sunday: ::std::vec::Vec<TimeRangeInput>,
+        pub weekdays: ::std::vec::Vec<TimeRangeInput>,
     }
     impl BusinessHoursCreateRequest {
         pub fn builder() -> builder::BusinessHoursCreateRequest {
@@ -784,37 +757,24 @@ pub mod types {
         }
     }
     ///The period and filters to compute capacity for.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CapacityRequest {
         #[serde(
             rename = "businessUnitIds",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(
-            rename = "endsOnOrBefore",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ends_on_or_before: ::std::option::Option<
-            ::servicetitan_core::types::DateTime,
-        >,
+        #[serde(rename = "endsOnOrBefore")]
+        pub ends_on_or_before: ::servicetitan_core::types::DateTime,
         #[serde(
             rename = "jobTypeId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_type_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "skillBasedAvailability",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub skill_based_availability: ::std::option::Option<bool>,
-        #[serde(
-            rename = "startsOnOrAfter",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub starts_on_or_after: ::std::option::Option<
-            ::servicetitan_core::types::DateTime,
-        >,
+        #[serde(rename = "skillBasedAvailability")]
+        pub skill_based_availability: bool,
+        #[serde(rename = "startsOnOrAfter")]
+        pub starts_on_or_after: ::servicetitan_core::types::DateTime,
     }
     impl CapacityRequest {
         pub fn builder() -> builder::CapacityRequest {
@@ -933,37 +893,57 @@ pub mod types {
     pub struct CreateOrUpdateZoneRequestArgs {
         #[serde(
             rename = "businessUnits",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_units: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub business_units: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
-            rename = "locnNumbers",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub locn_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "serviceDaysEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub service_days_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "serviceDaysIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub service_days_ids: ::std::option::Option<::std::vec::Vec<i32>>,
-        #[serde(
-            rename = "territoryNumbers",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub territory_numbers: ::std::option::Option<
+        pub cities: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "locnNumbers",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub locn_numbers: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            rename = "serviceDaysEnabled",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub service_days_enabled: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            rename = "serviceDaysIds",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub service_days_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i32>>,
+        #[serde(
+            rename = "territoryNumbers",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub territory_numbers: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub zips: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl CreateOrUpdateZoneRequestArgs {
         pub fn builder() -> builder::CreateOrUpdateZoneRequestArgs {
@@ -971,7 +951,7 @@ pub mod types {
         }
     }
     ///A dispatch zone as stored after a create or update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateOrUpdateZoneResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -982,8 +962,7 @@ pub mod types {
         pub business_units: ::std::option::Option<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "locnNumbers",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1017,17 +996,12 @@ pub mod types {
         }
     }
     ///Fields for a new technician skill.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateTechnicianSkillRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "technicianId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_id: ::std::option::Option<i64>,
+        pub active: bool,
+        pub name: ::std::string::String,
+        #[serde(rename = "technicianId")]
+        pub technician_id: i64,
     }
     impl CreateTechnicianSkillRequest {
         pub fn builder() -> builder::CreateTechnicianSkillRequest {
@@ -1046,57 +1020,32 @@ pub mod types {
         }
     }
     ///One position report from a vehicle or device.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GpsPingCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "eventTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub event_time: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "externalId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isNew",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_new: ::std::option::Option<bool>,
+        pub city: ::std::string::String,
+        #[serde(rename = "eventTime")]
+        pub event_time: ::servicetitan_core::types::DateTime,
+        #[serde(rename = "externalId")]
+        pub external_id: ::std::string::String,
+        #[serde(rename = "isNew")]
+        pub is_new: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub longitude: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "postalCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub postal_code: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub region: ::std::option::Option<::std::string::String>,
+        pub message: ::std::string::String,
+        #[serde(rename = "postalCode")]
+        pub postal_code: ::std::string::String,
+        pub region: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<f64>,
-        #[serde(
-            rename = "statusMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub status_message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "unitId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub unit_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "unitName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub unit_name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "statusMessage")]
+        pub status_message: ::std::string::String,
+        pub street: ::std::string::String,
+        #[serde(rename = "unitId")]
+        pub unit_id: ::std::string::String,
+        #[serde(rename = "unitName")]
+        pub unit_name: ::std::string::String,
     }
     impl GpsPingCreateRequest {
         pub fn builder() -> builder::GpsPingCreateRequest {
@@ -1193,7 +1142,7 @@ pub mod types {
         }
     }
     ///Time blocked on a technician's schedule for something other than a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NonJobAppointment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1224,8 +1173,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1264,7 +1212,7 @@ pub mod types {
         }
     }
     ///Fields for a new non-job appointment, optionally repeating.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NonJobAppointmentCreateRequest {
         #[serde(
             rename = "allDay",
@@ -1292,8 +1240,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub days_of_week: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<::std::string::String>,
+        pub duration: ::std::string::String,
         #[serde(
             rename = "endOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1308,8 +1255,7 @@ pub mod types {
         pub frequency: ::std::option::Option<RepeatFrequency>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "removeTechnicianFromCapacityPlanning",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1322,15 +1268,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub show_on_technician_schedule: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub start: ::servicetitan_core::types::DateTime,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "technicianId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_id: ::std::option::Option<i64>,
+        #[serde(rename = "technicianId")]
+        pub technician_id: i64,
         #[serde(
             rename = "timesheetCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1343,7 +1285,7 @@ pub mod types {
         }
     }
     ///The non-job appointment as created.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NonJobAppointmentCreateResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1396,8 +1338,7 @@ pub mod types {
         pub end_type: ::std::option::Option<RepeatEndTypeInt32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub frequency: ::std::option::Option<RepeatFrequencyInt32>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1448,7 +1389,7 @@ pub mod types {
         }
     }
     ///A single non-job appointment as returned by get and update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NonJobAppointmentDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1479,8 +1420,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1542,7 +1482,7 @@ pub mod types {
         }
     }
     ///New values for an existing non-job appointment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NonJobAppointmentUpdateRequest {
         #[serde(
             rename = "allDay",
@@ -1570,8 +1510,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub days_of_week: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<::std::string::String>,
+        pub duration: ::std::string::String,
         #[serde(
             rename = "endOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1586,8 +1525,7 @@ pub mod types {
         pub frequency: ::std::option::Option<RepeatFrequency>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "removeTechnicianFromCapacityPlanning",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1600,15 +1538,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub show_on_technician_schedule: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub start: ::servicetitan_core::types::DateTime,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "technicianId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_id: ::std::option::Option<i64>,
+        #[serde(rename = "technicianId")]
+        pub technician_id: i64,
         #[serde(
             rename = "timesheetCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2037,7 +1971,7 @@ pub mod types {
         }
     }
     ///A named group of technicians.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Team {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2051,8 +1985,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2067,10 +2000,9 @@ pub mod types {
         }
     }
     ///Fields for a new team.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TeamCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        pub active: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -2080,7 +2012,7 @@ pub mod types {
         }
     }
     ///The team as created.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TeamCreateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2096,8 +2028,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2140,7 +2071,7 @@ pub mod types {
         }
     }
     ///A period a technician works, is on call, or is off.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianShift {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2151,8 +2082,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2186,12 +2116,10 @@ pub mod types {
         }
     }
     ///The time range whose shifts are removed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianShiftBulkDeleteRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub end: ::servicetitan_core::types::DateTime,
+        pub start: ::servicetitan_core::types::DateTime,
     }
     impl TechnicianShiftBulkDeleteRequest {
         pub fn builder() -> builder::TechnicianShiftBulkDeleteRequest {
@@ -2215,10 +2143,9 @@ pub mod types {
         }
     }
     ///A shift to create for each listed technician, optionally repeating.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianShiftCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub end: ::servicetitan_core::types::DateTime,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2231,36 +2158,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub repeat_interval: ::std::option::Option<i32>,
-        #[serde(
-            rename = "repeatType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub repeat_type: ::std::option::Option<ShiftRepeatType>,
+        #[serde(rename = "repeatType")]
+        pub repeat_type: ShiftRepeatType,
         ///Comma-separated day names, e.g. "Tuesday, Saturday".
         #[serde(
             rename = "shiftDays",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub shift_days: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "shiftType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub shift_type: ::std::option::Option<ShiftType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "technicianIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "shiftType")]
+        pub shift_type: ShiftType,
+        pub start: ::servicetitan_core::types::DateTime,
+        #[serde(rename = "technicianIds")]
+        pub technician_ids: ::std::vec::Vec<i64>,
         #[serde(
             rename = "timesheetCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub timesheet_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: ::std::string::String,
     }
     impl TechnicianShiftCreateRequest {
         pub fn builder() -> builder::TechnicianShiftCreateRequest {
@@ -2327,24 +2243,40 @@ pub mod types {
     ///Shift fields to change; omitted fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TechnicianShiftUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub end: ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub note: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "shiftType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub shift_type: ::std::option::Option<ShiftType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub shift_type: ::servicetitan_core::types::Patch<ShiftType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub start: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "timesheetCodeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub timesheet_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub timesheet_code_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub title: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl TechnicianShiftUpdateRequest {
         pub fn builder() -> builder::TechnicianShiftUpdateRequest {
@@ -2461,19 +2393,26 @@ pub mod types {
             Default::default()
         }
     }
+    ///A span of whole hours within a day.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TimeRangeInput {
+        #[serde(rename = "fromHour")]
+        pub from_hour: i32,
+        #[serde(rename = "toHour")]
+        pub to_hour: i32,
+    }
+    impl TimeRangeInput {
+        pub fn builder() -> builder::TimeRangeInput {
+            Default::default()
+        }
+    }
     ///Technicians to remove from an appointment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UnassignTechniciansRequest {
-        #[serde(
-            rename = "jobAppointmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_appointment_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "technicianIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "jobAppointmentId")]
+        pub job_appointment_id: i64,
+        #[serde(rename = "technicianIds")]
+        pub technician_ids: ::std::vec::Vec<i64>,
     }
     impl UnassignTechniciansRequest {
         pub fn builder() -> builder::UnassignTechniciansRequest {
@@ -2485,19 +2424,22 @@ pub mod types {
     pub struct UpdateTechnicianSkillsRequest {
         #[serde(
             rename = "replaceExistingSkills",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub replace_existing_skills: ::std::option::Option<bool>,
+        pub replace_existing_skills: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "skillIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub skill_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub skill_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "technicianId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub technician_id: ::std::option::Option<i64>,
+        pub technician_id: ::servicetitan_core::types::Patch<i64>,
     }
     impl UpdateTechnicianSkillsRequest {
         pub fn builder() -> builder::UpdateTechnicianSkillsRequest {
@@ -2523,7 +2465,7 @@ pub mod types {
         }
     }
     ///A service area defined by ZIP codes, cities or territory numbers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Zone {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2544,8 +2486,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "locnNumbers",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2637,7 +2578,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -2667,7 +2608,7 @@ pub mod types {
                     arrival_window_start: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     end: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     special_instructions: Ok(Default::default()),
@@ -2753,7 +2694,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2889,7 +2830,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_paused: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2923,7 +2864,7 @@ pub mod types {
                     assigned_by_id: Ok(Default::default()),
                     assigned_on: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_paused: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -3004,7 +2945,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3154,7 +3095,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_paused: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -3188,7 +3129,7 @@ pub mod types {
                     assigned_by_id: Ok(Default::default()),
                     assigned_on: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_paused: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -3269,7 +3210,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3627,7 +3568,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             start: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3639,7 +3580,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     business_unit_ids: Ok(Default::default()),
                     duration: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     start: Ok(Default::default()),
                 }
             }
@@ -3685,7 +3626,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3783,23 +3724,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ArrivalWindowConfigurationUpdateRequest {
             configuration: ::std::result::Result<
-                ::std::option::Option<super::ArrivalWindowConfiguration>,
+                super::ArrivalWindowConfiguration,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ArrivalWindowConfigurationUpdateRequest {
             fn default() -> Self {
                 Self {
-                    configuration: Ok(Default::default()),
+                    configuration: Err("no value supplied for configuration".to_string()),
                 }
             }
         }
         impl ArrivalWindowConfigurationUpdateRequest {
             pub fn configuration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ArrivalWindowConfiguration>,
-                >,
+                T: ::std::convert::TryInto<super::ArrivalWindowConfiguration>,
                 T::Error: ::std::fmt::Display,
             {
                 self.configuration = value
@@ -3832,31 +3771,30 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ArrivalWindowCreateRequest {
             business_unit_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
-            start: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            start: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ArrivalWindowCreateRequest {
             fn default() -> Self {
                 Self {
-                    business_unit_ids: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    business_unit_ids: Err(
+                        "no value supplied for business_unit_ids".to_string(),
+                    ),
+                    duration: Err("no value supplied for duration".to_string()),
+                    start: Err("no value supplied for start".to_string()),
                 }
             }
         }
         impl ArrivalWindowCreateRequest {
             pub fn business_unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_ids = value
@@ -3870,7 +3808,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -3882,7 +3820,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -4041,22 +3979,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ArrivalWindowStatusRequest {
-            is_active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_active: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for ArrivalWindowStatusRequest {
             fn default() -> Self {
                 Self {
-                    is_active: Ok(Default::default()),
+                    is_active: Err("no value supplied for is_active".to_string()),
                 }
             }
         }
         impl ArrivalWindowStatusRequest {
             pub fn is_active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_active = value
@@ -4089,31 +4024,30 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ArrivalWindowUpdateRequest {
             business_unit_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
-            start: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            start: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ArrivalWindowUpdateRequest {
             fn default() -> Self {
                 Self {
-                    business_unit_ids: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    business_unit_ids: Err(
+                        "no value supplied for business_unit_ids".to_string(),
+                    ),
+                    duration: Err("no value supplied for duration".to_string()),
+                    start: Err("no value supplied for start".to_string()),
                 }
             }
         }
         impl ArrivalWindowUpdateRequest {
             pub fn business_unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_ids = value
@@ -4127,7 +4061,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -4139,7 +4073,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -4175,27 +4109,28 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AssignTechniciansRequest {
-            job_appointment_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            job_appointment_id: ::std::result::Result<i64, ::std::string::String>,
             technician_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for AssignTechniciansRequest {
             fn default() -> Self {
                 Self {
-                    job_appointment_id: Ok(Default::default()),
-                    technician_ids: Ok(Default::default()),
+                    job_appointment_id: Err(
+                        "no value supplied for job_appointment_id".to_string(),
+                    ),
+                    technician_ids: Err(
+                        "no value supplied for technician_ids".to_string(),
+                    ),
                 }
             }
         }
         impl AssignTechniciansRequest {
             pub fn job_appointment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_appointment_id = value
@@ -4209,7 +4144,7 @@ pub mod types {
             }
             pub fn technician_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_ids = value
@@ -4335,33 +4270,31 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BusinessHoursCreateRequest {
             saturday: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TimeRange>>,
+                ::std::vec::Vec<super::TimeRangeInput>,
                 ::std::string::String,
             >,
             sunday: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TimeRange>>,
+                ::std::vec::Vec<super::TimeRangeInput>,
                 ::std::string::String,
             >,
             weekdays: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TimeRange>>,
+                ::std::vec::Vec<super::TimeRangeInput>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for BusinessHoursCreateRequest {
             fn default() -> Self {
                 Self {
-                    saturday: Ok(Default::default()),
-                    sunday: Ok(Default::default()),
-                    weekdays: Ok(Default::default()),
+                    saturday: Err("no value supplied for saturday".to_string()),
+                    sunday: Err("no value supplied for sunday".to_string()),
+                    weekdays: Err("no value supplied for weekdays".to_string()),
                 }
             }
         }
         impl BusinessHoursCreateRequest {
             pub fn saturday<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TimeRange>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TimeRangeInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.saturday = value
@@ -4373,9 +4306,7 @@ pub mod types {
             }
             pub fn sunday<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TimeRange>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TimeRangeInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sunday = value
@@ -4387,9 +4318,7 @@ pub mod types {
             }
             pub fn weekdays<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TimeRange>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TimeRangeInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.weekdays = value
@@ -4759,19 +4688,16 @@ pub mod types {
                 ::std::string::String,
             >,
             ends_on_or_before: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             job_type_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            skill_based_availability: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            skill_based_availability: ::std::result::Result<bool, ::std::string::String>,
             starts_on_or_after: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
         }
@@ -4779,10 +4705,16 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     business_unit_ids: Ok(Default::default()),
-                    ends_on_or_before: Ok(Default::default()),
+                    ends_on_or_before: Err(
+                        "no value supplied for ends_on_or_before".to_string(),
+                    ),
                     job_type_id: Ok(Default::default()),
-                    skill_based_availability: Ok(Default::default()),
-                    starts_on_or_after: Ok(Default::default()),
+                    skill_based_availability: Err(
+                        "no value supplied for skill_based_availability".to_string(),
+                    ),
+                    starts_on_or_after: Err(
+                        "no value supplied for starts_on_or_after".to_string(),
+                    ),
                 }
             }
         }
@@ -4803,9 +4735,7 @@ pub mod types {
             }
             pub fn ends_on_or_before<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ends_on_or_before = value
@@ -4831,7 +4761,7 @@ pub mod types {
             }
             pub fn skill_based_availability<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.skill_based_availability = value
@@ -4845,9 +4775,7 @@ pub mod types {
             }
             pub fn starts_on_or_after<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.starts_on_or_after = value
@@ -5059,35 +4987,43 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateOrUpdateZoneRequestArgs {
             business_units: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             cities: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
                 ::std::string::String,
             >,
             locn_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             service_days_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             service_days_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i32>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i32>>,
                 ::std::string::String,
             >,
             territory_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
                 ::std::string::String,
             >,
             zips: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
                 ::std::string::String,
             >,
         }
@@ -5108,7 +5044,9 @@ pub mod types {
         impl CreateOrUpdateZoneRequestArgs {
             pub fn business_units<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_units = value
@@ -5123,7 +5061,9 @@ pub mod types {
             pub fn cities<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5137,7 +5077,9 @@ pub mod types {
             pub fn locn_numbers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5150,7 +5092,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5162,7 +5106,7 @@ pub mod types {
             }
             pub fn service_days_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_days_enabled = value
@@ -5176,7 +5120,9 @@ pub mod types {
             }
             pub fn service_days_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i32>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i32>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_days_ids = value
@@ -5191,7 +5137,9 @@ pub mod types {
             pub fn territory_numbers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5207,7 +5155,9 @@ pub mod types {
             pub fn zips<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5266,7 +5216,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             locn_numbers: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -5298,7 +5248,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     business_units: Ok(Default::default()),
                     cities: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     locn_numbers: Ok(Default::default()),
                     name: Ok(Default::default()),
                     service_days_enabled: Ok(Default::default()),
@@ -5351,7 +5301,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5483,32 +5433,23 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CreateTechnicianSkillRequest {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            technician_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            active: ::std::result::Result<bool, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            technician_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for CreateTechnicianSkillRequest {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    technician_id: Ok(Default::default()),
+                    active: Err("no value supplied for active".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    technician_id: Err("no value supplied for technician_id".to_string()),
                 }
             }
         }
         impl CreateTechnicianSkillRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -5520,7 +5461,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5532,7 +5473,7 @@ pub mod types {
             }
             pub fn technician_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_id = value
@@ -5607,22 +5548,16 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GpsPingCreateRequest {
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
             event_time: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             external_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
-            is_new: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_new: ::std::result::Result<bool, ::std::string::String>,
             latitude: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -5631,63 +5566,53 @@ pub mod types {
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
             postal_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
-            region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            region: ::std::result::Result<::std::string::String, ::std::string::String>,
             speed: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             status_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
-            street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            unit_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             unit_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for GpsPingCreateRequest {
             fn default() -> Self {
                 Self {
-                    city: Ok(Default::default()),
-                    event_time: Ok(Default::default()),
-                    external_id: Ok(Default::default()),
-                    is_new: Ok(Default::default()),
+                    city: Err("no value supplied for city".to_string()),
+                    event_time: Err("no value supplied for event_time".to_string()),
+                    external_id: Err("no value supplied for external_id".to_string()),
+                    is_new: Err("no value supplied for is_new".to_string()),
                     latitude: Ok(Default::default()),
                     longitude: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    postal_code: Ok(Default::default()),
-                    region: Ok(Default::default()),
+                    message: Err("no value supplied for message".to_string()),
+                    postal_code: Err("no value supplied for postal_code".to_string()),
+                    region: Err("no value supplied for region".to_string()),
                     speed: Ok(Default::default()),
-                    status_message: Ok(Default::default()),
-                    street: Ok(Default::default()),
-                    unit_id: Ok(Default::default()),
-                    unit_name: Ok(Default::default()),
+                    status_message: Err(
+                        "no value supplied for status_message".to_string(),
+                    ),
+                    street: Err("no value supplied for street".to_string()),
+                    unit_id: Err("no value supplied for unit_id".to_string()),
+                    unit_name: Err("no value supplied for unit_name".to_string()),
                 }
             }
         }
         impl GpsPingCreateRequest {
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -5699,9 +5624,7 @@ pub mod types {
             }
             pub fn event_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.event_time = value
@@ -5713,7 +5636,7 @@ pub mod types {
             }
             pub fn external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_id = value
@@ -5725,7 +5648,7 @@ pub mod types {
             }
             pub fn is_new<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_new = value
@@ -5761,7 +5684,7 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
@@ -5773,7 +5696,7 @@ pub mod types {
             }
             pub fn postal_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postal_code = value
@@ -5785,7 +5708,7 @@ pub mod types {
             }
             pub fn region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.region = value
@@ -5809,7 +5732,7 @@ pub mod types {
             }
             pub fn status_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_message = value
@@ -5823,7 +5746,7 @@ pub mod types {
             }
             pub fn street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street = value
@@ -5835,7 +5758,7 @@ pub mod types {
             }
             pub fn unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_id = value
@@ -5847,7 +5770,7 @@ pub mod types {
             }
             pub fn unit_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_name = value
@@ -6017,7 +5940,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -6061,7 +5984,7 @@ pub mod types {
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     duration: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     remove_technician_from_capacity_planning: Ok(Default::default()),
@@ -6166,7 +6089,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6357,7 +6280,7 @@ pub mod types {
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             end_on: ::std::result::Result<
@@ -6376,10 +6299,7 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             remove_technician_from_capacity_planning: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -6393,17 +6313,14 @@ pub mod types {
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            technician_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            technician_id: ::std::result::Result<i64, ::std::string::String>,
             timesheet_code_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6417,18 +6334,20 @@ pub mod types {
                     clear_technician_view: Ok(Default::default()),
                     count_occurrences: Ok(Default::default()),
                     days_of_week: Ok(Default::default()),
-                    duration: Ok(Default::default()),
+                    duration: Err("no value supplied for duration".to_string()),
                     end_on: Ok(Default::default()),
                     end_type: Ok(Default::default()),
                     frequency: Ok(Default::default()),
                     interval: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     remove_technician_from_capacity_planning: Ok(Default::default()),
                     repeat: Ok(Default::default()),
                     show_on_technician_schedule: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    start: Err("no value supplied for start".to_string()),
                     summary: Ok(Default::default()),
-                    technician_id: Ok(Default::default()),
+                    technician_id: Err(
+                        "no value supplied for technician_id".to_string(),
+                    ),
                     timesheet_code_id: Ok(Default::default()),
                 }
             }
@@ -6502,7 +6421,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -6566,7 +6485,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6621,9 +6540,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -6647,7 +6564,7 @@ pub mod types {
             }
             pub fn technician_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_id = value
@@ -6778,7 +6695,7 @@ pub mod types {
                 ::std::option::Option<super::RepeatFrequencyInt32>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             interval: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
@@ -6831,7 +6748,7 @@ pub mod types {
                     end_on: Ok(Default::default()),
                     end_type: Ok(Default::default()),
                     frequency: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     interval: Ok(Default::default()),
                     name: Ok(Default::default()),
                     remove_technician_from_capacity_planning: Ok(Default::default()),
@@ -7005,7 +6922,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7288,7 +7205,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7328,7 +7245,7 @@ pub mod types {
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     duration: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                     remove_technician_from_capacity_planning: Ok(Default::default()),
                     show_on_technician_schedule: Ok(Default::default()),
@@ -7432,7 +7349,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7734,7 +7651,7 @@ pub mod types {
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             end_on: ::std::result::Result<
@@ -7753,10 +7670,7 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             remove_technician_from_capacity_planning: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -7770,17 +7684,14 @@ pub mod types {
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            technician_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            technician_id: ::std::result::Result<i64, ::std::string::String>,
             timesheet_code_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -7794,18 +7705,20 @@ pub mod types {
                     clear_technician_view: Ok(Default::default()),
                     count_occurrences: Ok(Default::default()),
                     days_of_week: Ok(Default::default()),
-                    duration: Ok(Default::default()),
+                    duration: Err("no value supplied for duration".to_string()),
                     end_on: Ok(Default::default()),
                     end_type: Ok(Default::default()),
                     frequency: Ok(Default::default()),
                     interval: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     remove_technician_from_capacity_planning: Ok(Default::default()),
                     repeat: Ok(Default::default()),
                     show_on_technician_schedule: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    start: Err("no value supplied for start".to_string()),
                     summary: Ok(Default::default()),
-                    technician_id: Ok(Default::default()),
+                    technician_id: Err(
+                        "no value supplied for technician_id".to_string(),
+                    ),
                     timesheet_code_id: Ok(Default::default()),
                 }
             }
@@ -7879,7 +7792,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -7943,7 +7856,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -7998,9 +7911,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -8024,7 +7935,7 @@ pub mod types {
             }
             pub fn technician_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_id = value
@@ -8277,7 +8188,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -8293,7 +8204,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -8340,7 +8251,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8404,10 +8315,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TeamCreateRequest {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            active: ::std::result::Result<bool, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8416,7 +8324,7 @@ pub mod types {
         impl ::std::default::Default for TeamCreateRequest {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
+                    active: Err("no value supplied for active".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -8424,7 +8332,7 @@ pub mod types {
         impl TeamCreateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -8484,7 +8392,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -8501,7 +8409,7 @@ pub mod types {
                     created: Ok(Default::default()),
                     created_by: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -8560,7 +8468,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8761,7 +8669,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -8797,7 +8705,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     end: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     note: Ok(Default::default()),
                     shift_type: Ok(Default::default()),
@@ -8851,7 +8759,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8990,28 +8898,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TechnicianShiftBulkDeleteRequest {
             end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for TechnicianShiftBulkDeleteRequest {
             fn default() -> Self {
                 Self {
-                    end: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    end: Err("no value supplied for end".to_string()),
+                    start: Err("no value supplied for start".to_string()),
                 }
             }
         }
         impl TechnicianShiftBulkDeleteRequest {
             pub fn end<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end = value
@@ -9023,9 +8929,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -9126,7 +9030,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TechnicianShiftCreateRequest {
             end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             note: ::std::result::Result<
@@ -9142,57 +9046,51 @@ pub mod types {
                 ::std::string::String,
             >,
             repeat_type: ::std::result::Result<
-                ::std::option::Option<super::ShiftRepeatType>,
+                super::ShiftRepeatType,
                 ::std::string::String,
             >,
             shift_days: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            shift_type: ::std::result::Result<
-                ::std::option::Option<super::ShiftType>,
-                ::std::string::String,
-            >,
+            shift_type: ::std::result::Result<super::ShiftType, ::std::string::String>,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             technician_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             timesheet_code_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for TechnicianShiftCreateRequest {
             fn default() -> Self {
                 Self {
-                    end: Ok(Default::default()),
+                    end: Err("no value supplied for end".to_string()),
                     note: Ok(Default::default()),
                     repeat_end_date: Ok(Default::default()),
                     repeat_interval: Ok(Default::default()),
-                    repeat_type: Ok(Default::default()),
+                    repeat_type: Err("no value supplied for repeat_type".to_string()),
                     shift_days: Ok(Default::default()),
-                    shift_type: Ok(Default::default()),
-                    start: Ok(Default::default()),
-                    technician_ids: Ok(Default::default()),
+                    shift_type: Err("no value supplied for shift_type".to_string()),
+                    start: Err("no value supplied for start".to_string()),
+                    technician_ids: Err(
+                        "no value supplied for technician_ids".to_string(),
+                    ),
                     timesheet_code_id: Ok(Default::default()),
-                    title: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
                 }
             }
         }
         impl TechnicianShiftCreateRequest {
             pub fn end<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end = value
@@ -9246,9 +9144,7 @@ pub mod types {
             }
             pub fn repeat_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShiftRepeatType>,
-                >,
+                T: ::std::convert::TryInto<super::ShiftRepeatType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.repeat_type = value
@@ -9272,7 +9168,7 @@ pub mod types {
             }
             pub fn shift_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShiftType>>,
+                T: ::std::convert::TryInto<super::ShiftType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.shift_type = value
@@ -9284,9 +9180,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -9298,7 +9192,7 @@ pub mod types {
             }
             pub fn technician_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_ids = value
@@ -9326,7 +9220,7 @@ pub mod types {
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.title = value
@@ -9634,27 +9528,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TechnicianShiftUpdateRequest {
             end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             shift_type: ::std::result::Result<
-                ::std::option::Option<super::ShiftType>,
+                ::servicetitan_core::types::Patch<super::ShiftType>,
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             timesheet_code_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -9674,7 +9568,9 @@ pub mod types {
             pub fn end<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9687,7 +9583,9 @@ pub mod types {
             }
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.note = value
@@ -9699,7 +9597,9 @@ pub mod types {
             }
             pub fn shift_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShiftType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::ShiftType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.shift_type = value
@@ -9712,7 +9612,9 @@ pub mod types {
             pub fn start<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9725,7 +9627,7 @@ pub mod types {
             }
             pub fn timesheet_code_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timesheet_code_id = value
@@ -9739,7 +9641,9 @@ pub mod types {
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.title = value
@@ -10234,28 +10138,87 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TimeRangeInput {
+            from_hour: ::std::result::Result<i32, ::std::string::String>,
+            to_hour: ::std::result::Result<i32, ::std::string::String>,
+        }
+        impl ::std::default::Default for TimeRangeInput {
+            fn default() -> Self {
+                Self {
+                    from_hour: Err("no value supplied for from_hour".to_string()),
+                    to_hour: Err("no value supplied for to_hour".to_string()),
+                }
+            }
+        }
+        impl TimeRangeInput {
+            pub fn from_hour<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from_hour = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from_hour: {e}")
+                    });
+                self
+            }
+            pub fn to_hour<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to_hour = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_hour: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TimeRangeInput> for super::TimeRangeInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TimeRangeInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    from_hour: value.from_hour?,
+                    to_hour: value.to_hour?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TimeRangeInput> for TimeRangeInput {
+            fn from(value: super::TimeRangeInput) -> Self {
+                Self {
+                    from_hour: Ok(value.from_hour),
+                    to_hour: Ok(value.to_hour),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UnassignTechniciansRequest {
-            job_appointment_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            job_appointment_id: ::std::result::Result<i64, ::std::string::String>,
             technician_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for UnassignTechniciansRequest {
             fn default() -> Self {
                 Self {
-                    job_appointment_id: Ok(Default::default()),
-                    technician_ids: Ok(Default::default()),
+                    job_appointment_id: Err(
+                        "no value supplied for job_appointment_id".to_string(),
+                    ),
+                    technician_ids: Err(
+                        "no value supplied for technician_ids".to_string(),
+                    ),
                 }
             }
         }
         impl UnassignTechniciansRequest {
             pub fn job_appointment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_appointment_id = value
@@ -10269,7 +10232,7 @@ pub mod types {
             }
             pub fn technician_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_ids = value
@@ -10306,15 +10269,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateTechnicianSkillsRequest {
             replace_existing_skills: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             skill_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             technician_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
         }
@@ -10330,7 +10293,7 @@ pub mod types {
         impl UpdateTechnicianSkillsRequest {
             pub fn replace_existing_skills<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replace_existing_skills = value
@@ -10344,7 +10307,9 @@ pub mod types {
             }
             pub fn skill_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.skill_ids = value
@@ -10356,7 +10321,7 @@ pub mod types {
             }
             pub fn technician_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_id = value
@@ -10484,7 +10449,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             locn_numbers: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -10526,7 +10491,7 @@ pub mod types {
                     cities: Ok(Default::default()),
                     created_by: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     locn_numbers: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -10607,7 +10572,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17521,3 +17486,295 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::ArrivalWindowConfigurationUpdateRequest {
+    ///The `ArrivalWindowConfigurationUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ArrivalWindowConfigurationUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ArrivalWindowConfigurationUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ArrivalWindowConfigurationUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ArrivalWindowCreateRequest {
+    ///The `ArrivalWindowCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ArrivalWindowCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ArrivalWindowCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ArrivalWindowCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ArrivalWindowStatusRequest {
+    ///The `ArrivalWindowStatusRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ArrivalWindowStatusRequest,
+        servicetitan_core::Error,
+    > {
+        types::ArrivalWindowStatusRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ArrivalWindowStatusRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ArrivalWindowUpdateRequest {
+    ///The `ArrivalWindowUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ArrivalWindowUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ArrivalWindowUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ArrivalWindowUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::AssignTechniciansRequest {
+    ///The `AssignTechniciansRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::AssignTechniciansRequest,
+        servicetitan_core::Error,
+    > {
+        types::AssignTechniciansRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AssignTechniciansRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BusinessHoursCreateRequest {
+    ///The `BusinessHoursCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BusinessHoursCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::BusinessHoursCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BusinessHoursCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CapacityRequest {
+    ///The `CapacityRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CapacityRequest, servicetitan_core::Error> {
+        types::CapacityRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CapacityRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreateOrUpdateZoneRequestArgs {
+    ///The `CreateOrUpdateZoneRequestArgs`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateOrUpdateZoneRequestArgs,
+        servicetitan_core::Error,
+    > {
+        types::CreateOrUpdateZoneRequestArgs::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateOrUpdateZoneRequestArgs"),
+                )
+            })
+    }
+}
+impl types::builder::CreateTechnicianSkillRequest {
+    ///The `CreateTechnicianSkillRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateTechnicianSkillRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateTechnicianSkillRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateTechnicianSkillRequest"),
+                )
+            })
+    }
+}
+impl types::builder::GpsPingCreateRequest {
+    ///The `GpsPingCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::GpsPingCreateRequest, servicetitan_core::Error> {
+        types::GpsPingCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "GpsPingCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::NonJobAppointmentCreateRequest {
+    ///The `NonJobAppointmentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::NonJobAppointmentCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::NonJobAppointmentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "NonJobAppointmentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::NonJobAppointmentUpdateRequest {
+    ///The `NonJobAppointmentUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::NonJobAppointmentUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::NonJobAppointmentUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "NonJobAppointmentUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TeamCreateRequest {
+    ///The `TeamCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::TeamCreateRequest, servicetitan_core::Error> {
+        types::TeamCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TeamCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianShiftBulkDeleteRequest {
+    ///The `TechnicianShiftBulkDeleteRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianShiftBulkDeleteRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianShiftBulkDeleteRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianShiftBulkDeleteRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianShiftCreateRequest {
+    ///The `TechnicianShiftCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianShiftCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianShiftCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianShiftCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianShiftUpdateRequest {
+    ///The `TechnicianShiftUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianShiftUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianShiftUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianShiftUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TimeRangeInput {
+    ///The `TimeRangeInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::TimeRangeInput, servicetitan_core::Error> {
+        types::TimeRangeInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TimeRangeInput"),
+                )
+            })
+    }
+}
+impl types::builder::UnassignTechniciansRequest {
+    ///The `UnassignTechniciansRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::UnassignTechniciansRequest,
+        servicetitan_core::Error,
+    > {
+        types::UnassignTechniciansRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UnassignTechniciansRequest"),
+                )
+            })
+    }
+}
+impl types::builder::UpdateTechnicianSkillsRequest {
+    ///The `UpdateTechnicianSkillsRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::UpdateTechnicianSkillsRequest,
+        servicetitan_core::Error,
+    > {
+        types::UpdateTechnicianSkillsRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UpdateTechnicianSkillsRequest"),
+                )
+            })
+    }
+}

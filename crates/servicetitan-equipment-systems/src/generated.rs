@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 4
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -107,6 +107,27 @@ pub mod types {
     }
     impl Attachment {
         pub fn builder() -> builder::Attachment {
+            Default::default()
+        }
+    }
+    ///A file or link attached to an equipment record.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AttachmentInput {
+        ///Display name of the attachment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub alias: ::std::option::Option<::std::string::String>,
+        ///File name used when downloading.
+        #[serde(
+            rename = "fileName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub file_name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: AttachmentType,
+        pub url: ::std::string::String,
+    }
+    impl AttachmentInput {
+        pub fn builder() -> builder::AttachmentInput {
             Default::default()
         }
     }
@@ -351,10 +372,9 @@ pub mod types {
         }
     }
     ///A new equipment type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentTypeCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
     }
     impl EquipmentTypeCreateRequest {
         pub fn builder() -> builder::EquipmentTypeCreateRequest {
@@ -362,7 +382,7 @@ pub mod types {
         }
     }
     ///A named type that installed equipment can be given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentTypeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -371,8 +391,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -417,10 +436,16 @@ pub mod types {
     ///Fields of an equipment type to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EquipmentTypeUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl EquipmentTypeUpdateRequest {
         pub fn builder() -> builder::EquipmentTypeUpdateRequest {
@@ -428,7 +453,7 @@ pub mod types {
         }
     }
     ///A piece of equipment installed at a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InstalledEquipment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -462,8 +487,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub equipment_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "installedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -555,7 +579,7 @@ pub mod types {
         }
     }
     ///A new installed equipment record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InstalledEquipmentCreateRequest {
         #[serde(
             rename = "actualReplacementDate",
@@ -565,7 +589,7 @@ pub mod types {
             ::servicetitan_core::types::Date,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attachments: ::std::option::Option<::std::vec::Vec<Attachment>>,
+        pub attachments: ::std::option::Option<::std::vec::Vec<AttachmentInput>>,
         #[serde(
             rename = "barcodeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -588,11 +612,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub installed_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "locationId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub location_id: ::std::option::Option<i64>,
+        #[serde(rename = "locationId")]
+        pub location_id: i64,
         #[serde(
             rename = "manufacturedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -653,7 +674,7 @@ pub mod types {
         }
     }
     ///An installed equipment record including its custom fields and attachments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InstalledEquipmentDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -694,8 +715,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub equipment_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "installedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -922,96 +942,136 @@ pub mod types {
     ///Fields of an installed equipment record to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct InstalledEquipmentUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "actualReplacementDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub actual_replacement_date: ::std::option::Option<
+        pub actual_replacement_date: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Date,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attachments: ::std::option::Option<
-            ::std::vec::Vec<::std::option::Option<Attachment>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub attachments: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<::std::option::Option<AttachmentInput>>,
         >,
         #[serde(
             rename = "barcodeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub barcode_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub barcode_id: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<
+        pub custom_fields: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<::std::option::Option<CustomFieldRequest>>,
         >,
         #[serde(
             rename = "equipmentTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub equipment_type_id: ::std::option::Option<i64>,
+        pub equipment_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "installedOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub installed_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub installed_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "manufacturedOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub manufactured_on: ::std::option::Option<::servicetitan_core::types::Date>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub manufacturer: ::std::option::Option<::std::string::String>,
+        pub manufactured_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Date,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub manufacturer: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "manufacturerWarrantyEnd",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub manufacturer_warranty_end: ::std::option::Option<
+        pub manufacturer_warranty_end: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
         #[serde(
             rename = "manufacturerWarrantyStart",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub manufacturer_warranty_start: ::std::option::Option<
+        pub manufacturer_warranty_start: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub model: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "serialNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub serial_number: ::std::option::Option<::std::string::String>,
+        pub serial_number: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "serviceProviderWarrantyEnd",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_provider_warranty_end: ::std::option::Option<
+        pub service_provider_warranty_end: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
         #[serde(
             rename = "serviceProviderWarrantyStart",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_provider_warranty_start: ::std::option::Option<
+        pub service_provider_warranty_start: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<InstalledEquipmentStatus>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub status: ::servicetitan_core::types::Patch<InstalledEquipmentStatus>,
         #[serde(
             rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub tag_type_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl InstalledEquipmentUpdateRequest {
         pub fn builder() -> builder::InstalledEquipmentUpdateRequest {
@@ -1019,7 +1079,7 @@ pub mod types {
         }
     }
     ///A custom field that can be set on installed equipment, with its dropdown options.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationEquipmentCustomFieldTypeModel {
         #[serde(
             rename = "dataType",
@@ -1033,8 +1093,7 @@ pub mod types {
         pub data_type_options: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -1200,6 +1259,102 @@ pub mod types {
         }
         impl ::std::convert::From<super::Attachment> for Attachment {
             fn from(value: super::Attachment) -> Self {
+                Self {
+                    alias: Ok(value.alias),
+                    file_name: Ok(value.file_name),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachmentInput {
+            alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            file_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::AttachmentType, ::std::string::String>,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AttachmentInput {
+            fn default() -> Self {
+                Self {
+                    alias: Ok(Default::default()),
+                    file_name: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl AttachmentInput {
+            pub fn alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias: {e}")
+                    });
+                self
+            }
+            pub fn file_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachmentInput> for super::AttachmentInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachmentInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alias: value.alias?,
+                    file_name: value.file_name?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachmentInput> for AttachmentInput {
+            fn from(value: super::AttachmentInput) -> Self {
                 Self {
                     alias: Ok(value.alias),
                     file_name: Ok(value.file_name),
@@ -1601,22 +1756,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EquipmentTypeCreateRequest {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for EquipmentTypeCreateRequest {
             fn default() -> Self {
                 Self {
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                 }
             }
         }
         impl EquipmentTypeCreateRequest {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1652,7 +1804,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -1667,7 +1819,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -1702,7 +1854,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1892,11 +2044,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EquipmentTypeUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -1911,7 +2063,7 @@ pub mod types {
         impl EquipmentTypeUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -1923,7 +2075,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1985,7 +2139,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             installed_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -2073,7 +2227,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     equipment_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     installed_on: Ok(Default::default()),
                     invoice_item_id: Ok(Default::default()),
                     location_id: Ok(Default::default()),
@@ -2191,7 +2345,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2547,7 +2701,7 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+                ::std::option::Option<::std::vec::Vec<super::AttachmentInput>>,
                 ::std::string::String,
             >,
             barcode_id: ::std::result::Result<
@@ -2570,10 +2724,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            location_id: ::std::result::Result<i64, ::std::string::String>,
             manufactured_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Date>,
                 ::std::string::String,
@@ -2633,7 +2784,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     equipment_type_id: Ok(Default::default()),
                     installed_on: Ok(Default::default()),
-                    location_id: Ok(Default::default()),
+                    location_id: Err("no value supplied for location_id".to_string()),
                     manufactured_on: Ok(Default::default()),
                     manufacturer: Ok(Default::default()),
                     manufacturer_warranty_end: Ok(Default::default()),
@@ -2669,7 +2820,7 @@ pub mod types {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+                    ::std::option::Option<::std::vec::Vec<super::AttachmentInput>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2750,7 +2901,7 @@ pub mod types {
             }
             pub fn location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_id = value
@@ -3027,7 +3178,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             installed_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -3117,7 +3268,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     equipment_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     installed_on: Ok(Default::default()),
                     invoice_item_id: Ok(Default::default()),
                     location_id: Ok(Default::default()),
@@ -3263,7 +3414,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3894,87 +4045,87 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InstalledEquipmentUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             actual_replacement_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Date>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<::std::option::Option<super::Attachment>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::option::Option<super::AttachmentInput>>,
                 >,
                 ::std::string::String,
             >,
             barcode_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<::std::option::Option<super::CustomFieldRequest>>,
                 >,
                 ::std::string::String,
             >,
             equipment_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             installed_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             manufactured_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Date>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 ::std::string::String,
             >,
             manufacturer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             manufacturer_warranty_end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             manufacturer_warranty_start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             serial_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             service_provider_warranty_end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             service_provider_warranty_start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::InstalledEquipmentStatus>,
+                ::servicetitan_core::types::Patch<super::InstalledEquipmentStatus>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -4007,7 +4158,7 @@ pub mod types {
         impl InstalledEquipmentUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -4020,7 +4171,7 @@ pub mod types {
             pub fn actual_replacement_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Date>,
+                    ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4036,8 +4187,8 @@ pub mod types {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<::std::option::Option<super::Attachment>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::option::Option<super::AttachmentInput>>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -4051,7 +4202,9 @@ pub mod types {
             }
             pub fn barcode_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.barcode_id = value
@@ -4064,7 +4217,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4078,7 +4233,7 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<::std::option::Option<super::CustomFieldRequest>>,
                     >,
                 >,
@@ -4093,7 +4248,7 @@ pub mod types {
             }
             pub fn equipment_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.equipment_type_id = value
@@ -4108,7 +4263,9 @@ pub mod types {
             pub fn installed_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4122,7 +4279,7 @@ pub mod types {
             pub fn manufactured_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Date>,
+                    ::servicetitan_core::types::Patch<::servicetitan_core::types::Date>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4137,7 +4294,9 @@ pub mod types {
             }
             pub fn manufacturer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.manufacturer = value
@@ -4150,7 +4309,9 @@ pub mod types {
             pub fn manufacturer_warranty_end<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4166,7 +4327,9 @@ pub mod types {
             pub fn manufacturer_warranty_start<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4181,7 +4344,9 @@ pub mod types {
             }
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -4193,7 +4358,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -4205,7 +4372,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -4217,7 +4386,9 @@ pub mod types {
             }
             pub fn serial_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.serial_number = value
@@ -4230,7 +4401,9 @@ pub mod types {
             pub fn service_provider_warranty_end<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4246,7 +4419,9 @@ pub mod types {
             pub fn service_provider_warranty_start<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4262,7 +4437,7 @@ pub mod types {
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InstalledEquipmentStatus>,
+                    ::servicetitan_core::types::Patch<super::InstalledEquipmentStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4275,7 +4450,9 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -4358,7 +4535,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4369,7 +4546,7 @@ pub mod types {
                 Self {
                     data_type: Ok(Default::default()),
                     data_type_options: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -4407,7 +4584,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6944,7 +7121,7 @@ impl Client {
     pub async fn upload_installed_equipment_attachment(
         &self,
         file: servicetitan_core::upload::UploadFile,
-    ) -> Result<reqwest::Response, servicetitan_core::Error> {
+    ) -> Result<ResponseValue<types::AttachmentUploadResult>, servicetitan_core::Error> {
         let url = format!(
             concat!("{}", "/tenant/__tenant__/installed-equipment/attachments"), self
             .baseurl,
@@ -6958,5 +7135,95 @@ impl Client {
                 "upload_installed_equipment_attachment",
             )
             .await
+    }
+}
+impl types::builder::AttachmentInput {
+    ///The `AttachmentInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AttachmentInput, servicetitan_core::Error> {
+        types::AttachmentInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AttachmentInput"),
+                )
+            })
+    }
+}
+impl types::builder::CustomFieldRequest {
+    ///The `CustomFieldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomFieldRequest, servicetitan_core::Error> {
+        types::CustomFieldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomFieldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentTypeCreateRequest {
+    ///The `EquipmentTypeCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EquipmentTypeCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::EquipmentTypeCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentTypeCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentTypeUpdateRequest {
+    ///The `EquipmentTypeUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EquipmentTypeUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::EquipmentTypeUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentTypeUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InstalledEquipmentCreateRequest {
+    ///The `InstalledEquipmentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InstalledEquipmentCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InstalledEquipmentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InstalledEquipmentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InstalledEquipmentUpdateRequest {
+    ///The `InstalledEquipmentUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InstalledEquipmentUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InstalledEquipmentUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InstalledEquipmentUpdateRequest"),
+                )
+            })
     }
 }

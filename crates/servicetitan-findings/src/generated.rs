@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 4
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -169,7 +169,7 @@ pub mod types {
         }
     }
     ///An issue or observation recorded at a customer location or on its equipment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Finding {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -188,8 +188,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "installedEquipmentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -255,15 +254,14 @@ pub mod types {
         }
     }
     ///A photo, video or document attached to a finding.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FindingAttachment {
         #[serde(
             rename = "fileName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub file_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<AttachmentAssetType>,
         ///Where the file can be fetched.
@@ -276,17 +274,13 @@ pub mod types {
         }
     }
     ///Body for attaching a file to a finding; url is the one obtained from the upload.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FindingAttachmentCreateModel {
-        #[serde(
-            rename = "fileName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub file_name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<AttachmentAssetType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "fileName")]
+        pub file_name: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: AttachmentAssetType,
+        pub url: ::std::string::String,
     }
     impl FindingAttachmentCreateModel {
         pub fn builder() -> builder::FindingAttachmentCreateModel {
@@ -294,17 +288,13 @@ pub mod types {
         }
     }
     ///Body for adding an uploaded file or link to an existing finding.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FindingAttachmentCreateRequest {
-        #[serde(
-            rename = "fileName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub file_name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<AttachmentAssetType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "fileName")]
+        pub file_name: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: AttachmentAssetType,
+        pub url: ::std::string::String,
     }
     impl FindingAttachmentCreateRequest {
         pub fn builder() -> builder::FindingAttachmentCreateRequest {
@@ -364,13 +354,21 @@ pub mod types {
     pub struct FindingAttachmentUpdateRequest {
         #[serde(
             rename = "fileName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub file_name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<AttachmentAssetType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub file_name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<AttachmentAssetType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub url: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl FindingAttachmentUpdateRequest {
         pub fn builder() -> builder::FindingAttachmentUpdateRequest {
@@ -378,7 +376,7 @@ pub mod types {
         }
     }
     ///Body for recording a finding.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FindingCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<
@@ -396,11 +394,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub internal_notes: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "locationId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub location_id: ::std::option::Option<i64>,
+        #[serde(rename = "locationId")]
+        pub location_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -413,11 +408,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub source_job_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "urgencyLevel",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub urgency_level: ::std::option::Option<FindingUrgencyLevel>,
+        #[serde(rename = "urgencyLevel")]
+        pub urgency_level: FindingUrgencyLevel,
     }
     impl FindingCreateRequest {
         pub fn builder() -> builder::FindingCreateRequest {
@@ -425,7 +417,7 @@ pub mod types {
         }
     }
     ///A finding with its workflow status, attachments and linked estimates and jobs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FindingDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -445,8 +437,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "installedEquipmentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -629,29 +620,46 @@ pub mod types {
     ///Body for changing a finding; fields left out are not changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct FindingUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub archived: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub archived: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "internalNotes",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub internal_notes: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub internal_notes: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "recommendedSolution",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recommended_solution: ::std::option::Option<::std::string::String>,
+        pub recommended_solution: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "urgencyLevel",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub urgency_level: ::std::option::Option<FindingUrgencyLevel>,
+        pub urgency_level: ::servicetitan_core::types::Patch<FindingUrgencyLevel>,
     }
     impl FindingUpdateRequest {
         pub fn builder() -> builder::FindingUpdateRequest {
@@ -793,7 +801,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             installed_equipment_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -839,7 +847,7 @@ pub mod types {
                     created_by: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     installed_equipment_id: Ok(Default::default()),
                     internal_notes: Ok(Default::default()),
                     location_id: Ok(Default::default()),
@@ -917,7 +925,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1136,7 +1144,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             type_: ::std::result::Result<
                 ::std::option::Option<super::AttachmentAssetType>,
                 ::std::string::String,
@@ -1150,7 +1158,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     file_name: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     type_: Ok(Default::default()),
                     url: Ok(Default::default()),
                 }
@@ -1171,7 +1179,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1232,31 +1240,28 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct FindingAttachmentCreateModel {
             file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::AttachmentAssetType>,
+                super::AttachmentAssetType,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for FindingAttachmentCreateModel {
             fn default() -> Self {
                 Self {
-                    file_name: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    file_name: Err("no value supplied for file_name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
         impl FindingAttachmentCreateModel {
             pub fn file_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_name = value
@@ -1268,9 +1273,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AttachmentAssetType>,
-                >,
+                T: ::std::convert::TryInto<super::AttachmentAssetType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1282,7 +1285,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -1319,31 +1322,28 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct FindingAttachmentCreateRequest {
             file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::AttachmentAssetType>,
+                super::AttachmentAssetType,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for FindingAttachmentCreateRequest {
             fn default() -> Self {
                 Self {
-                    file_name: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    file_name: Err("no value supplied for file_name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
         impl FindingAttachmentCreateRequest {
             pub fn file_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_name = value
@@ -1355,9 +1355,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AttachmentAssetType>,
-                >,
+                T: ::std::convert::TryInto<super::AttachmentAssetType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1369,7 +1367,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -1632,15 +1630,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct FindingAttachmentUpdateRequest {
             file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::AttachmentAssetType>,
+                ::servicetitan_core::types::Patch<super::AttachmentAssetType>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -1656,7 +1654,9 @@ pub mod types {
         impl FindingAttachmentUpdateRequest {
             pub fn file_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_name = value
@@ -1669,7 +1669,7 @@ pub mod types {
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AttachmentAssetType>,
+                    ::servicetitan_core::types::Patch<super::AttachmentAssetType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1682,7 +1682,9 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -1736,10 +1738,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            location_id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1753,7 +1752,7 @@ pub mod types {
                 ::std::string::String,
             >,
             urgency_level: ::std::result::Result<
-                ::std::option::Option<super::FindingUrgencyLevel>,
+                super::FindingUrgencyLevel,
                 ::std::string::String,
             >,
         }
@@ -1764,11 +1763,11 @@ pub mod types {
                     description: Ok(Default::default()),
                     installed_equipment_id: Ok(Default::default()),
                     internal_notes: Ok(Default::default()),
-                    location_id: Ok(Default::default()),
+                    location_id: Err("no value supplied for location_id".to_string()),
                     name: Ok(Default::default()),
                     recommended_solution: Ok(Default::default()),
                     source_job_id: Ok(Default::default()),
-                    urgency_level: Ok(Default::default()),
+                    urgency_level: Err("no value supplied for urgency_level".to_string()),
                 }
             }
         }
@@ -1831,7 +1830,7 @@ pub mod types {
             }
             pub fn location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_id = value
@@ -1881,9 +1880,7 @@ pub mod types {
             }
             pub fn urgency_level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingUrgencyLevel>,
-                >,
+                T: ::std::convert::TryInto<super::FindingUrgencyLevel>,
                 T::Error: ::std::fmt::Display,
             {
                 self.urgency_level = value
@@ -1954,7 +1951,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             installed_equipment_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -2013,7 +2010,7 @@ pub mod types {
                     created_by: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     installed_equipment_id: Ok(Default::default()),
                     internal_notes: Ok(Default::default()),
                     linked_estimate_ids: Ok(Default::default()),
@@ -2108,7 +2105,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2454,31 +2451,31 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct FindingUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             archived: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             internal_notes: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             recommended_solution: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             urgency_level: ::std::result::Result<
-                ::std::option::Option<super::FindingUrgencyLevel>,
+                ::servicetitan_core::types::Patch<super::FindingUrgencyLevel>,
                 ::std::string::String,
             >,
         }
@@ -2498,7 +2495,7 @@ pub mod types {
         impl FindingUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -2510,7 +2507,7 @@ pub mod types {
             }
             pub fn archived<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.archived = value
@@ -2522,7 +2519,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -2534,7 +2533,9 @@ pub mod types {
             }
             pub fn internal_notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.internal_notes = value
@@ -2548,7 +2549,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -2560,7 +2563,9 @@ pub mod types {
             }
             pub fn recommended_solution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recommended_solution = value
@@ -2575,7 +2580,7 @@ pub mod types {
             pub fn urgency_level<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingUrgencyLevel>,
+                    ::servicetitan_core::types::Patch<super::FindingUrgencyLevel>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4650,7 +4655,7 @@ impl Client {
     pub async fn upload_finding_asset(
         &self,
         file: servicetitan_core::upload::UploadFile,
-    ) -> Result<reqwest::Response, servicetitan_core::Error> {
+    ) -> Result<ResponseValue<types::FindingAssetUpload>, servicetitan_core::Error> {
         let url = format!(concat!("{}", "/tenant/__tenant__/assets"), self.baseurl,);
         servicetitan_core::upload::send_multipart(
                 &self.inner,
@@ -4661,5 +4666,79 @@ impl Client {
                 "upload_finding_asset",
             )
             .await
+    }
+}
+impl types::builder::FindingAttachmentCreateModel {
+    ///The `FindingAttachmentCreateModel`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::FindingAttachmentCreateModel,
+        servicetitan_core::Error,
+    > {
+        types::FindingAttachmentCreateModel::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "FindingAttachmentCreateModel"),
+                )
+            })
+    }
+}
+impl types::builder::FindingAttachmentCreateRequest {
+    ///The `FindingAttachmentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::FindingAttachmentCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::FindingAttachmentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "FindingAttachmentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::FindingAttachmentUpdateRequest {
+    ///The `FindingAttachmentUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::FindingAttachmentUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::FindingAttachmentUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "FindingAttachmentUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::FindingCreateRequest {
+    ///The `FindingCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::FindingCreateRequest, servicetitan_core::Error> {
+        types::FindingCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "FindingCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::FindingUpdateRequest {
+    ///The `FindingUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::FindingUpdateRequest, servicetitan_core::Error> {
+        types::FindingUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "FindingUpdateRequest"),
+                )
+            })
     }
 }

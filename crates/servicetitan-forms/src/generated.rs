@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 6
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -156,7 +156,7 @@ pub mod types {
         }
     }
     ///A form definition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Form {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -180,8 +180,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub has_triggers: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -515,7 +514,7 @@ pub mod types {
         }
     }
     ///A filled-in form with its answers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FormSubmission {
         #[serde(
             rename = "createdById",
@@ -532,8 +531,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub form_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         ///Records the submission is attached to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owners: ::std::option::Option<::std::vec::Vec<FormOwner>>,
@@ -1531,7 +1529,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -1553,7 +1551,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     has_conditional_logic: Ok(Default::default()),
                     has_triggers: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     published: Ok(Default::default()),
@@ -1627,7 +1625,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2568,7 +2566,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             owners: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::FormOwner>>,
                 ::std::string::String,
@@ -2592,7 +2590,7 @@ pub mod types {
                     created_by_id: Ok(Default::default()),
                     form_id: Ok(Default::default()),
                     form_name: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     owners: Ok(Default::default()),
                     status: Ok(Default::default()),
                     submitted_on: Ok(Default::default()),
@@ -2639,7 +2637,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5601,7 +5599,10 @@ impl Client {
         &self,
         id: impl ::std::fmt::Display,
         file: servicetitan_core::upload::UploadFile,
-    ) -> Result<reqwest::Response, servicetitan_core::Error> {
+    ) -> Result<
+        ResponseValue<types::JobAttachmentUploadResult>,
+        servicetitan_core::Error,
+    > {
         let url = format!(
             concat!("{}", "/tenant/__tenant__/jobs/{}/attachments"), self.baseurl,
             servicetitan_core::encode_path_segment(& id.to_string()),

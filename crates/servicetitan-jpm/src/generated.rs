@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 12
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///A scheduled visit for a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Appointment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -136,8 +136,7 @@ pub mod types {
         pub customer_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isConfirmed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -171,7 +170,7 @@ pub mod types {
         }
     }
     ///A new appointment for an existing job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppointmentCreateRequest {
         #[serde(
             rename = "arrivalWindowEnd",
@@ -187,20 +186,15 @@ pub mod types {
         pub arrival_window_start: ::std::option::Option<
             ::servicetitan_core::types::DateTime,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "jobId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_id: ::std::option::Option<i64>,
+        pub end: ::servicetitan_core::types::DateTime,
+        #[serde(rename = "jobId")]
+        pub job_id: i64,
         #[serde(
             rename = "specialInstructions",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub special_instructions: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub start: ::servicetitan_core::types::DateTime,
         #[serde(
             rename = "technicianIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -213,7 +207,7 @@ pub mod types {
         }
     }
     ///An appointment as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppointmentExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -260,8 +254,7 @@ pub mod types {
         pub customer_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isConfirmed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -339,15 +332,11 @@ pub mod types {
         }
     }
     ///Why an appointment is put on hold.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppointmentHoldRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "reasonId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub reason_id: ::std::option::Option<i64>,
+        pub memo: ::std::string::String,
+        #[serde(rename = "reasonId")]
+        pub reason_id: i64,
     }
     impl AppointmentHoldRequest {
         pub fn builder() -> builder::AppointmentHoldRequest {
@@ -387,22 +376,32 @@ pub mod types {
     pub struct AppointmentRescheduleRequest {
         #[serde(
             rename = "arrivalWindowEnd",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub arrival_window_end: ::std::option::Option<
+        pub arrival_window_end: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
         #[serde(
             rename = "arrivalWindowStart",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub arrival_window_start: ::std::option::Option<
+        pub arrival_window_start: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub end: ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub start: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
     }
     impl AppointmentRescheduleRequest {
         pub fn builder() -> builder::AppointmentRescheduleRequest {
@@ -410,13 +409,10 @@ pub mod types {
         }
     }
     ///The new special instructions text.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppointmentSpecialInstructionsUpdateRequest {
-        #[serde(
-            rename = "specialInstructions",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub special_instructions: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "specialInstructions")]
+        pub special_instructions: ::std::string::String,
     }
     impl AppointmentSpecialInstructionsUpdateRequest {
         pub fn builder() -> builder::AppointmentSpecialInstructionsUpdateRequest {
@@ -543,13 +539,10 @@ pub mod types {
         }
     }
     ///The body of a request that attaches equipment to a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AttachJobEquipmentRequest {
-        #[serde(
-            rename = "equipmentIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub equipment_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "equipmentIds")]
+        pub equipment_ids: ::std::vec::Vec<i64>,
     }
     impl AttachJobEquipmentRequest {
         pub fn builder() -> builder::AttachJobEquipmentRequest {
@@ -578,14 +571,13 @@ pub mod types {
         }
     }
     ///A budget code and the segment items it is made of.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BudgetCodeModel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segments: ::std::option::Option<::std::vec::Vec<BudgetCodeSegmentModel>>,
     }
@@ -623,13 +615,10 @@ pub mod types {
         }
     }
     ///A segment and the item, if any, to use for it in a new budget code.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BudgetCodeSegmentBindingArgs {
-        #[serde(
-            rename = "segmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub segment_id: ::std::option::Option<i64>,
+        #[serde(rename = "segmentId")]
+        pub segment_id: i64,
         #[serde(
             rename = "segmentItemId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -689,13 +678,10 @@ pub mod types {
         }
     }
     ///The body of a request that creates a budget code from segment items.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateFullBudgetCodeArgs {
-        #[serde(
-            rename = "segmentItemIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub segment_item_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "segmentItemIds")]
+        pub segment_item_ids: ::std::vec::Vec<i64>,
     }
     impl CreateFullBudgetCodeArgs {
         pub fn builder() -> builder::CreateFullBudgetCodeArgs {
@@ -703,12 +689,9 @@ pub mod types {
         }
     }
     ///The body of a request that creates a budget code from segment bindings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreatePartialBudgetCodeArgs {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub segments: ::std::option::Option<
-            ::std::vec::Vec<BudgetCodeSegmentBindingArgs>,
-        >,
+        pub segments: ::std::vec::Vec<BudgetCodeSegmentBindingArgs>,
     }
     impl CreatePartialBudgetCodeArgs {
         pub fn builder() -> builder::CreatePartialBudgetCodeArgs {
@@ -808,7 +791,7 @@ pub mod types {
         }
     }
     ///A custom field definition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomFieldType {
         #[serde(
             rename = "createdOn",
@@ -827,8 +810,7 @@ pub mod types {
         pub data_type_options: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -942,13 +924,10 @@ pub mod types {
         }
     }
     ///The body of a request that detaches equipment from a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DetachJobEquipmentRequest {
-        #[serde(
-            rename = "equipmentIds",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub equipment_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "equipmentIds")]
+        pub equipment_ids: ::std::vec::Vec<i64>,
     }
     impl DetachJobEquipmentRequest {
         pub fn builder() -> builder::DetachJobEquipmentRequest {
@@ -969,21 +948,26 @@ pub mod types {
         }
     }
     ///External data to attach, owned by one application.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataCreateRequest {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<::std::vec::Vec<ExternalData>>,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataInput>,
     }
     impl ExternalDataCreateRequest {
         pub fn builder() -> builder::ExternalDataCreateRequest {
+            Default::default()
+        }
+    }
+    ///One key/value pair of application-owned data.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExternalDataInput {
+        pub key: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl ExternalDataInput {
+        pub fn builder() -> builder::ExternalDataInput {
             Default::default()
         }
     }
@@ -1059,10 +1043,9 @@ pub mod types {
         }
     }
     ///One external data entry to set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1072,20 +1055,12 @@ pub mod types {
         }
     }
     ///External data changes for one application.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateRequest {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<
-            ::std::vec::Vec<ExternalDataUpdateItem>,
-        >,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataUpdateItem>,
         #[serde(
             rename = "patchMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1156,7 +1131,7 @@ pub mod types {
         }
     }
     ///A unit of work for a customer at a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Job {
         #[serde(
             rename = "appointmentCount",
@@ -1233,8 +1208,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_appointment_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1348,7 +1322,7 @@ pub mod types {
         }
     }
     ///An appointment to book together with a new job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobAppointmentRequest {
         #[serde(
             rename = "arrivalWindowEnd",
@@ -1364,10 +1338,8 @@ pub mod types {
         pub arrival_window_start: ::std::option::Option<
             ::servicetitan_core::types::DateTime,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub end: ::servicetitan_core::types::DateTime,
+        pub start: ::servicetitan_core::types::DateTime,
         #[serde(
             rename = "technicianIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1512,7 +1484,7 @@ pub mod types {
         }
     }
     ///A configured reason for canceling jobs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCancelReason {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1521,8 +1493,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1565,15 +1536,11 @@ pub mod types {
         }
     }
     ///Why a job is canceled.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCancelRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "reasonId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub reason_id: ::std::option::Option<i64>,
+        pub memo: ::std::string::String,
+        #[serde(rename = "reasonId")]
+        pub reason_id: i64,
     }
     impl JobCancelRequest {
         pub fn builder() -> builder::JobCancelRequest {
@@ -1581,7 +1548,7 @@ pub mod types {
         }
     }
     ///A record of a job being canceled.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCanceledLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1595,8 +1562,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1616,7 +1582,7 @@ pub mod types {
         }
     }
     ///A job cancellation record as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCanceledLogExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1630,8 +1596,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1751,13 +1716,10 @@ pub mod types {
         }
     }
     ///When a job was completed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCompleteRequest {
-        #[serde(
-            rename = "completedOn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub completed_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        #[serde(rename = "completedOn")]
+        pub completed_on: ::servicetitan_core::types::DateTime,
     }
     impl JobCompleteRequest {
         pub fn builder() -> builder::JobCompleteRequest {
@@ -1765,35 +1727,25 @@ pub mod types {
         }
     }
     ///A new job to book.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub appointments: ::std::option::Option<::std::vec::Vec<JobAppointmentRequest>>,
+        pub appointments: ::std::vec::Vec<JobAppointmentRequest>,
         #[serde(
             rename = "bookingId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub booking_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_unit_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub campaign_id: ::std::option::Option<i64>,
+        #[serde(rename = "businessUnitId")]
+        pub business_unit_id: i64,
+        #[serde(rename = "campaignId")]
+        pub campaign_id: i64,
         #[serde(
             rename = "customFields",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_fields: ::std::option::Option<::std::vec::Vec<JobCustomFieldRequest>>,
-        #[serde(
-            rename = "customerId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub customer_id: ::std::option::Option<i64>,
+        #[serde(rename = "customerId")]
+        pub customer_id: i64,
         #[serde(
             rename = "customerPo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1814,21 +1766,15 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_generated_lead_source: ::std::option::Option<JobGeneratedLeadSource>,
-        #[serde(
-            rename = "jobTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_type_id: ::std::option::Option<i64>,
+        #[serde(rename = "jobTypeId")]
+        pub job_type_id: i64,
         #[serde(
             rename = "leadId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub lead_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "locationId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub location_id: ::std::option::Option<i64>,
+        #[serde(rename = "locationId")]
+        pub location_id: i64,
         #[serde(
             rename = "noCharge",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1839,8 +1785,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub partner_lead_call_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<::std::string::String>,
+        pub priority: ::std::string::String,
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1865,13 +1810,10 @@ pub mod types {
         }
     }
     ///A custom field value to set on a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobCustomFieldRequest {
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1895,7 +1837,7 @@ pub mod types {
         }
     }
     ///A job as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1974,8 +1916,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_appointment_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2318,7 +2259,7 @@ pub mod types {
         }
     }
     ///A configured reason for putting jobs on hold.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobHoldReason {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2327,8 +2268,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2371,15 +2311,11 @@ pub mod types {
         }
     }
     ///Why a job is put on hold.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobHoldRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "reasonId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub reason_id: ::std::option::Option<i64>,
+        pub memo: ::std::string::String,
+        #[serde(rename = "reasonId")]
+        pub reason_id: i64,
     }
     impl JobHoldRequest {
         pub fn builder() -> builder::JobHoldRequest {
@@ -2387,15 +2323,14 @@ pub mod types {
         }
     }
     ///A new note for a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobNoteCreateRequest {
         #[serde(
             rename = "pinToTop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pin_to_top: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
     }
     impl JobNoteCreateRequest {
         pub fn builder() -> builder::JobNoteCreateRequest {
@@ -2403,7 +2338,7 @@ pub mod types {
         }
     }
     ///A job note as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobNoteExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2417,8 +2352,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isPinned",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2658,7 +2592,7 @@ pub mod types {
         }
     }
     ///A template that classifies jobs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2696,8 +2630,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalData>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceSignaturesRequired",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2743,7 +2676,7 @@ pub mod types {
         }
     }
     ///A new job type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobTypeCreateRequest {
         #[serde(
             rename = "businessUnitIds",
@@ -2779,8 +2712,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub invoice_signatures_required: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "noCharge",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2841,66 +2773,106 @@ pub mod types {
     pub struct JobTypeUpdateRequest {
         #[serde(
             rename = "businessUnitIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub class: ::std::option::Option<::std::string::String>,
+        pub business_unit_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub class: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "customFieldTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_field_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub custom_field_type_ids: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<i64>,
+        >,
         #[serde(
             rename = "customFieldsUpdateMode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields_update_mode: ::std::option::Option<CustomFieldsUpdateMode>,
+        pub custom_fields_update_mode: ::servicetitan_core::types::Patch<
+            CustomFieldsUpdateMode,
+        >,
         #[serde(
             rename = "defaultEstimateSoldAction",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub default_estimate_sold_action: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<i32>,
+        pub default_estimate_sold_action: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub duration: ::servicetitan_core::types::Patch<i32>,
         #[serde(
             rename = "enforceRecurringServiceEventSelection",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub enforce_recurring_service_event_selection: ::std::option::Option<bool>,
+        pub enforce_recurring_service_event_selection: ::servicetitan_core::types::Patch<
+            bool,
+        >,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
         #[serde(
             rename = "invoiceSignaturesRequired",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub invoice_signatures_required: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub invoice_signatures_required: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "noCharge",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub no_charge: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub no_charge: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub priority: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub skills: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         #[serde(
             rename = "soldThreshold",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sold_threshold: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub sold_threshold: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub tag_type_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl JobTypeUpdateRequest {
         pub fn builder() -> builder::JobTypeUpdateRequest {
@@ -2912,83 +2884,108 @@ pub mod types {
     pub struct JobUpdateRequest {
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub campaign_id: ::std::option::Option<i64>,
+        pub campaign_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<::std::vec::Vec<JobCustomFieldRequest>>,
+        pub custom_fields: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<JobCustomFieldRequest>,
+        >,
         #[serde(
             rename = "customerId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub customer_id: ::std::option::Option<i64>,
+        pub customer_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "customerPo",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub customer_po: ::std::option::Option<::std::string::String>,
+        pub customer_po: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
         #[serde(
             rename = "isAutoDispatched",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_auto_dispatched: ::std::option::Option<bool>,
+        pub is_auto_dispatched: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "jobGeneratedLeadSource",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_generated_lead_source: ::std::option::Option<JobGeneratedLeadSource>,
+        pub job_generated_lead_source: ::servicetitan_core::types::Patch<
+            JobGeneratedLeadSource,
+        >,
         #[serde(
             rename = "jobTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_type_id: ::std::option::Option<i64>,
+        pub job_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "locationId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub location_id: ::std::option::Option<i64>,
+        pub location_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "noCharge",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub no_charge: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<::std::string::String>,
+        pub no_charge: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub priority: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "shouldUpdateInvoiceItems",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub should_update_invoice_items: ::std::option::Option<bool>,
+        pub should_update_invoice_items: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "soldById",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sold_by_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub sold_by_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "summaryOfWork",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub summary_of_work: ::std::option::Option<::std::string::String>,
+        pub summary_of_work: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub tag_type_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl JobUpdateRequest {
         pub fn builder() -> builder::JobUpdateRequest {
@@ -3018,20 +3015,16 @@ pub mod types {
         }
     }
     ///A message to post on a job or project.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MessageCreateRequest {
         #[serde(
             rename = "addParentMessageSenderToRecipients",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub add_parent_message_sender_to_recipients: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub body: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "createdByEmployeeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub created_by_employee_id: ::std::option::Option<i64>,
+        pub body: ::std::string::String,
+        #[serde(rename = "createdByEmployeeId")]
+        pub created_by_employee_id: i64,
         #[serde(
             rename = "parentMessageId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3049,10 +3042,9 @@ pub mod types {
         }
     }
     ///Identifies a newly posted message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MessageCreateResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl MessageCreateResponse {
         pub fn builder() -> builder::MessageCreateResponse {
@@ -3150,7 +3142,7 @@ pub mod types {
         }
     }
     ///A group of jobs tracked together.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Project {
         #[serde(
             rename = "actualCompletionDate",
@@ -3184,8 +3176,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalData>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3253,7 +3244,7 @@ pub mod types {
         }
     }
     ///A new project.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectCreateRequest {
         #[serde(
             rename = "actualCompletionDate",
@@ -3284,11 +3275,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<ExternalDataCreateRequest>,
-        #[serde(
-            rename = "locationId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub location_id: ::std::option::Option<i64>,
+        #[serde(rename = "locationId")]
+        pub location_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3332,15 +3320,11 @@ pub mod types {
         }
     }
     ///A custom field value to set on a project.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectCustomFieldRequest {
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
+        pub value: ::std::string::String,
     }
     impl ProjectCustomFieldRequest {
         pub fn builder() -> builder::ProjectCustomFieldRequest {
@@ -3348,7 +3332,7 @@ pub mod types {
         }
     }
     ///A project as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3384,8 +3368,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalData>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3474,15 +3457,14 @@ pub mod types {
         }
     }
     ///A new note for a project.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectNoteCreateRequest {
         #[serde(
             rename = "pinToTop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pin_to_top: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
     }
     impl ProjectNoteCreateRequest {
         pub fn builder() -> builder::ProjectNoteCreateRequest {
@@ -3490,7 +3472,7 @@ pub mod types {
         }
     }
     ///A project note as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectNoteExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3504,8 +3486,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isPinned",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3579,10 +3560,9 @@ pub mod types {
         }
     }
     ///A status a project can be in.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectStatus {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3627,12 +3607,11 @@ pub mod types {
         }
     }
     ///A finer-grained status under a project status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectSubStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3682,7 +3661,7 @@ pub mod types {
         }
     }
     ///A category of projects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectType {
         #[serde(
             rename = "createdById",
@@ -3691,8 +3670,7 @@ pub mod types {
         pub created_by_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -3734,67 +3712,86 @@ pub mod types {
     pub struct ProjectUpdateRequest {
         #[serde(
             rename = "actualCompletionDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub actual_completion_date: ::std::option::Option<
+        pub actual_completion_date: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
         #[serde(
             rename = "businessUnitIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub business_unit_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<
+        pub custom_fields: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<ProjectCustomFieldRequest>,
         >,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
         #[serde(
             rename = "jobIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub job_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "projectManagerIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub project_manager_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub project_manager_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "projectTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub project_type_id: ::std::option::Option<i64>,
+        pub project_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "startDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub start_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub start_date: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "statusId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub status_id: ::std::option::Option<i64>,
+        pub status_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "subStatusId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sub_status_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub sub_status_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "targetCompletionDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub target_completion_date: ::std::option::Option<
+        pub target_completion_date: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
     }
@@ -3893,7 +3890,7 @@ pub mod types {
         }
     }
     ///An item of a budget code segment, possibly nested under a parent item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SegmentItemModel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -3904,8 +3901,7 @@ pub mod types {
         pub cost_category: ::std::option::Option<SegmentItemCostCategory>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isActive",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4131,15 +4127,11 @@ pub mod types {
         }
     }
     ///The body of a request that sets an appointment's summary notes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SetAppointmentSummaryRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "technicianId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub technician_id: ::std::option::Option<i64>,
+        pub notes: ::std::string::String,
+        #[serde(rename = "technicianId")]
+        pub technician_id: i64,
     }
     impl SetAppointmentSummaryRequest {
         pub fn builder() -> builder::SetAppointmentSummaryRequest {
@@ -4188,7 +4180,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_confirmed: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -4230,7 +4222,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     end: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_confirmed: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -4372,7 +4364,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4533,19 +4525,16 @@ pub mod types {
                 ::std::string::String,
             >,
             end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
-            job_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            job_id: ::std::result::Result<i64, ::std::string::String>,
             special_instructions: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             technician_ids: ::std::result::Result<
@@ -4558,10 +4547,10 @@ pub mod types {
                 Self {
                     arrival_window_end: Ok(Default::default()),
                     arrival_window_start: Ok(Default::default()),
-                    end: Ok(Default::default()),
-                    job_id: Ok(Default::default()),
+                    end: Err("no value supplied for end".to_string()),
+                    job_id: Err("no value supplied for job_id".to_string()),
                     special_instructions: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    start: Err("no value supplied for start".to_string()),
                     technician_ids: Ok(Default::default()),
                 }
             }
@@ -4601,9 +4590,7 @@ pub mod types {
             }
             pub fn end<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end = value
@@ -4615,7 +4602,7 @@ pub mod types {
             }
             pub fn job_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_id = value
@@ -4641,9 +4628,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -4739,7 +4724,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_confirmed: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -4781,7 +4766,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     end: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_confirmed: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -4923,7 +4908,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5270,27 +5255,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AppointmentHoldRequest {
-            memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reason_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            memo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            reason_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for AppointmentHoldRequest {
             fn default() -> Self {
                 Self {
-                    memo: Ok(Default::default()),
-                    reason_id: Ok(Default::default()),
+                    memo: Err("no value supplied for memo".to_string()),
+                    reason_id: Err("no value supplied for reason_id".to_string()),
                 }
             }
         }
         impl AppointmentHoldRequest {
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -5302,7 +5281,7 @@ pub mod types {
             }
             pub fn reason_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason_id = value
@@ -5460,19 +5439,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AppointmentRescheduleRequest {
             arrival_window_end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             arrival_window_start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
         }
@@ -5490,7 +5469,9 @@ pub mod types {
             pub fn arrival_window_end<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5506,7 +5487,9 @@ pub mod types {
             pub fn arrival_window_start<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5522,7 +5505,9 @@ pub mod types {
             pub fn end<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5536,7 +5521,9 @@ pub mod types {
             pub fn start<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5576,21 +5563,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AppointmentSpecialInstructionsUpdateRequest {
             special_instructions: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for AppointmentSpecialInstructionsUpdateRequest {
             fn default() -> Self {
                 Self {
-                    special_instructions: Ok(Default::default()),
+                    special_instructions: Err(
+                        "no value supplied for special_instructions".to_string(),
+                    ),
                 }
             }
         }
         impl AppointmentSpecialInstructionsUpdateRequest {
             pub fn special_instructions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.special_instructions = value
@@ -5773,21 +5762,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AttachJobEquipmentRequest {
             equipment_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for AttachJobEquipmentRequest {
             fn default() -> Self {
                 Self {
-                    equipment_ids: Ok(Default::default()),
+                    equipment_ids: Err("no value supplied for equipment_ids".to_string()),
                 }
             }
         }
         impl AttachJobEquipmentRequest {
             pub fn equipment_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.equipment_ids = value
@@ -5914,7 +5903,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             segments: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::BudgetCodeSegmentModel>>,
                 ::std::string::String,
@@ -5925,7 +5914,7 @@ pub mod types {
                 Self {
                     code: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     segments: Ok(Default::default()),
                 }
             }
@@ -5957,7 +5946,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6129,10 +6118,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BudgetCodeSegmentBindingArgs {
-            segment_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            segment_id: ::std::result::Result<i64, ::std::string::String>,
             segment_item_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6141,7 +6127,7 @@ pub mod types {
         impl ::std::default::Default for BudgetCodeSegmentBindingArgs {
             fn default() -> Self {
                 Self {
-                    segment_id: Ok(Default::default()),
+                    segment_id: Err("no value supplied for segment_id".to_string()),
                     segment_item_id: Ok(Default::default()),
                 }
             }
@@ -6149,7 +6135,7 @@ pub mod types {
         impl BudgetCodeSegmentBindingArgs {
             pub fn segment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.segment_id = value
@@ -6413,21 +6399,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateFullBudgetCodeArgs {
             segment_item_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CreateFullBudgetCodeArgs {
             fn default() -> Self {
                 Self {
-                    segment_item_ids: Ok(Default::default()),
+                    segment_item_ids: Err(
+                        "no value supplied for segment_item_ids".to_string(),
+                    ),
                 }
             }
         }
         impl CreateFullBudgetCodeArgs {
             pub fn segment_item_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.segment_item_ids = value
@@ -6462,16 +6450,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreatePartialBudgetCodeArgs {
             segments: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::BudgetCodeSegmentBindingArgs>,
-                >,
+                ::std::vec::Vec<super::BudgetCodeSegmentBindingArgs>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CreatePartialBudgetCodeArgs {
             fn default() -> Self {
                 Self {
-                    segments: Ok(Default::default()),
+                    segments: Err("no value supplied for segments".to_string()),
                 }
             }
         }
@@ -6479,9 +6465,7 @@ pub mod types {
             pub fn segments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::BudgetCodeSegmentBindingArgs>,
-                    >,
+                    ::std::vec::Vec<super::BudgetCodeSegmentBindingArgs>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6607,7 +6591,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -6623,7 +6607,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     data_type: Ok(Default::default()),
                     data_type_options: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -6676,7 +6660,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6865,21 +6849,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DetachJobEquipmentRequest {
             equipment_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for DetachJobEquipmentRequest {
             fn default() -> Self {
                 Self {
-                    equipment_ids: Ok(Default::default()),
+                    equipment_ids: Err("no value supplied for equipment_ids".to_string()),
                 }
             }
         }
         impl DetachJobEquipmentRequest {
             pub fn equipment_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.equipment_ids = value
@@ -6975,27 +6959,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataCreateRequest {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalData>>,
+                ::std::vec::Vec<super::ExternalDataInput>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ExternalDataCreateRequest {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err("no value supplied for external_data".to_string()),
                 }
             }
         }
         impl ExternalDataCreateRequest {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -7009,9 +6992,7 @@ pub mod types {
             }
             pub fn external_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExternalData>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalDataInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_data = value
@@ -7044,11 +7025,66 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExternalDataInput {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ExternalDataInput {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl ExternalDataInput {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExternalDataInput> for super::ExternalDataInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExternalDataInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExternalDataInput> for ExternalDataInput {
+            fn from(value: super::ExternalDataInput) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateItem {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7057,7 +7093,7 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateItem {
             fn default() -> Self {
                 Self {
-                    key: Ok(Default::default()),
+                    key: Err("no value supplied for key".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -7065,7 +7101,7 @@ pub mod types {
         impl ExternalDataUpdateItem {
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -7111,12 +7147,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateRequest {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalDataUpdateItem>>,
+                ::std::vec::Vec<super::ExternalDataUpdateItem>,
                 ::std::string::String,
             >,
             patch_mode: ::std::result::Result<
@@ -7127,8 +7160,12 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateRequest {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err(
+                        "no value supplied for external_data".to_string(),
+                    ),
                     patch_mode: Ok(Default::default()),
                 }
             }
@@ -7136,7 +7173,7 @@ pub mod types {
         impl ExternalDataUpdateRequest {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -7151,7 +7188,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExternalDataUpdateItem>>,
+                    ::std::vec::Vec<super::ExternalDataUpdateItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7512,7 +7549,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -7624,7 +7661,7 @@ pub mod types {
                     estimate_ids: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     first_appointment_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_id: Ok(Default::default()),
                     is_auto_dispatched: Ok(Default::default()),
                     job_generated_lead_source: Ok(Default::default()),
@@ -7850,7 +7887,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8257,11 +8294,11 @@ pub mod types {
                 ::std::string::String,
             >,
             end: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             start: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             technician_ids: ::std::result::Result<
@@ -8274,8 +8311,8 @@ pub mod types {
                 Self {
                     arrival_window_end: Ok(Default::default()),
                     arrival_window_start: Ok(Default::default()),
-                    end: Ok(Default::default()),
-                    start: Ok(Default::default()),
+                    end: Err("no value supplied for end".to_string()),
+                    start: Err("no value supplied for start".to_string()),
                     technician_ids: Ok(Default::default()),
                 }
             }
@@ -8315,9 +8352,7 @@ pub mod types {
             }
             pub fn end<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end = value
@@ -8329,9 +8364,7 @@ pub mod types {
             }
             pub fn start<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start = value
@@ -8599,7 +8632,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -8614,7 +8647,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -8649,7 +8682,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8835,27 +8868,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct JobCancelRequest {
-            memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reason_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            memo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            reason_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for JobCancelRequest {
             fn default() -> Self {
                 Self {
-                    memo: Ok(Default::default()),
-                    reason_id: Ok(Default::default()),
+                    memo: Err("no value supplied for memo".to_string()),
+                    reason_id: Err("no value supplied for reason_id".to_string()),
                 }
             }
         }
         impl JobCancelRequest {
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -8867,7 +8894,7 @@ pub mod types {
             }
             pub fn reason_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason_id = value
@@ -8911,7 +8938,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8931,7 +8958,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     reason_id: Ok(Default::default()),
@@ -8979,7 +9006,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9067,7 +9094,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -9087,7 +9114,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     reason_id: Ok(Default::default()),
@@ -9135,7 +9162,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9655,23 +9682,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct JobCompleteRequest {
             completed_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for JobCompleteRequest {
             fn default() -> Self {
                 Self {
-                    completed_on: Ok(Default::default()),
+                    completed_on: Err("no value supplied for completed_on".to_string()),
                 }
             }
         }
         impl JobCompleteRequest {
             pub fn completed_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_on = value
@@ -9702,29 +9727,20 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct JobCreateRequest {
             appointments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobAppointmentRequest>>,
+                ::std::vec::Vec<super::JobAppointmentRequest>,
                 ::std::string::String,
             >,
             booking_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            business_unit_id: ::std::result::Result<i64, ::std::string::String>,
+            campaign_id: ::std::result::Result<i64, ::std::string::String>,
             custom_fields: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::JobCustomFieldRequest>>,
                 ::std::string::String,
             >,
-            customer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            customer_id: ::std::result::Result<i64, ::std::string::String>,
             customer_po: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9741,18 +9757,12 @@ pub mod types {
                 ::std::option::Option<super::JobGeneratedLeadSource>,
                 ::std::string::String,
             >,
-            job_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            job_type_id: ::std::result::Result<i64, ::std::string::String>,
             lead_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            location_id: ::std::result::Result<i64, ::std::string::String>,
             no_charge: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -9762,7 +9772,7 @@ pub mod types {
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
@@ -9785,22 +9795,24 @@ pub mod types {
         impl ::std::default::Default for JobCreateRequest {
             fn default() -> Self {
                 Self {
-                    appointments: Ok(Default::default()),
+                    appointments: Err("no value supplied for appointments".to_string()),
                     booking_id: Ok(Default::default()),
-                    business_unit_id: Ok(Default::default()),
-                    campaign_id: Ok(Default::default()),
+                    business_unit_id: Err(
+                        "no value supplied for business_unit_id".to_string(),
+                    ),
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
                     custom_fields: Ok(Default::default()),
-                    customer_id: Ok(Default::default()),
+                    customer_id: Err("no value supplied for customer_id".to_string()),
                     customer_po: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     invoice_signature_is_required: Ok(Default::default()),
                     job_generated_lead_source: Ok(Default::default()),
-                    job_type_id: Ok(Default::default()),
+                    job_type_id: Err("no value supplied for job_type_id".to_string()),
                     lead_id: Ok(Default::default()),
-                    location_id: Ok(Default::default()),
+                    location_id: Err("no value supplied for location_id".to_string()),
                     no_charge: Ok(Default::default()),
                     partner_lead_call_id: Ok(Default::default()),
-                    priority: Ok(Default::default()),
+                    priority: Err("no value supplied for priority".to_string()),
                     project_id: Ok(Default::default()),
                     sold_by_id: Ok(Default::default()),
                     summary: Ok(Default::default()),
@@ -9812,7 +9824,7 @@ pub mod types {
             pub fn appointments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobAppointmentRequest>>,
+                    ::std::vec::Vec<super::JobAppointmentRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9837,7 +9849,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -9851,7 +9863,7 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -9877,7 +9889,7 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -9945,7 +9957,7 @@ pub mod types {
             }
             pub fn job_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_type_id = value
@@ -9969,7 +9981,7 @@ pub mod types {
             }
             pub fn location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_id = value
@@ -10007,7 +10019,7 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -10125,10 +10137,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct JobCustomFieldRequest {
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10137,7 +10146,7 @@ pub mod types {
         impl ::std::default::Default for JobCustomFieldRequest {
             fn default() -> Self {
                 Self {
-                    type_id: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -10145,7 +10154,7 @@ pub mod types {
         impl JobCustomFieldRequest {
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -10301,7 +10310,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -10414,7 +10423,7 @@ pub mod types {
                     estimate_ids: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     first_appointment_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_id: Ok(Default::default()),
                     is_auto_dispatched: Ok(Default::default()),
                     job_generated_lead_source: Ok(Default::default()),
@@ -10652,7 +10661,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11672,7 +11681,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -11687,7 +11696,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -11722,7 +11731,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11907,27 +11916,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct JobHoldRequest {
-            memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reason_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            memo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            reason_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for JobHoldRequest {
             fn default() -> Self {
                 Self {
-                    memo: Ok(Default::default()),
-                    reason_id: Ok(Default::default()),
+                    memo: Err("no value supplied for memo".to_string()),
+                    reason_id: Err("no value supplied for reason_id".to_string()),
                 }
             }
         }
         impl JobHoldRequest {
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -11939,7 +11942,7 @@ pub mod types {
             }
             pub fn reason_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason_id = value
@@ -11975,16 +11978,13 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for JobNoteCreateRequest {
             fn default() -> Self {
                 Self {
                     pin_to_top: Ok(Default::default()),
-                    text: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
                 }
             }
         }
@@ -12003,7 +12003,7 @@ pub mod types {
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -12048,7 +12048,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_pinned: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -12072,7 +12072,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_pinned: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -12121,7 +12121,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12457,7 +12457,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalData>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_signatures_required: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -12511,7 +12511,7 @@ pub mod types {
                     duration: Ok(Default::default()),
                     enforce_recurring_service_event_selection: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_signatures_required: Ok(Default::default()),
                     is_smart_dispatched: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -12651,7 +12651,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12884,10 +12884,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             no_charge: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -12924,7 +12921,7 @@ pub mod types {
                     enforce_recurring_service_event_selection: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     invoice_signatures_required: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     no_charge: Ok(Default::default()),
                     priority: Ok(Default::default()),
                     skills: Ok(Default::default()),
@@ -13048,7 +13045,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -13312,67 +13309,69 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct JobTypeUpdateRequest {
             business_unit_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             class: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             custom_field_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             custom_fields_update_mode: ::std::result::Result<
-                ::std::option::Option<super::CustomFieldsUpdateMode>,
+                ::servicetitan_core::types::Patch<super::CustomFieldsUpdateMode>,
                 ::std::string::String,
             >,
             default_estimate_sold_action: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::servicetitan_core::types::Patch<i32>,
                 ::std::string::String,
             >,
             enforce_recurring_service_event_selection: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             invoice_signatures_required: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             no_charge: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             skills: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
                 ::std::string::String,
             >,
             sold_threshold: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -13401,7 +13400,9 @@ pub mod types {
         impl JobTypeUpdateRequest {
             pub fn business_unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_ids = value
@@ -13415,7 +13416,9 @@ pub mod types {
             }
             pub fn class<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.class = value
@@ -13427,7 +13430,9 @@ pub mod types {
             }
             pub fn custom_field_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_field_type_ids = value
@@ -13442,7 +13447,7 @@ pub mod types {
             pub fn custom_fields_update_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomFieldsUpdateMode>,
+                    ::servicetitan_core::types::Patch<super::CustomFieldsUpdateMode>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13457,7 +13462,9 @@ pub mod types {
             }
             pub fn default_estimate_sold_action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_estimate_sold_action = value
@@ -13471,7 +13478,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -13486,7 +13493,7 @@ pub mod types {
                 value: T,
             ) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enforce_recurring_service_event_selection = value
@@ -13501,7 +13508,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13514,7 +13521,7 @@ pub mod types {
             }
             pub fn invoice_signatures_required<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_signatures_required = value
@@ -13528,7 +13535,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -13540,7 +13549,7 @@ pub mod types {
             }
             pub fn no_charge<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.no_charge = value
@@ -13552,7 +13561,9 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -13565,7 +13576,9 @@ pub mod types {
             pub fn skills<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13579,7 +13592,9 @@ pub mod types {
             pub fn sold_threshold<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13594,7 +13609,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -13606,7 +13623,9 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -13671,71 +13690,73 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct JobUpdateRequest {
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobCustomFieldRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::JobCustomFieldRequest>,
+                >,
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             customer_po: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             is_auto_dispatched: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             job_generated_lead_source: ::std::result::Result<
-                ::std::option::Option<super::JobGeneratedLeadSource>,
+                ::servicetitan_core::types::Patch<super::JobGeneratedLeadSource>,
                 ::std::string::String,
             >,
             job_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             no_charge: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             should_update_invoice_items: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             sold_by_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             summary_of_work: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -13765,7 +13786,7 @@ pub mod types {
         impl JobUpdateRequest {
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -13779,7 +13800,7 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -13792,7 +13813,9 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobCustomFieldRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::JobCustomFieldRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13805,7 +13828,7 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -13817,7 +13840,9 @@ pub mod types {
             }
             pub fn customer_po<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_po = value
@@ -13830,7 +13855,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13843,7 +13868,7 @@ pub mod types {
             }
             pub fn is_auto_dispatched<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_auto_dispatched = value
@@ -13858,7 +13883,7 @@ pub mod types {
             pub fn job_generated_lead_source<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JobGeneratedLeadSource>,
+                    ::servicetitan_core::types::Patch<super::JobGeneratedLeadSource>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13873,7 +13898,7 @@ pub mod types {
             }
             pub fn job_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_type_id = value
@@ -13885,7 +13910,7 @@ pub mod types {
             }
             pub fn location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_id = value
@@ -13897,7 +13922,7 @@ pub mod types {
             }
             pub fn no_charge<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.no_charge = value
@@ -13909,7 +13934,9 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -13921,7 +13948,7 @@ pub mod types {
             }
             pub fn should_update_invoice_items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.should_update_invoice_items = value
@@ -13935,7 +13962,7 @@ pub mod types {
             }
             pub fn sold_by_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sold_by_id = value
@@ -13947,7 +13974,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -13959,7 +13988,9 @@ pub mod types {
             }
             pub fn summary_of_work<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary_of_work = value
@@ -13973,7 +14004,9 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -14128,14 +14161,8 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            body: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by_employee_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            body: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_by_employee_id: ::std::result::Result<i64, ::std::string::String>,
             parent_message_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -14149,8 +14176,10 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     add_parent_message_sender_to_recipients: Ok(Default::default()),
-                    body: Ok(Default::default()),
-                    created_by_employee_id: Ok(Default::default()),
+                    body: Err("no value supplied for body".to_string()),
+                    created_by_employee_id: Err(
+                        "no value supplied for created_by_employee_id".to_string(),
+                    ),
                     parent_message_id: Ok(Default::default()),
                     recipient_ids: Ok(Default::default()),
                 }
@@ -14173,7 +14202,7 @@ pub mod types {
             }
             pub fn body<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.body = value
@@ -14185,7 +14214,7 @@ pub mod types {
             }
             pub fn created_by_employee_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by_employee_id = value
@@ -14255,17 +14284,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct MessageCreateResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for MessageCreateResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl MessageCreateResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14721,7 +14752,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalData>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
@@ -14788,7 +14819,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_ids: Ok(Default::default()),
                     location_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -14893,7 +14924,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -15161,10 +15192,7 @@ pub mod types {
                 ::std::option::Option<super::ExternalDataCreateRequest>,
                 ::std::string::String,
             >,
-            location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            location_id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15206,7 +15234,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    location_id: Ok(Default::default()),
+                    location_id: Err("no value supplied for location_id".to_string()),
                     name: Ok(Default::default()),
                     project_manager_ids: Ok(Default::default()),
                     project_type_id: Ok(Default::default()),
@@ -15293,7 +15321,7 @@ pub mod types {
             }
             pub fn location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_id = value
@@ -15456,27 +15484,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ProjectCustomFieldRequest {
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ProjectCustomFieldRequest {
             fn default() -> Self {
                 Self {
-                    type_id: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
         impl ProjectCustomFieldRequest {
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -15488,7 +15510,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -15550,7 +15572,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalData>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
@@ -15618,7 +15640,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
                     external_data: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_ids: Ok(Default::default()),
                     location_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -15735,7 +15757,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16074,16 +16096,13 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ProjectNoteCreateRequest {
             fn default() -> Self {
                 Self {
                     pin_to_top: Ok(Default::default()),
-                    text: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
                 }
             }
         }
@@ -16102,7 +16121,7 @@ pub mod types {
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -16148,7 +16167,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_pinned: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -16172,7 +16191,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_pinned: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     project_id: Ok(Default::default()),
@@ -16221,7 +16240,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16525,7 +16544,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ProjectStatus {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -16542,7 +16561,7 @@ pub mod types {
         impl ::std::default::Default for ProjectStatus {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     order: Ok(Default::default()),
@@ -16552,7 +16571,7 @@ pub mod types {
         impl ProjectStatus {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16751,7 +16770,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -16773,7 +16792,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     active: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     order: Ok(Default::default()),
@@ -16796,7 +16815,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17016,7 +17035,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17027,7 +17046,7 @@ pub mod types {
                 Self {
                     created_by_id: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -17059,7 +17078,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17229,55 +17248,57 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ProjectUpdateRequest {
             actual_completion_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             business_unit_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ProjectCustomFieldRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::ProjectCustomFieldRequest>,
+                >,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             job_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             project_manager_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             project_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             sub_status_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             target_completion_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
         }
@@ -17304,7 +17325,9 @@ pub mod types {
             pub fn actual_completion_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17319,7 +17342,9 @@ pub mod types {
             }
             pub fn business_unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_ids = value
@@ -17334,7 +17359,7 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::ProjectCustomFieldRequest>,
                     >,
                 >,
@@ -17350,7 +17375,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17363,7 +17388,9 @@ pub mod types {
             }
             pub fn job_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_ids = value
@@ -17375,7 +17402,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -17387,7 +17416,9 @@ pub mod types {
             }
             pub fn project_manager_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_manager_ids = value
@@ -17401,7 +17432,7 @@ pub mod types {
             }
             pub fn project_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_type_id = value
@@ -17416,7 +17447,9 @@ pub mod types {
             pub fn start_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17429,7 +17462,7 @@ pub mod types {
             }
             pub fn status_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_id = value
@@ -17441,7 +17474,7 @@ pub mod types {
             }
             pub fn sub_status_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_status_id = value
@@ -17453,7 +17486,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -17466,7 +17501,9 @@ pub mod types {
             pub fn target_completion_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17536,7 +17573,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_active: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -17556,7 +17593,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     cost_category: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_active: Ok(Default::default()),
                     parent_id: Ok(Default::default()),
                     path: Ok(Default::default()),
@@ -17604,7 +17641,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17941,27 +17978,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SetAppointmentSummaryRequest {
-            notes: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            technician_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            notes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            technician_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for SetAppointmentSummaryRequest {
             fn default() -> Self {
                 Self {
-                    notes: Ok(Default::default()),
-                    technician_id: Ok(Default::default()),
+                    notes: Err("no value supplied for notes".to_string()),
+                    technician_id: Err("no value supplied for technician_id".to_string()),
                 }
             }
         }
         impl SetAppointmentSummaryRequest {
             pub fn notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.notes = value
@@ -17973,7 +18004,7 @@ pub mod types {
             }
             pub fn technician_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.technician_id = value
@@ -32122,3 +32153,419 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"parentId\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"path\":{\"type\":[\"null\",\"string\"]},\"costCategory\":{\"type\":[\"null\",\"string\"]},\"isActive\":{\"type\":[\"null\",\"boolean\"]}}}",
     },
 ];
+impl types::builder::AppointmentCreateRequest {
+    ///The `AppointmentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::AppointmentCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::AppointmentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AppointmentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::AppointmentHoldRequest {
+    ///The `AppointmentHoldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AppointmentHoldRequest, servicetitan_core::Error> {
+        types::AppointmentHoldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AppointmentHoldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::AppointmentRescheduleRequest {
+    ///The `AppointmentRescheduleRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::AppointmentRescheduleRequest,
+        servicetitan_core::Error,
+    > {
+        types::AppointmentRescheduleRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AppointmentRescheduleRequest"),
+                )
+            })
+    }
+}
+impl types::builder::AppointmentSpecialInstructionsUpdateRequest {
+    ///The `AppointmentSpecialInstructionsUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::AppointmentSpecialInstructionsUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::AppointmentSpecialInstructionsUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AppointmentSpecialInstructionsUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::AttachJobEquipmentRequest {
+    ///The `AttachJobEquipmentRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::AttachJobEquipmentRequest,
+        servicetitan_core::Error,
+    > {
+        types::AttachJobEquipmentRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AttachJobEquipmentRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BudgetCodeSegmentBindingArgs {
+    ///The `BudgetCodeSegmentBindingArgs`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BudgetCodeSegmentBindingArgs,
+        servicetitan_core::Error,
+    > {
+        types::BudgetCodeSegmentBindingArgs::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BudgetCodeSegmentBindingArgs"),
+                )
+            })
+    }
+}
+impl types::builder::CreateFullBudgetCodeArgs {
+    ///The `CreateFullBudgetCodeArgs`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateFullBudgetCodeArgs,
+        servicetitan_core::Error,
+    > {
+        types::CreateFullBudgetCodeArgs::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateFullBudgetCodeArgs"),
+                )
+            })
+    }
+}
+impl types::builder::CreatePartialBudgetCodeArgs {
+    ///The `CreatePartialBudgetCodeArgs`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreatePartialBudgetCodeArgs,
+        servicetitan_core::Error,
+    > {
+        types::CreatePartialBudgetCodeArgs::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreatePartialBudgetCodeArgs"),
+                )
+            })
+    }
+}
+impl types::builder::DetachJobEquipmentRequest {
+    ///The `DetachJobEquipmentRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::DetachJobEquipmentRequest,
+        servicetitan_core::Error,
+    > {
+        types::DetachJobEquipmentRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DetachJobEquipmentRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataCreateRequest {
+    ///The `ExternalDataCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataInput {
+    ///The `ExternalDataInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataInput, servicetitan_core::Error> {
+        types::ExternalDataInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataInput"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateItem {
+    ///The `ExternalDataUpdateItem`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataUpdateItem, servicetitan_core::Error> {
+        types::ExternalDataUpdateItem::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateItem"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateRequest {
+    ///The `ExternalDataUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobAppointmentRequest {
+    ///The `JobAppointmentRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobAppointmentRequest, servicetitan_core::Error> {
+        types::JobAppointmentRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobAppointmentRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobCancelRequest {
+    ///The `JobCancelRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobCancelRequest, servicetitan_core::Error> {
+        types::JobCancelRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobCancelRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobCompleteRequest {
+    ///The `JobCompleteRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobCompleteRequest, servicetitan_core::Error> {
+        types::JobCompleteRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobCompleteRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobCreateRequest {
+    ///The `JobCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobCreateRequest, servicetitan_core::Error> {
+        types::JobCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobCustomFieldRequest {
+    ///The `JobCustomFieldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobCustomFieldRequest, servicetitan_core::Error> {
+        types::JobCustomFieldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobCustomFieldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobHoldRequest {
+    ///The `JobHoldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobHoldRequest, servicetitan_core::Error> {
+        types::JobHoldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobHoldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobNoteCreateRequest {
+    ///The `JobNoteCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobNoteCreateRequest, servicetitan_core::Error> {
+        types::JobNoteCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobNoteCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobTypeCreateRequest {
+    ///The `JobTypeCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobTypeCreateRequest, servicetitan_core::Error> {
+        types::JobTypeCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobTypeCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobTypeUpdateRequest {
+    ///The `JobTypeUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobTypeUpdateRequest, servicetitan_core::Error> {
+        types::JobTypeUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobTypeUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::JobUpdateRequest {
+    ///The `JobUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::JobUpdateRequest, servicetitan_core::Error> {
+        types::JobUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "JobUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MessageCreateRequest {
+    ///The `MessageCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::MessageCreateRequest, servicetitan_core::Error> {
+        types::MessageCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MessageCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ProjectCreateRequest {
+    ///The `ProjectCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ProjectCreateRequest, servicetitan_core::Error> {
+        types::ProjectCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ProjectCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ProjectCustomFieldRequest {
+    ///The `ProjectCustomFieldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ProjectCustomFieldRequest,
+        servicetitan_core::Error,
+    > {
+        types::ProjectCustomFieldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ProjectCustomFieldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ProjectNoteCreateRequest {
+    ///The `ProjectNoteCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ProjectNoteCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ProjectNoteCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ProjectNoteCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ProjectUpdateRequest {
+    ///The `ProjectUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ProjectUpdateRequest, servicetitan_core::Error> {
+        types::ProjectUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ProjectUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SetAppointmentSummaryRequest {
+    ///The `SetAppointmentSummaryRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::SetAppointmentSummaryRequest,
+        servicetitan_core::Error,
+    > {
+        types::SetAppointmentSummaryRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SetAppointmentSummaryRequest"),
+                )
+            })
+    }
+}

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 4
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -250,18 +250,12 @@ pub mod types {
         }
     }
     ///Body for attributing an external call to a web session.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateExternalCallAttributionRequest {
-        #[serde(
-            rename = "externalCallData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_call_data: ::std::option::Option<ExternalCallData>,
-        #[serde(
-            rename = "webSessionData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub web_session_data: ::std::option::Option<WebSessionData>,
+        #[serde(rename = "externalCallData")]
+        pub external_call_data: ExternalCallData,
+        #[serde(rename = "webSessionData")]
+        pub web_session_data: WebSessionData,
     }
     impl CreateExternalCallAttributionRequest {
         pub fn builder() -> builder::CreateExternalCallAttributionRequest {
@@ -269,18 +263,12 @@ pub mod types {
         }
     }
     ///Body for attributing a scheduled job to a web session.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateScheduledJobAttributionRequest {
-        #[serde(
-            rename = "jobId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "webSessionData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub web_session_data: ::std::option::Option<WebSessionData>,
+        #[serde(rename = "jobId")]
+        pub job_id: i64,
+        #[serde(rename = "webSessionData")]
+        pub web_session_data: WebSessionData,
     }
     impl CreateScheduledJobAttributionRequest {
         pub fn builder() -> builder::CreateScheduledJobAttributionRequest {
@@ -288,18 +276,12 @@ pub mod types {
         }
     }
     ///Body for attributing a web lead form to a web session.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateWebLeadFormAttributionRequest {
-        #[serde(
-            rename = "leadId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub lead_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "webSessionData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub web_session_data: ::std::option::Option<WebSessionData>,
+        #[serde(rename = "leadId")]
+        pub lead_id: i64,
+        #[serde(rename = "webSessionData")]
+        pub web_session_data: WebSessionData,
     }
     impl CreateWebLeadFormAttributionRequest {
         pub fn builder() -> builder::CreateWebLeadFormAttributionRequest {
@@ -441,30 +423,16 @@ pub mod types {
         }
     }
     ///The phone numbers and start time of an external call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalCallData {
-        #[serde(
-            rename = "callStartedOnUtc",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub call_started_on_utc: ::std::option::Option<
-            ::servicetitan_core::types::DateTime,
-        >,
-        #[serde(
-            rename = "customerPhoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub customer_phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "forwardingPhoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub forwarding_phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "trackingPhoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tracking_phone_number: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "callStartedOnUtc")]
+        pub call_started_on_utc: ::servicetitan_core::types::DateTime,
+        #[serde(rename = "customerPhoneNumber")]
+        pub customer_phone_number: ::std::string::String,
+        #[serde(rename = "forwardingPhoneNumber")]
+        pub forwarding_phone_number: ::std::string::String,
+        #[serde(rename = "trackingPhoneNumber")]
+        pub tracking_phone_number: ::std::string::String,
     }
     impl ExternalCallData {
         pub fn builder() -> builder::ExternalCallData {
@@ -1005,19 +973,13 @@ pub mod types {
         }
     }
     ///Body for attributing a booking to a web session.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebBookingAttributionCreateRequest {
         ///ID of the booking in ServiceTitan.
-        #[serde(
-            rename = "bookingId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub booking_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "webSessionData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub web_session_data: ::std::option::Option<WebSessionData>,
+        #[serde(rename = "bookingId")]
+        pub booking_id: i64,
+        #[serde(rename = "webSessionData")]
+        pub web_session_data: WebSessionData,
     }
     impl WebBookingAttributionCreateRequest {
         pub fn builder() -> builder::WebBookingAttributionCreateRequest {
@@ -1025,7 +987,7 @@ pub mod types {
         }
     }
     ///What is known about the visitor's web session: the pages involved, ad click identifiers and UTM tags.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebSessionData {
         ///Facebook click ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1042,20 +1004,14 @@ pub mod types {
         )]
         pub google_analytics_client_id: ::std::option::Option<::std::string::String>,
         ///First page the visitor arrived on.
-        #[serde(
-            rename = "landingPageUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub landing_page_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "landingPageUrl")]
+        pub landing_page_url: ::std::string::String,
         ///Microsoft Ads click ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msclkid: ::std::option::Option<::std::string::String>,
         ///Page that sent the visitor to the site.
-        #[serde(
-            rename = "referrerUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub referrer_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "referrerUrl")]
+        pub referrer_url: ::std::string::String,
         #[serde(
             rename = "utmAdgroup",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2107,28 +2063,30 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateExternalCallAttributionRequest {
             external_call_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalCallData>,
+                super::ExternalCallData,
                 ::std::string::String,
             >,
             web_session_data: ::std::result::Result<
-                ::std::option::Option<super::WebSessionData>,
+                super::WebSessionData,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CreateExternalCallAttributionRequest {
             fn default() -> Self {
                 Self {
-                    external_call_data: Ok(Default::default()),
-                    web_session_data: Ok(Default::default()),
+                    external_call_data: Err(
+                        "no value supplied for external_call_data".to_string(),
+                    ),
+                    web_session_data: Err(
+                        "no value supplied for web_session_data".to_string(),
+                    ),
                 }
             }
         }
         impl CreateExternalCallAttributionRequest {
             pub fn external_call_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalCallData>,
-                >,
+                T: ::std::convert::TryInto<super::ExternalCallData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_call_data = value
@@ -2142,7 +2100,7 @@ pub mod types {
             }
             pub fn web_session_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebSessionData>>,
+                T: ::std::convert::TryInto<super::WebSessionData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.web_session_data = value
@@ -2178,27 +2136,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CreateScheduledJobAttributionRequest {
-            job_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            job_id: ::std::result::Result<i64, ::std::string::String>,
             web_session_data: ::std::result::Result<
-                ::std::option::Option<super::WebSessionData>,
+                super::WebSessionData,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CreateScheduledJobAttributionRequest {
             fn default() -> Self {
                 Self {
-                    job_id: Ok(Default::default()),
-                    web_session_data: Ok(Default::default()),
+                    job_id: Err("no value supplied for job_id".to_string()),
+                    web_session_data: Err(
+                        "no value supplied for web_session_data".to_string(),
+                    ),
                 }
             }
         }
         impl CreateScheduledJobAttributionRequest {
             pub fn job_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_id = value
@@ -2210,7 +2167,7 @@ pub mod types {
             }
             pub fn web_session_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebSessionData>>,
+                T: ::std::convert::TryInto<super::WebSessionData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.web_session_data = value
@@ -2246,27 +2203,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CreateWebLeadFormAttributionRequest {
-            lead_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            lead_id: ::std::result::Result<i64, ::std::string::String>,
             web_session_data: ::std::result::Result<
-                ::std::option::Option<super::WebSessionData>,
+                super::WebSessionData,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CreateWebLeadFormAttributionRequest {
             fn default() -> Self {
                 Self {
-                    lead_id: Ok(Default::default()),
-                    web_session_data: Ok(Default::default()),
+                    lead_id: Err("no value supplied for lead_id".to_string()),
+                    web_session_data: Err(
+                        "no value supplied for web_session_data".to_string(),
+                    ),
                 }
             }
         }
         impl CreateWebLeadFormAttributionRequest {
             pub fn lead_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_id = value
@@ -2278,7 +2234,7 @@ pub mod types {
             }
             pub fn web_session_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebSessionData>>,
+                T: ::std::convert::TryInto<super::WebSessionData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.web_session_data = value
@@ -2600,38 +2556,44 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ExternalCallData {
             call_started_on_utc: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             customer_phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             forwarding_phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             tracking_phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ExternalCallData {
             fn default() -> Self {
                 Self {
-                    call_started_on_utc: Ok(Default::default()),
-                    customer_phone_number: Ok(Default::default()),
-                    forwarding_phone_number: Ok(Default::default()),
-                    tracking_phone_number: Ok(Default::default()),
+                    call_started_on_utc: Err(
+                        "no value supplied for call_started_on_utc".to_string(),
+                    ),
+                    customer_phone_number: Err(
+                        "no value supplied for customer_phone_number".to_string(),
+                    ),
+                    forwarding_phone_number: Err(
+                        "no value supplied for forwarding_phone_number".to_string(),
+                    ),
+                    tracking_phone_number: Err(
+                        "no value supplied for tracking_phone_number".to_string(),
+                    ),
                 }
             }
         }
         impl ExternalCallData {
             pub fn call_started_on_utc<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.call_started_on_utc = value
@@ -2645,7 +2607,7 @@ pub mod types {
             }
             pub fn customer_phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_phone_number = value
@@ -2659,7 +2621,7 @@ pub mod types {
             }
             pub fn forwarding_phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.forwarding_phone_number = value
@@ -2673,7 +2635,7 @@ pub mod types {
             }
             pub fn tracking_phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tracking_phone_number = value
@@ -3919,27 +3881,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct WebBookingAttributionCreateRequest {
-            booking_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            booking_id: ::std::result::Result<i64, ::std::string::String>,
             web_session_data: ::std::result::Result<
-                ::std::option::Option<super::WebSessionData>,
+                super::WebSessionData,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for WebBookingAttributionCreateRequest {
             fn default() -> Self {
                 Self {
-                    booking_id: Ok(Default::default()),
-                    web_session_data: Ok(Default::default()),
+                    booking_id: Err("no value supplied for booking_id".to_string()),
+                    web_session_data: Err(
+                        "no value supplied for web_session_data".to_string(),
+                    ),
                 }
             }
         }
         impl WebBookingAttributionCreateRequest {
             pub fn booking_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.booking_id = value
@@ -3951,7 +3912,7 @@ pub mod types {
             }
             pub fn web_session_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebSessionData>>,
+                T: ::std::convert::TryInto<super::WebSessionData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.web_session_data = value
@@ -4004,7 +3965,7 @@ pub mod types {
                 ::std::string::String,
             >,
             landing_page_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             msclkid: ::std::result::Result<
@@ -4012,7 +3973,7 @@ pub mod types {
                 ::std::string::String,
             >,
             referrer_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             utm_adgroup: ::std::result::Result<
@@ -4051,9 +4012,11 @@ pub mod types {
                     gbraid: Ok(Default::default()),
                     gclid: Ok(Default::default()),
                     google_analytics_client_id: Ok(Default::default()),
-                    landing_page_url: Ok(Default::default()),
+                    landing_page_url: Err(
+                        "no value supplied for landing_page_url".to_string(),
+                    ),
                     msclkid: Ok(Default::default()),
-                    referrer_url: Ok(Default::default()),
+                    referrer_url: Err("no value supplied for referrer_url".to_string()),
                     utm_adgroup: Ok(Default::default()),
                     utm_campaign: Ok(Default::default()),
                     utm_content: Ok(Default::default()),
@@ -4117,7 +4080,7 @@ pub mod types {
             }
             pub fn landing_page_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_page_url = value
@@ -4143,7 +4106,7 @@ pub mod types {
             }
             pub fn referrer_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.referrer_url = value
@@ -5404,3 +5367,93 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::CreateExternalCallAttributionRequest {
+    ///The `CreateExternalCallAttributionRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateExternalCallAttributionRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateExternalCallAttributionRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateExternalCallAttributionRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreateScheduledJobAttributionRequest {
+    ///The `CreateScheduledJobAttributionRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateScheduledJobAttributionRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateScheduledJobAttributionRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateScheduledJobAttributionRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreateWebLeadFormAttributionRequest {
+    ///The `CreateWebLeadFormAttributionRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateWebLeadFormAttributionRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateWebLeadFormAttributionRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateWebLeadFormAttributionRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalCallData {
+    ///The `ExternalCallData`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalCallData, servicetitan_core::Error> {
+        types::ExternalCallData::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalCallData"),
+                )
+            })
+    }
+}
+impl types::builder::WebBookingAttributionCreateRequest {
+    ///The `WebBookingAttributionCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::WebBookingAttributionCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::WebBookingAttributionCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "WebBookingAttributionCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::WebSessionData {
+    ///The `WebSessionData`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::WebSessionData, servicetitan_core::Error> {
+        types::WebSessionData::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "WebSessionData"),
+                )
+            })
+    }
+}

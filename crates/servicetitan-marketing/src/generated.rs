@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 2
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///A marketing campaign.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Campaign {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -112,8 +112,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isDefaultCampaign",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -147,7 +146,7 @@ pub mod types {
         }
     }
     ///A group that campaigns are filed under.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CampaignCategory {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -156,8 +155,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -174,10 +172,9 @@ pub mod types {
         }
     }
     ///Body for creating a campaign category.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CampaignCategoryCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
     }
     impl CampaignCategoryCreateRequest {
         pub fn builder() -> builder::CampaignCategoryCreateRequest {
@@ -301,10 +298,16 @@ pub mod types {
     ///Body for changing a campaign category.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CampaignCategoryUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl CampaignCategoryUpdateRequest {
         pub fn builder() -> builder::CampaignCategoryUpdateRequest {
@@ -312,7 +315,7 @@ pub mod types {
         }
     }
     ///The daily cost of a campaign during one month.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CampaignCost {
         #[serde(
             rename = "campaignId",
@@ -324,8 +327,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub daily_cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub month: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -337,22 +339,14 @@ pub mod types {
         }
     }
     ///Body for recording a campaign's daily cost for a month.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CampaignCostCreateRequest {
-        #[serde(
-            rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub campaign_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "dailyCost",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub daily_cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub month: ::std::option::Option<i32>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub year: ::std::option::Option<i32>,
+        #[serde(rename = "campaignId")]
+        pub campaign_id: i64,
+        #[serde(rename = "dailyCost")]
+        pub daily_cost: ::servicetitan_core::types::Decimal,
+        pub month: i32,
+        pub year: i32,
     }
     impl CampaignCostCreateRequest {
         pub fn builder() -> builder::CampaignCostCreateRequest {
@@ -392,9 +386,12 @@ pub mod types {
     pub struct CampaignCostUpdateRequest {
         #[serde(
             rename = "dailyCost",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub daily_cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub daily_cost: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
     }
     impl CampaignCostUpdateRequest {
         pub fn builder() -> builder::CampaignCostUpdateRequest {
@@ -465,44 +462,48 @@ pub mod types {
         }
     }
     ///Body for creating or changing a campaign.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CampaignUpsertRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(
-            rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_unit_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        pub active: bool,
+        #[serde(rename = "businessUnitId")]
+        pub business_unit_id: i64,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Dialed number that calls for this campaign arrive on.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dnis: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub dnis: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "isDefaultCampaign",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_default_campaign: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub medium: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub is_default_campaign: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub medium: ::servicetitan_core::types::Patch<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "otherMedium",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub other_medium: ::std::option::Option<::std::string::String>,
+        pub other_medium: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "otherSource",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub other_source: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source: ::std::option::Option<::std::string::String>,
+        pub other_source: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub source: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl CampaignUpsertRequest {
         pub fn builder() -> builder::CampaignUpsertRequest {
@@ -524,10 +525,9 @@ pub mod types {
         }
     }
     ///The ID of the record that was created or changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ModificationResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl ModificationResponse {
         pub fn builder() -> builder::ModificationResponse {
@@ -589,7 +589,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_default_campaign: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -627,7 +627,7 @@ pub mod types {
                     campaign_phone_numbers: Ok(Default::default()),
                     category: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_default_campaign: Ok(Default::default()),
                     medium: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -709,7 +709,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -857,7 +857,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -876,7 +876,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     type_: Ok(Default::default()),
@@ -912,7 +912,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -990,22 +990,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CampaignCategoryCreateRequest {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CampaignCategoryCreateRequest {
             fn default() -> Self {
                 Self {
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                 }
             }
         }
         impl CampaignCategoryCreateRequest {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1238,11 +1235,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CampaignCategoryUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -1257,7 +1254,7 @@ pub mod types {
         impl CampaignCategoryUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -1269,7 +1266,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1311,7 +1310,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             month: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
@@ -1326,7 +1325,7 @@ pub mod types {
                 Self {
                     campaign_id: Ok(Default::default()),
                     daily_cost: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     month: Ok(Default::default()),
                     year: Ok(Default::default()),
                 }
@@ -1361,7 +1360,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1421,37 +1420,28 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CampaignCostCreateRequest {
-            campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            campaign_id: ::std::result::Result<i64, ::std::string::String>,
             daily_cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
-            month: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            year: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            month: ::std::result::Result<i32, ::std::string::String>,
+            year: ::std::result::Result<i32, ::std::string::String>,
         }
         impl ::std::default::Default for CampaignCostCreateRequest {
             fn default() -> Self {
                 Self {
-                    campaign_id: Ok(Default::default()),
-                    daily_cost: Ok(Default::default()),
-                    month: Ok(Default::default()),
-                    year: Ok(Default::default()),
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    daily_cost: Err("no value supplied for daily_cost".to_string()),
+                    month: Err("no value supplied for month".to_string()),
+                    year: Err("no value supplied for year".to_string()),
                 }
             }
         }
         impl CampaignCostCreateRequest {
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -1463,9 +1453,7 @@ pub mod types {
             }
             pub fn daily_cost<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.daily_cost = value
@@ -1477,7 +1465,7 @@ pub mod types {
             }
             pub fn month<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.month = value
@@ -1489,7 +1477,7 @@ pub mod types {
             }
             pub fn year<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.year = value
@@ -1651,7 +1639,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CampaignCostUpdateRequest {
             daily_cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -1666,7 +1654,9 @@ pub mod types {
             pub fn daily_cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1956,57 +1946,47 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CampaignUpsertRequest {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            active: ::std::result::Result<bool, ::std::string::String>,
+            business_unit_id: ::std::result::Result<i64, ::std::string::String>,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             dnis: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_default_campaign: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             medium: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             other_medium: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             other_source: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             source: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CampaignUpsertRequest {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    business_unit_id: Ok(Default::default()),
-                    category_id: Ok(Default::default()),
+                    active: Err("no value supplied for active".to_string()),
+                    business_unit_id: Err(
+                        "no value supplied for business_unit_id".to_string(),
+                    ),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     dnis: Ok(Default::default()),
                     is_default_campaign: Ok(Default::default()),
                     medium: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     other_medium: Ok(Default::default()),
                     other_source: Ok(Default::default()),
                     source: Ok(Default::default()),
@@ -2016,7 +1996,7 @@ pub mod types {
         impl CampaignUpsertRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -2028,7 +2008,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -2042,7 +2022,7 @@ pub mod types {
             }
             pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category_id = value
@@ -2054,7 +2034,9 @@ pub mod types {
             }
             pub fn dnis<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.dnis = value
@@ -2066,7 +2048,7 @@ pub mod types {
             }
             pub fn is_default_campaign<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_default_campaign = value
@@ -2080,7 +2062,9 @@ pub mod types {
             }
             pub fn medium<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.medium = value
@@ -2092,7 +2076,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -2104,7 +2088,9 @@ pub mod types {
             }
             pub fn other_medium<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.other_medium = value
@@ -2116,7 +2102,9 @@ pub mod types {
             }
             pub fn other_source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.other_source = value
@@ -2128,7 +2116,9 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
@@ -2227,17 +2217,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ModificationResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ModificationResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl ModificationResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5093,3 +5085,80 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::CampaignCategoryCreateRequest {
+    ///The `CampaignCategoryCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CampaignCategoryCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CampaignCategoryCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CampaignCategoryCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CampaignCategoryUpdateRequest {
+    ///The `CampaignCategoryUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CampaignCategoryUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CampaignCategoryUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CampaignCategoryUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CampaignCostCreateRequest {
+    ///The `CampaignCostCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CampaignCostCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CampaignCostCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CampaignCostCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CampaignCostUpdateRequest {
+    ///The `CampaignCostUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CampaignCostUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CampaignCostUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CampaignCostUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CampaignUpsertRequest {
+    ///The `CampaignUpsertRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CampaignUpsertRequest, servicetitan_core::Error> {
+        types::CampaignUpsertRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CampaignUpsertRequest"),
+                )
+            })
+    }
+}

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 18
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -163,7 +163,7 @@ pub mod types {
         }
     }
     ///Definition of a membership custom field.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomFieldType {
         #[serde(
             rename = "createdOn",
@@ -183,8 +183,7 @@ pub mod types {
         pub data_type_options: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -245,7 +244,7 @@ pub mod types {
         }
     }
     ///A membership sold to a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerMembership {
         #[serde(
             rename = "activatedById",
@@ -339,8 +338,7 @@ pub mod types {
         ///Start of the membership.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -429,7 +427,7 @@ pub mod types {
         }
     }
     ///A customer membership as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerMembershipExportItem {
         #[serde(
             rename = "activatedById",
@@ -519,8 +517,7 @@ pub mod types {
         pub follow_up_status: ::std::option::Option<OpportunityStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -694,84 +691,113 @@ pub mod types {
     pub struct CustomerMembershipUpdateRequest {
         #[serde(
             rename = "billingTemplateId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub billing_template_id: ::std::option::Option<i64>,
+        pub billing_template_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "cancellationBalanceInvoiceId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cancellation_balance_invoice_id: ::std::option::Option<i64>,
+        pub cancellation_balance_invoice_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "cancellationInvoiceId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cancellation_invoice_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub cancellation_invoice_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub from: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "initialDeferredRevenue",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub initial_deferred_revenue: ::std::option::Option<
+        pub initial_deferred_revenue: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         ///Location the discount applies to; null for all.
         #[serde(
             rename = "locationId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub location_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
+        pub location_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "nextScheduledBillDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub next_scheduled_bill_date: ::std::option::Option<
+        pub next_scheduled_bill_date: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::DateTime,
         >,
         #[serde(
             rename = "paymentMethodId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub payment_method_id: ::std::option::Option<i64>,
+        pub payment_method_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "paymentTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub payment_type_id: ::std::option::Option<i64>,
+        pub payment_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "recurringLocationId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurring_location_id: ::std::option::Option<i64>,
+        pub recurring_location_id: ::servicetitan_core::types::Patch<i64>,
         ///Needed when recurringLocationId is set.
         #[serde(
             rename = "recurringServiceAction",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurring_service_action: ::std::option::Option<RecurringServiceAction>,
+        pub recurring_service_action: ::servicetitan_core::types::Patch<
+            RecurringServiceAction,
+        >,
         #[serde(
             rename = "renewalMembershipTaskId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub renewal_membership_task_id: ::std::option::Option<i64>,
+        pub renewal_membership_task_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "soldById",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sold_by_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<MembershipStatus>,
+        pub sold_by_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub status: ::servicetitan_core::types::Patch<MembershipStatus>,
         ///End date; null when ongoing.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub to: ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
     }
     impl CustomerMembershipUpdateRequest {
         pub fn builder() -> builder::CustomerMembershipUpdateRequest {
@@ -884,7 +910,7 @@ pub mod types {
         }
     }
     ///A reusable set of invoice lines.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -898,8 +924,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -943,7 +968,7 @@ pub mod types {
         }
     }
     ///An invoice template as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceTemplateExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -957,8 +982,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1059,7 +1083,7 @@ pub mod types {
         }
     }
     ///A line of a new invoice template.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvoiceTemplateItemCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
@@ -1067,23 +1091,13 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "isAddOn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_add_on: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sku_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "unitPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub unit_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(rename = "isAddOn")]
+        pub is_add_on: bool,
+        pub quantity: ::servicetitan_core::types::Decimal,
+        #[serde(rename = "skuId")]
+        pub sku_id: i64,
+        #[serde(rename = "unitPrice")]
+        pub unit_price: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "workflowActionItemId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1098,31 +1112,55 @@ pub mod types {
     ///A line of an invoice template; without id it is added.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct InvoiceTemplateItemUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "isAddOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_add_on: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub is_add_on: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub quantity: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sku_id: ::std::option::Option<i64>,
+        pub sku_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "unitPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub unit_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub unit_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
     }
     impl InvoiceTemplateItemUpdateRequest {
         pub fn builder() -> builder::InvoiceTemplateItemUpdateRequest {
@@ -1160,24 +1198,37 @@ pub mod types {
     ///Fields of an invoice template to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct InvoiceTemplateUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "createdById",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub created_by_id: ::std::option::Option<i64>,
+        pub created_by_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "createdOn",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub items: ::std::option::Option<
+        pub created_on: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub items: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<::std::option::Option<InvoiceTemplateItemUpdateRequest>>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl InvoiceTemplateUpdateRequest {
         pub fn builder() -> builder::InvoiceTemplateUpdateRequest {
@@ -1339,24 +1390,15 @@ pub mod types {
         }
     }
     ///Sells a membership to a customer through a new sale invoice.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MembershipSaleCreateRequest {
-        #[serde(
-            rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub business_unit_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "customerId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub customer_id: ::std::option::Option<i64>,
+        #[serde(rename = "businessUnitId")]
+        pub business_unit_id: i64,
+        #[serde(rename = "customerId")]
+        pub customer_id: i64,
         ///Chosen duration/billing option.
-        #[serde(
-            rename = "durationBillingId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub duration_billing_id: ::std::option::Option<i64>,
+        #[serde(rename = "durationBillingId")]
+        pub duration_billing_id: i64,
         ///Location the discount applies to; null for all.
         #[serde(
             rename = "locationId",
@@ -1368,17 +1410,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub recurring_location_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "recurringServiceAction",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub recurring_service_action: ::std::option::Option<RecurringServiceAction>,
+        #[serde(rename = "recurringServiceAction")]
+        pub recurring_service_action: RecurringServiceAction,
         ///Pricebook task that sells the membership.
-        #[serde(
-            rename = "saleTaskId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sale_task_id: ::std::option::Option<i64>,
+        #[serde(rename = "saleTaskId")]
+        pub sale_task_id: i64,
     }
     impl MembershipSaleCreateRequest {
         pub fn builder() -> builder::MembershipSaleCreateRequest {
@@ -1485,7 +1521,7 @@ pub mod types {
         }
     }
     ///A membership status transition as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MembershipStatusChangeExportItem {
         #[serde(
             rename = "createdById",
@@ -1497,8 +1533,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "membershipId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1546,7 +1581,7 @@ pub mod types {
         }
     }
     ///A kind of membership that can be sold.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MembershipType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1595,8 +1630,7 @@ pub mod types {
         pub duration_billing: ::std::option::Option<
             ::std::vec::Vec<DurationBillingEntry>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1744,7 +1778,7 @@ pub mod types {
         }
     }
     ///A membership type as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MembershipTypeExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1792,8 +1826,7 @@ pub mod types {
         pub duration_billing: ::std::option::Option<
             ::std::vec::Vec<DurationBillingEntry>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2045,10 +2078,9 @@ pub mod types {
         }
     }
     ///Identifies the record that was created or changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ModificationResult {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl ModificationResult {
         pub fn builder() -> builder::ModificationResult {
@@ -2432,7 +2464,7 @@ pub mod types {
         }
     }
     ///A recurring service scheduled at a location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringService {
         #[serde(
             rename = "activatedFromId",
@@ -2487,8 +2519,7 @@ pub mod types {
         pub first_visit_complete: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2675,7 +2706,7 @@ pub mod types {
         }
     }
     ///A single visit due under a recurring service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringServiceEvent {
         #[serde(
             rename = "createdById",
@@ -2689,8 +2720,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2732,7 +2762,7 @@ pub mod types {
         }
     }
     ///A recurring service event as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringServiceEventExportItem {
         ///False once the event has been deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2749,8 +2779,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2815,13 +2844,10 @@ pub mod types {
         }
     }
     ///The job on which an event is marked completed or not completed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringServiceEventJobRequest {
-        #[serde(
-            rename = "jobId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub job_id: ::std::option::Option<i64>,
+        #[serde(rename = "jobId")]
+        pub job_id: i64,
     }
     impl RecurringServiceEventJobRequest {
         pub fn builder() -> builder::RecurringServiceEventJobRequest {
@@ -2857,7 +2883,7 @@ pub mod types {
         }
     }
     ///A location recurring service as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringServiceExportItem {
         #[serde(
             rename = "activatedFromId",
@@ -2912,8 +2938,7 @@ pub mod types {
         pub first_visit_complete: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3073,7 +3098,7 @@ pub mod types {
         }
     }
     ///A template for recurring services.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringServiceType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3108,8 +3133,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub duration_type: ::std::option::Option<ServiceRecurrenceDuration>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3161,7 +3185,7 @@ pub mod types {
         }
     }
     ///A recurring service type as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecurringServiceTypeExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3196,8 +3220,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub duration_type: ::std::option::Option<ServiceRecurrenceDuration>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3300,113 +3323,155 @@ pub mod types {
     ///Fields of a recurring service to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RecurringServiceUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "campaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub campaign_id: ::std::option::Option<i64>,
+        pub campaign_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "durationLength",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub duration_length: ::std::option::Option<i32>,
+        pub duration_length: ::servicetitan_core::types::Patch<i32>,
         #[serde(
             rename = "durationType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub duration_type: ::std::option::Option<ServiceRecurrenceDuration>,
+        pub duration_type: ::servicetitan_core::types::Patch<ServiceRecurrenceDuration>,
         #[serde(
             rename = "estimatedPayrollCost",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub estimated_payroll_cost: ::std::option::Option<
+        pub estimated_payroll_cost: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub from: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::DateTime,
+        >,
         #[serde(
             rename = "invoiceTemplateForFollowingYearsId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub invoice_template_for_following_years_id: ::std::option::Option<i64>,
+        pub invoice_template_for_following_years_id: ::servicetitan_core::types::Patch<
+            i64,
+        >,
         #[serde(
             rename = "invoiceTemplateId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub invoice_template_id: ::std::option::Option<i64>,
+        pub invoice_template_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "jobStartTime",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_start_time: ::std::option::Option<::std::string::String>,
+        pub job_start_time: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "jobSummary",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_summary: ::std::option::Option<::std::string::String>,
+        pub job_summary: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "jobTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_type_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub job_type_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "preferredTechnicianIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub preferred_technician_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<Priority>,
+        pub preferred_technician_ids: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<i64>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub priority: ::servicetitan_core::types::Patch<Priority>,
         #[serde(
             rename = "recurrenceDayOfNthWeek",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurrence_day_of_nth_week: ::std::option::Option<WeekDay>,
+        pub recurrence_day_of_nth_week: ::servicetitan_core::types::Patch<WeekDay>,
         #[serde(
             rename = "recurrenceDaysOfWeek",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurrence_days_of_week: ::std::option::Option<::std::vec::Vec<WeekDay>>,
+        pub recurrence_days_of_week: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<WeekDay>,
+        >,
         #[serde(
             rename = "recurrenceInterval",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurrence_interval: ::std::option::Option<i32>,
+        pub recurrence_interval: ::servicetitan_core::types::Patch<i32>,
         #[serde(
             rename = "recurrenceMonths",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurrence_months: ::std::option::Option<::std::vec::Vec<Month>>,
+        pub recurrence_months: ::servicetitan_core::types::Patch<::std::vec::Vec<Month>>,
         #[serde(
             rename = "recurrenceType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurrence_type: ::std::option::Option<ServiceRecurrenceType>,
+        pub recurrence_type: ::servicetitan_core::types::Patch<ServiceRecurrenceType>,
         #[serde(
             rename = "recurrenceWeek",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurrence_week: ::std::option::Option<WeekOfMonth>,
+        pub recurrence_week: ::servicetitan_core::types::Patch<WeekOfMonth>,
         #[serde(
             rename = "recurringServiceTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub recurring_service_type_id: ::std::option::Option<i64>,
+        pub recurring_service_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "tagTypeIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub tag_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub tag_type_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl RecurringServiceUpdateRequest {
         pub fn builder() -> builder::RecurringServiceUpdateRequest {
@@ -3897,7 +3962,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -3913,7 +3978,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     data_type: Ok(Default::default()),
                     data_type_options: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -3966,7 +4031,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4313,7 +4378,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4405,7 +4470,7 @@ pub mod types {
                     follow_up_on: Ok(Default::default()),
                     follow_up_status: Ok(Default::default()),
                     from: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     initial_deferred_revenue: Ok(Default::default()),
                     location_id: Ok(Default::default()),
@@ -4691,7 +4756,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5102,7 +5167,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5194,7 +5259,7 @@ pub mod types {
                     follow_up_on: Ok(Default::default()),
                     follow_up_status: Ok(Default::default()),
                     from: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     initial_deferred_revenue: Ok(Default::default()),
                     location_id: Ok(Default::default()),
@@ -5480,7 +5545,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6177,71 +6242,71 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerMembershipUpdateRequest {
             billing_template_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             cancellation_balance_invoice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             cancellation_invoice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             from: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             initial_deferred_revenue: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             next_scheduled_bill_date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             payment_method_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             payment_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             recurring_location_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             recurring_service_action: ::std::result::Result<
-                ::std::option::Option<super::RecurringServiceAction>,
+                ::servicetitan_core::types::Patch<super::RecurringServiceAction>,
                 ::std::string::String,
             >,
             renewal_membership_task_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             sold_by_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::MembershipStatus>,
+                ::servicetitan_core::types::Patch<super::MembershipStatus>,
                 ::std::string::String,
             >,
             to: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
         }
@@ -6271,7 +6336,7 @@ pub mod types {
         impl CustomerMembershipUpdateRequest {
             pub fn billing_template_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.billing_template_id = value
@@ -6285,7 +6350,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -6299,7 +6364,7 @@ pub mod types {
             }
             pub fn cancellation_balance_invoice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cancellation_balance_invoice_id = value
@@ -6313,7 +6378,7 @@ pub mod types {
             }
             pub fn cancellation_invoice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cancellation_invoice_id = value
@@ -6328,7 +6393,9 @@ pub mod types {
             pub fn from<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6342,7 +6409,9 @@ pub mod types {
             pub fn initial_deferred_revenue<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6357,7 +6426,7 @@ pub mod types {
             }
             pub fn location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_id = value
@@ -6369,7 +6438,9 @@ pub mod types {
             }
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -6382,7 +6453,9 @@ pub mod types {
             pub fn next_scheduled_bill_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6397,7 +6470,7 @@ pub mod types {
             }
             pub fn payment_method_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_method_id = value
@@ -6411,7 +6484,7 @@ pub mod types {
             }
             pub fn payment_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_type_id = value
@@ -6425,7 +6498,7 @@ pub mod types {
             }
             pub fn recurring_location_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.recurring_location_id = value
@@ -6440,7 +6513,7 @@ pub mod types {
             pub fn recurring_service_action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RecurringServiceAction>,
+                    ::servicetitan_core::types::Patch<super::RecurringServiceAction>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6455,7 +6528,7 @@ pub mod types {
             }
             pub fn renewal_membership_task_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.renewal_membership_task_id = value
@@ -6469,7 +6542,7 @@ pub mod types {
             }
             pub fn sold_by_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sold_by_id = value
@@ -6482,7 +6555,7 @@ pub mod types {
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MembershipStatus>,
+                    ::servicetitan_core::types::Patch<super::MembershipStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6496,7 +6569,9 @@ pub mod types {
             pub fn to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6706,7 +6781,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6738,7 +6813,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     is_settings_template: Ok(Default::default()),
                     items: Ok(Default::default()),
@@ -6789,7 +6864,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6976,7 +7051,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7008,7 +7083,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     is_settings_template: Ok(Default::default()),
                     items: Ok(Default::default()),
@@ -7059,7 +7134,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7529,20 +7604,14 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            is_add_on: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_add_on: ::std::result::Result<bool, ::std::string::String>,
             quantity: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
-            sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            sku_id: ::std::result::Result<i64, ::std::string::String>,
             unit_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             workflow_action_item_id: ::std::result::Result<
@@ -7556,10 +7625,10 @@ pub mod types {
                     cost: Ok(Default::default()),
                     description: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    is_add_on: Ok(Default::default()),
-                    quantity: Ok(Default::default()),
-                    sku_id: Ok(Default::default()),
-                    unit_price: Ok(Default::default()),
+                    is_add_on: Err("no value supplied for is_add_on".to_string()),
+                    quantity: Err("no value supplied for quantity".to_string()),
+                    sku_id: Err("no value supplied for sku_id".to_string()),
+                    unit_price: Err("no value supplied for unit_price".to_string()),
                     workflow_action_item_id: Ok(Default::default()),
                 }
             }
@@ -7607,7 +7676,7 @@ pub mod types {
             }
             pub fn is_add_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_add_on = value
@@ -7619,9 +7688,7 @@ pub mod types {
             }
             pub fn quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity = value
@@ -7633,7 +7700,7 @@ pub mod types {
             }
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -7645,9 +7712,7 @@ pub mod types {
             }
             pub fn unit_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_price = value
@@ -7708,32 +7773,35 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvoiceTemplateItemUpdateRequest {
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<
+                ::servicetitan_core::types::Patch<i64>,
+                ::std::string::String,
+            >,
             is_add_on: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             quantity: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             unit_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -7755,7 +7823,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7768,7 +7838,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -7781,7 +7853,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7794,7 +7868,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7804,7 +7878,7 @@ pub mod types {
             }
             pub fn is_add_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_add_on = value
@@ -7817,7 +7891,9 @@ pub mod types {
             pub fn quantity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7830,7 +7906,7 @@ pub mod types {
             }
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -7843,7 +7919,9 @@ pub mod types {
             pub fn unit_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8015,19 +8093,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvoiceTemplateUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             created_by_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             created_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             items: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<
                         ::std::option::Option<super::InvoiceTemplateItemUpdateRequest>,
                     >,
@@ -8035,7 +8113,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -8053,7 +8131,7 @@ pub mod types {
         impl InvoiceTemplateUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -8065,7 +8143,7 @@ pub mod types {
             }
             pub fn created_by_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by_id = value
@@ -8078,7 +8156,9 @@ pub mod types {
             pub fn created_on<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8092,7 +8172,7 @@ pub mod types {
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<
                             ::std::option::Option<
                                 super::InvoiceTemplateItemUpdateRequest,
@@ -8111,7 +8191,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -8151,18 +8233,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct MembershipSaleCreateRequest {
-            business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            customer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            duration_billing_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            business_unit_id: ::std::result::Result<i64, ::std::string::String>,
+            customer_id: ::std::result::Result<i64, ::std::string::String>,
+            duration_billing_id: ::std::result::Result<i64, ::std::string::String>,
             location_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8172,31 +8245,34 @@ pub mod types {
                 ::std::string::String,
             >,
             recurring_service_action: ::std::result::Result<
-                ::std::option::Option<super::RecurringServiceAction>,
+                super::RecurringServiceAction,
                 ::std::string::String,
             >,
-            sale_task_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            sale_task_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipSaleCreateRequest {
             fn default() -> Self {
                 Self {
-                    business_unit_id: Ok(Default::default()),
-                    customer_id: Ok(Default::default()),
-                    duration_billing_id: Ok(Default::default()),
+                    business_unit_id: Err(
+                        "no value supplied for business_unit_id".to_string(),
+                    ),
+                    customer_id: Err("no value supplied for customer_id".to_string()),
+                    duration_billing_id: Err(
+                        "no value supplied for duration_billing_id".to_string(),
+                    ),
                     location_id: Ok(Default::default()),
                     recurring_location_id: Ok(Default::default()),
-                    recurring_service_action: Ok(Default::default()),
-                    sale_task_id: Ok(Default::default()),
+                    recurring_service_action: Err(
+                        "no value supplied for recurring_service_action".to_string(),
+                    ),
+                    sale_task_id: Err("no value supplied for sale_task_id".to_string()),
                 }
             }
         }
         impl MembershipSaleCreateRequest {
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -8210,7 +8286,7 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -8222,7 +8298,7 @@ pub mod types {
             }
             pub fn duration_billing_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration_billing_id = value
@@ -8262,9 +8338,7 @@ pub mod types {
             }
             pub fn recurring_service_action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RecurringServiceAction>,
-                >,
+                T: ::std::convert::TryInto<super::RecurringServiceAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.recurring_service_action = value
@@ -8278,7 +8352,7 @@ pub mod types {
             }
             pub fn sale_task_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sale_task_id = value
@@ -8398,7 +8472,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             membership_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8421,7 +8495,7 @@ pub mod types {
                 Self {
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     membership_id: Ok(Default::default()),
                     new_status: Ok(Default::default()),
                     note: Ok(Default::default()),
@@ -8458,7 +8532,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8685,7 +8759,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::DurationBillingEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8738,7 +8812,7 @@ pub mod types {
                     discounts: Ok(Default::default()),
                     display_name: Ok(Default::default()),
                     duration_billing: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     location_target: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -8890,7 +8964,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9544,7 +9618,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::DurationBillingEntry>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9597,7 +9671,7 @@ pub mod types {
                     discounts: Ok(Default::default()),
                     display_name: Ok(Default::default()),
                     duration_billing: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     location_target: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -9749,7 +9823,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10491,17 +10565,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ModificationResult {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ModificationResult {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl ModificationResult {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10799,7 +10875,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10908,7 +10984,7 @@ pub mod types {
                     estimated_payroll_cost: Ok(Default::default()),
                     first_visit_complete: Ok(Default::default()),
                     from: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     invoice_template_for_following_years_id: Ok(Default::default()),
                     invoice_template_id: Ok(Default::default()),
@@ -11102,7 +11178,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11523,7 +11599,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -11559,7 +11635,7 @@ pub mod types {
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     location_recurring_service_id: Ok(Default::default()),
                     location_recurring_service_name: Ok(Default::default()),
@@ -11613,7 +11689,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11778,7 +11854,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -11815,7 +11891,7 @@ pub mod types {
                     created_by_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     date: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     location_recurring_service_id: Ok(Default::default()),
                     location_recurring_service_name: Ok(Default::default()),
@@ -11881,7 +11957,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12123,22 +12199,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct RecurringServiceEventJobRequest {
-            job_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            job_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for RecurringServiceEventJobRequest {
             fn default() -> Self {
                 Self {
-                    job_id: Ok(Default::default()),
+                    job_id: Err("no value supplied for job_id".to_string()),
                 }
             }
         }
         impl RecurringServiceEventJobRequest {
             pub fn job_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_id = value
@@ -12339,7 +12412,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -12448,7 +12521,7 @@ pub mod types {
                     estimated_payroll_cost: Ok(Default::default()),
                     first_visit_complete: Ok(Default::default()),
                     from: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     invoice_template_for_following_years_id: Ok(Default::default()),
                     invoice_template_id: Ok(Default::default()),
@@ -12642,7 +12715,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13296,7 +13369,7 @@ pub mod types {
                 ::std::option::Option<super::ServiceRecurrenceDuration>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13348,7 +13421,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     duration_length: Ok(Default::default()),
                     duration_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     invoice_template_id: Ok(Default::default()),
                     job_summary: Ok(Default::default()),
@@ -13457,7 +13530,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13682,7 +13755,7 @@ pub mod types {
                 ::std::option::Option<super::ServiceRecurrenceDuration>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13734,7 +13807,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     duration_length: Ok(Default::default()),
                     duration_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     invoice_template_id: Ok(Default::default()),
                     job_summary: Ok(Default::default()),
@@ -13843,7 +13916,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14258,99 +14331,99 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RecurringServiceUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             duration_length: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::servicetitan_core::types::Patch<i32>,
                 ::std::string::String,
             >,
             duration_type: ::std::result::Result<
-                ::std::option::Option<super::ServiceRecurrenceDuration>,
+                ::servicetitan_core::types::Patch<super::ServiceRecurrenceDuration>,
                 ::std::string::String,
             >,
             estimated_payroll_cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             from: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
             invoice_template_for_following_years_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             invoice_template_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             job_start_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             job_summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             job_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             preferred_technician_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::Priority>,
+                ::servicetitan_core::types::Patch<super::Priority>,
                 ::std::string::String,
             >,
             recurrence_day_of_nth_week: ::std::result::Result<
-                ::std::option::Option<super::WeekDay>,
+                ::servicetitan_core::types::Patch<super::WeekDay>,
                 ::std::string::String,
             >,
             recurrence_days_of_week: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::WeekDay>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<super::WeekDay>>,
                 ::std::string::String,
             >,
             recurrence_interval: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::servicetitan_core::types::Patch<i32>,
                 ::std::string::String,
             >,
             recurrence_months: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Month>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<super::Month>>,
                 ::std::string::String,
             >,
             recurrence_type: ::std::result::Result<
-                ::std::option::Option<super::ServiceRecurrenceType>,
+                ::servicetitan_core::types::Patch<super::ServiceRecurrenceType>,
                 ::std::string::String,
             >,
             recurrence_week: ::std::result::Result<
-                ::std::option::Option<super::WeekOfMonth>,
+                ::servicetitan_core::types::Patch<super::WeekOfMonth>,
                 ::std::string::String,
             >,
             recurring_service_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             tag_type_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -14387,7 +14460,7 @@ pub mod types {
         impl RecurringServiceUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -14399,7 +14472,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -14413,7 +14486,7 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -14425,7 +14498,7 @@ pub mod types {
             }
             pub fn duration_length<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration_length = value
@@ -14440,7 +14513,7 @@ pub mod types {
             pub fn duration_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ServiceRecurrenceDuration>,
+                    ::servicetitan_core::types::Patch<super::ServiceRecurrenceDuration>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14454,7 +14527,9 @@ pub mod types {
             pub fn estimated_payroll_cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14470,7 +14545,9 @@ pub mod types {
             pub fn from<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::DateTime,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14483,7 +14560,7 @@ pub mod types {
             }
             pub fn invoice_template_for_following_years_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_template_for_following_years_id = value
@@ -14497,7 +14574,7 @@ pub mod types {
             }
             pub fn invoice_template_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_template_id = value
@@ -14511,7 +14588,9 @@ pub mod types {
             }
             pub fn job_start_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_start_time = value
@@ -14525,7 +14604,9 @@ pub mod types {
             }
             pub fn job_summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_summary = value
@@ -14537,7 +14618,7 @@ pub mod types {
             }
             pub fn job_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_type_id = value
@@ -14549,7 +14630,9 @@ pub mod types {
             }
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -14561,7 +14644,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -14573,7 +14658,9 @@ pub mod types {
             }
             pub fn preferred_technician_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.preferred_technician_ids = value
@@ -14587,7 +14674,9 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Priority>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::Priority>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -14599,7 +14688,9 @@ pub mod types {
             }
             pub fn recurrence_day_of_nth_week<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WeekDay>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::WeekDay>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recurrence_day_of_nth_week = value
@@ -14614,7 +14705,7 @@ pub mod types {
             pub fn recurrence_days_of_week<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::WeekDay>>,
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<super::WeekDay>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14629,7 +14720,7 @@ pub mod types {
             }
             pub fn recurrence_interval<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.recurrence_interval = value
@@ -14644,7 +14735,7 @@ pub mod types {
             pub fn recurrence_months<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Month>>,
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<super::Month>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14660,7 +14751,7 @@ pub mod types {
             pub fn recurrence_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ServiceRecurrenceType>,
+                    ::servicetitan_core::types::Patch<super::ServiceRecurrenceType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14675,7 +14766,9 @@ pub mod types {
             }
             pub fn recurrence_week<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WeekOfMonth>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::WeekOfMonth>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recurrence_week = value
@@ -14689,7 +14782,7 @@ pub mod types {
             }
             pub fn recurring_service_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.recurring_service_type_id = value
@@ -14703,7 +14796,9 @@ pub mod types {
             }
             pub fn tag_type_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_type_ids = value
@@ -20635,3 +20730,131 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::CustomerMembershipUpdateRequest {
+    ///The `CustomerMembershipUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CustomerMembershipUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CustomerMembershipUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerMembershipUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceTemplateCreateRequest {
+    ///The `InvoiceTemplateCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InvoiceTemplateCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InvoiceTemplateCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceTemplateCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceTemplateItemCreateRequest {
+    ///The `InvoiceTemplateItemCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InvoiceTemplateItemCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InvoiceTemplateItemCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceTemplateItemCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceTemplateItemUpdateRequest {
+    ///The `InvoiceTemplateItemUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InvoiceTemplateItemUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InvoiceTemplateItemUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceTemplateItemUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::InvoiceTemplateUpdateRequest {
+    ///The `InvoiceTemplateUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::InvoiceTemplateUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::InvoiceTemplateUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "InvoiceTemplateUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MembershipSaleCreateRequest {
+    ///The `MembershipSaleCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::MembershipSaleCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::MembershipSaleCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MembershipSaleCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::RecurringServiceEventJobRequest {
+    ///The `RecurringServiceEventJobRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::RecurringServiceEventJobRequest,
+        servicetitan_core::Error,
+    > {
+        types::RecurringServiceEventJobRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "RecurringServiceEventJobRequest"),
+                )
+            })
+    }
+}
+impl types::builder::RecurringServiceUpdateRequest {
+    ///The `RecurringServiceUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::RecurringServiceUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::RecurringServiceUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "RecurringServiceUpdateRequest"),
+                )
+            })
+    }
+}

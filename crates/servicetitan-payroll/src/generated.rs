@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 10
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///A payroll activity code.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -105,8 +105,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub earning_category: ::std::option::Option<PayrollEarningCategory>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isDiscretionary",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -225,7 +224,7 @@ pub mod types {
         }
     }
     ///One earning on a payroll, with the job, invoice and location it relates to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GrossPayItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub activity: ::std::option::Option<::std::string::String>,
@@ -303,8 +302,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gross_pay_item_type: ::std::option::Option<GrossPayItemType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -436,22 +434,17 @@ pub mod types {
         }
     }
     ///Body for adding a gross pay item to a payroll.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GrossPayItemCreateRequest {
-        #[serde(
-            rename = "activityCodeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub activity_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(rename = "activityCodeId")]
+        pub activity_code_id: i64,
+        pub amount: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "budgetCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub budget_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub date: ::servicetitan_core::types::DateTime,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -459,11 +452,8 @@ pub mod types {
         pub invoice_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "payrollId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub payroll_id: ::std::option::Option<i64>,
+        #[serde(rename = "payrollId")]
+        pub payroll_id: i64,
     }
     impl GrossPayItemCreateRequest {
         pub fn builder() -> builder::GrossPayItemCreateRequest {
@@ -471,7 +461,7 @@ pub mod types {
         }
     }
     ///A gross pay item as the export feed delivers it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GrossPayItemExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -548,8 +538,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gross_pay_item_type: ::std::option::Option<GrossPayItemType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -810,22 +799,17 @@ pub mod types {
         }
     }
     ///Body that replaces a gross pay item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GrossPayItemUpdateRequest {
-        #[serde(
-            rename = "activityCodeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub activity_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(rename = "activityCodeId")]
+        pub activity_code_id: i64,
+        pub amount: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "budgetCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub budget_code_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        pub date: ::servicetitan_core::types::DateTime,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -833,11 +817,8 @@ pub mod types {
         pub invoice_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "payrollId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub payroll_id: ::std::option::Option<i64>,
+        #[serde(rename = "payrollId")]
+        pub payroll_id: i64,
     }
     impl GrossPayItemUpdateRequest {
         pub fn builder() -> builder::GrossPayItemUpdateRequest {
@@ -845,15 +826,14 @@ pub mod types {
         }
     }
     ///A technician's share of a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobSplit {
         #[serde(
             rename = "createdOn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -878,7 +858,7 @@ pub mod types {
         }
     }
     ///A job split as the export feed delivers it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobSplitExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -887,8 +867,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -962,7 +941,7 @@ pub mod types {
         }
     }
     ///A technician's dispatch, arrival, cancel and done times on one appointment of a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobTimesheet {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -996,8 +975,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub done_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1020,7 +998,7 @@ pub mod types {
         }
     }
     ///A job timesheet as the export feed delivers it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JobTimesheetExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1054,8 +1032,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub done_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1191,10 +1168,9 @@ pub mod types {
         }
     }
     ///The ID of the record that was created or changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ModificationResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl ModificationResponse {
         pub fn builder() -> builder::ModificationResponse {
@@ -1202,7 +1178,7 @@ pub mod types {
         }
     }
     ///A span of time a person booked under a timesheet code rather than on a job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NonJobTimesheetResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1226,8 +1202,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub ended_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1355,7 +1330,7 @@ pub mod types {
         }
     }
     ///One pay period of one technician or employee.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Payroll {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1385,8 +1360,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub ended_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "managerApprovedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1414,7 +1388,7 @@ pub mod types {
         }
     }
     ///A payroll activity code as the export feed delivers it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PayrollActivityCodeExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1430,8 +1404,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub earning_category: ::std::option::Option<PayrollEarningCategory>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isDiscretionary",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1474,7 +1447,7 @@ pub mod types {
         }
     }
     ///A manual addition to or deduction from a person's payroll.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PayrollAdjustment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1502,8 +1475,7 @@ pub mod types {
         pub employee_type: ::std::option::Option<EmployeeType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1535,7 +1507,7 @@ pub mod types {
         }
     }
     ///Body for adding a payroll adjustment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PayrollAdjustmentCreateRequest {
         #[serde(
             rename = "activityCodeId",
@@ -1544,16 +1516,10 @@ pub mod types {
         pub activity_code_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "employeeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub employee_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "employeeType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub employee_type: ::std::option::Option<EmployeeType>,
+        #[serde(rename = "employeeId")]
+        pub employee_id: i64,
+        #[serde(rename = "employeeType")]
+        pub employee_type: EmployeeType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
         #[serde(
@@ -1564,11 +1530,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         ///When the adjustment is posted (UTC).
-        #[serde(
-            rename = "postedOn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub posted_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
+        #[serde(rename = "postedOn")]
+        pub posted_on: ::servicetitan_core::types::DateTime,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1580,7 +1543,7 @@ pub mod types {
         }
     }
     ///A payroll adjustment as the export feed delivers it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PayrollAdjustmentExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1608,8 +1571,7 @@ pub mod types {
         pub employee_type: ::std::option::Option<EmployeeType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1801,13 +1763,10 @@ pub mod types {
         }
     }
     ///A custom field value to set on a person's payroll settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PayrollCustomFieldUpdateRequest {
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2172,7 +2131,7 @@ pub mod types {
         }
     }
     ///Body that updates a person's payroll settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PayrollSettingsUpdateRequest {
         #[serde(
             rename = "customFields",
@@ -2191,11 +2150,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hire_date: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "hourlyRate",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub hourly_rate: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(rename = "hourlyRate")]
+        pub hourly_rate: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "isIncludedInPayroll",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2343,7 +2299,7 @@ pub mod types {
         }
     }
     ///A code that classifies timesheet entries and sets how they are paid.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TimesheetCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2361,8 +2317,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2456,7 +2411,7 @@ pub mod types {
         }
     }
     ///A timesheet code as the export feed delivers it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TimesheetCodeExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2474,8 +2429,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2738,7 +2692,7 @@ pub mod types {
                 ::std::option::Option<super::PayrollEarningCategory>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_discretionary: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2759,7 +2713,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     earning_category: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_discretionary: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -2823,7 +2777,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3092,7 +3046,7 @@ pub mod types {
                 ::std::option::Option<super::GrossPayItemType>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -3213,7 +3167,7 @@ pub mod types {
                     employee_type: Ok(Default::default()),
                     ended_on: Ok(Default::default()),
                     gross_pay_item_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_id: Ok(Default::default()),
                     invoice_item_id: Ok(Default::default()),
                     invoice_number: Ok(Default::default()),
@@ -3461,7 +3415,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3897,12 +3851,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GrossPayItemCreateRequest {
-            activity_code_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            activity_code_id: ::std::result::Result<i64, ::std::string::String>,
             amount: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             budget_code_id: ::std::result::Result<
@@ -3910,7 +3861,7 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             invoice_id: ::std::result::Result<
@@ -3921,28 +3872,27 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            payroll_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            payroll_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for GrossPayItemCreateRequest {
             fn default() -> Self {
                 Self {
-                    activity_code_id: Ok(Default::default()),
-                    amount: Ok(Default::default()),
+                    activity_code_id: Err(
+                        "no value supplied for activity_code_id".to_string(),
+                    ),
+                    amount: Err("no value supplied for amount".to_string()),
                     budget_code_id: Ok(Default::default()),
-                    date: Ok(Default::default()),
+                    date: Err("no value supplied for date".to_string()),
                     invoice_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
-                    payroll_id: Ok(Default::default()),
+                    payroll_id: Err("no value supplied for payroll_id".to_string()),
                 }
             }
         }
         impl GrossPayItemCreateRequest {
             pub fn activity_code_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.activity_code_id = value
@@ -3956,9 +3906,7 @@ pub mod types {
             }
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -3984,9 +3932,7 @@ pub mod types {
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date = value
@@ -4022,7 +3968,7 @@ pub mod types {
             }
             pub fn payroll_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payroll_id = value
@@ -4134,7 +4080,7 @@ pub mod types {
                 ::std::option::Option<super::GrossPayItemType>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -4256,7 +4202,7 @@ pub mod types {
                     employee_type: Ok(Default::default()),
                     ended_on: Ok(Default::default()),
                     gross_pay_item_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_id: Ok(Default::default()),
                     invoice_item_id: Ok(Default::default()),
                     invoice_number: Ok(Default::default()),
@@ -4516,7 +4462,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5170,12 +5116,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GrossPayItemUpdateRequest {
-            activity_code_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            activity_code_id: ::std::result::Result<i64, ::std::string::String>,
             amount: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             budget_code_id: ::std::result::Result<
@@ -5183,7 +5126,7 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             invoice_id: ::std::result::Result<
@@ -5194,28 +5137,27 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            payroll_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            payroll_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for GrossPayItemUpdateRequest {
             fn default() -> Self {
                 Self {
-                    activity_code_id: Ok(Default::default()),
-                    amount: Ok(Default::default()),
+                    activity_code_id: Err(
+                        "no value supplied for activity_code_id".to_string(),
+                    ),
+                    amount: Err("no value supplied for amount".to_string()),
                     budget_code_id: Ok(Default::default()),
-                    date: Ok(Default::default()),
+                    date: Err("no value supplied for date".to_string()),
                     invoice_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
-                    payroll_id: Ok(Default::default()),
+                    payroll_id: Err("no value supplied for payroll_id".to_string()),
                 }
             }
         }
         impl GrossPayItemUpdateRequest {
             pub fn activity_code_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.activity_code_id = value
@@ -5229,9 +5171,7 @@ pub mod types {
             }
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -5257,9 +5197,7 @@ pub mod types {
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date = value
@@ -5295,7 +5233,7 @@ pub mod types {
             }
             pub fn payroll_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payroll_id = value
@@ -5343,7 +5281,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -5365,7 +5303,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     split: Ok(Default::default()),
@@ -5390,7 +5328,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5488,7 +5426,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -5511,7 +5449,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     split: Ok(Default::default()),
@@ -5548,7 +5486,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5881,7 +5819,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -5905,7 +5843,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     dispatched_on: Ok(Default::default()),
                     done_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     technician_id: Ok(Default::default()),
@@ -6011,7 +5949,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6125,7 +6063,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6149,7 +6087,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     dispatched_on: Ok(Default::default()),
                     done_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     technician_id: Ok(Default::default()),
@@ -6255,7 +6193,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6836,17 +6774,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ModificationResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ModificationResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl ModificationResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6891,7 +6831,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -6913,7 +6853,7 @@ pub mod types {
                     employee_id: Ok(Default::default()),
                     employee_type: Ok(Default::default()),
                     ended_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     started_on: Ok(Default::default()),
                     timesheet_code_id: Ok(Default::default()),
@@ -6987,7 +6927,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7226,7 +7166,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             manager_approved_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -7253,7 +7193,7 @@ pub mod types {
                     employee_id: Ok(Default::default()),
                     employee_type: Ok(Default::default()),
                     ended_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     manager_approved_on: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     started_on: Ok(Default::default()),
@@ -7342,7 +7282,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7462,7 +7402,7 @@ pub mod types {
                 ::std::option::Option<super::PayrollEarningCategory>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_discretionary: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -7483,7 +7423,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     earning_category: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_discretionary: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -7547,7 +7487,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7750,7 +7690,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -7790,7 +7730,7 @@ pub mod types {
                     employee_id: Ok(Default::default()),
                     employee_type: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -7896,7 +7836,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8054,12 +7994,9 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            employee_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            employee_id: ::std::result::Result<i64, ::std::string::String>,
             employee_type: ::std::result::Result<
-                ::std::option::Option<super::EmployeeType>,
+                super::EmployeeType,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
@@ -8075,7 +8012,7 @@ pub mod types {
                 ::std::string::String,
             >,
             posted_on: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             quantity: ::std::result::Result<
@@ -8092,12 +8029,14 @@ pub mod types {
                 Self {
                     activity_code_id: Ok(Default::default()),
                     amount: Ok(Default::default()),
-                    employee_id: Ok(Default::default()),
-                    employee_type: Ok(Default::default()),
+                    employee_id: Err("no value supplied for employee_id".to_string()),
+                    employee_type: Err(
+                        "no value supplied for employee_type".to_string(),
+                    ),
                     hours: Ok(Default::default()),
                     invoice_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
-                    posted_on: Ok(Default::default()),
+                    posted_on: Err("no value supplied for posted_on".to_string()),
                     quantity: Ok(Default::default()),
                     rate: Ok(Default::default()),
                 }
@@ -8134,7 +8073,7 @@ pub mod types {
             }
             pub fn employee_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_id = value
@@ -8146,7 +8085,7 @@ pub mod types {
             }
             pub fn employee_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmployeeType>>,
+                T: ::std::convert::TryInto<super::EmployeeType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_type = value
@@ -8196,9 +8135,7 @@ pub mod types {
             }
             pub fn posted_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.posted_on = value
@@ -8304,7 +8241,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8344,7 +8281,7 @@ pub mod types {
                     employee_id: Ok(Default::default()),
                     employee_type: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
@@ -8450,7 +8387,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8903,10 +8840,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PayrollCustomFieldUpdateRequest {
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8915,7 +8849,7 @@ pub mod types {
         impl ::std::default::Default for PayrollCustomFieldUpdateRequest {
             fn default() -> Self {
                 Self {
-                    type_id: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -8923,7 +8857,7 @@ pub mod types {
         impl PayrollCustomFieldUpdateRequest {
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -10155,7 +10089,7 @@ pub mod types {
                 ::std::string::String,
             >,
             hourly_rate: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             is_included_in_payroll: ::std::result::Result<
@@ -10177,7 +10111,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     external_payroll_id: Ok(Default::default()),
                     hire_date: Ok(Default::default()),
-                    hourly_rate: Ok(Default::default()),
+                    hourly_rate: Err("no value supplied for hourly_rate".to_string()),
                     is_included_in_payroll: Ok(Default::default()),
                     manager_id: Ok(Default::default()),
                     payroll_business_unit_id: Ok(Default::default()),
@@ -10231,9 +10165,7 @@ pub mod types {
             }
             pub fn hourly_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hourly_rate = value
@@ -10542,7 +10474,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -10564,7 +10496,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     rate_info: Ok(Default::default()),
                     type_: Ok(Default::default()),
@@ -10640,7 +10572,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10746,7 +10678,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -10768,7 +10700,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     rate_info: Ok(Default::default()),
                     type_: Ok(Default::default()),
@@ -10844,7 +10776,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19482,3 +19414,83 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::GrossPayItemCreateRequest {
+    ///The `GrossPayItemCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::GrossPayItemCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::GrossPayItemCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "GrossPayItemCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::GrossPayItemUpdateRequest {
+    ///The `GrossPayItemUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::GrossPayItemUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::GrossPayItemUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "GrossPayItemUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PayrollAdjustmentCreateRequest {
+    ///The `PayrollAdjustmentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PayrollAdjustmentCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::PayrollAdjustmentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PayrollAdjustmentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PayrollCustomFieldUpdateRequest {
+    ///The `PayrollCustomFieldUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PayrollCustomFieldUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::PayrollCustomFieldUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PayrollCustomFieldUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PayrollSettingsUpdateRequest {
+    ///The `PayrollSettingsUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PayrollSettingsUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::PayrollSettingsUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PayrollSettingsUpdateRequest"),
+                )
+            })
+    }
+}

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 9
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///A pricebook category, with its subcategories.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Category {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -120,8 +120,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hide_in_mobile: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -159,7 +158,7 @@ pub mod types {
         }
     }
     ///Fields of a new category.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CategoryCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -168,17 +167,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(
-            rename = "categoryType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_type: ::std::option::Option<CategoryType>,
+        #[serde(rename = "categoryType")]
+        pub category_type: CategoryType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -304,43 +299,63 @@ pub mod types {
     ///Category fields to change; omitted fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CategoryUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "businessUnitIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub business_unit_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "categoryType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub category_type: ::std::option::Option<CategoryType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub category_type: ::servicetitan_core::types::Patch<CategoryType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub image: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "parentId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub parent_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub position: ::std::option::Option<i32>,
+        pub parent_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub position: ::servicetitan_core::types::Patch<i32>,
         #[serde(
             rename = "skuImages",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sku_images: ::std::option::Option<
+        pub sku_images: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
         #[serde(
             rename = "skuVideos",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub sku_videos: ::std::option::Option<
+        pub sku_videos: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
     }
@@ -350,14 +365,13 @@ pub mod types {
         }
     }
     ///A client-specific pricing rate sheet and its per-SKU exceptions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClientSpecificPricing {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exceptions: ::std::option::Option<
             ::std::vec::Vec<ClientSpecificPricingException>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl ClientSpecificPricing {
         pub fn builder() -> builder::ClientSpecificPricing {
@@ -391,20 +405,13 @@ pub mod types {
         }
     }
     ///A price override for one SKU, as sent in an update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClientSpecificPricingExceptionRequest {
-        #[serde(
-            rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sku_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "valueType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub value_type: ::std::option::Option<MarkupType>,
+        #[serde(rename = "skuId")]
+        pub sku_id: i64,
+        pub value: ::servicetitan_core::types::Decimal,
+        #[serde(rename = "valueType")]
+        pub value_type: MarkupType,
     }
     impl ClientSpecificPricingExceptionRequest {
         pub fn builder() -> builder::ClientSpecificPricingExceptionRequest {
@@ -442,8 +449,11 @@ pub mod types {
     ///New exceptions for a rate sheet.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ClientSpecificPricingUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub exceptions: ::std::option::Option<
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub exceptions: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<ClientSpecificPricingExceptionRequest>,
         >,
     }
@@ -487,10 +497,9 @@ pub mod types {
         }
     }
     ///A cost type that materials can be assigned to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CostType {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -574,7 +583,7 @@ pub mod types {
         }
     }
     ///A discount or fee item in the pricebook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DiscountAndFees {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -639,8 +648,7 @@ pub mod types {
         pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<::servicetitan_core::types::Decimal>,
         #[serde(
@@ -664,19 +672,15 @@ pub mod types {
         }
     }
     ///A discount or fee to create in a bulk request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DiscountAndFeesBulkCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "amountType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub amount_type: ::std::option::Option<PriceModifierAmountType>,
+        pub amount: ::servicetitan_core::types::Decimal,
+        #[serde(rename = "amountType")]
+        pub amount_type: PriceModifierAmountType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -693,8 +697,7 @@ pub mod types {
         pub budget_cost_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -710,8 +713,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -743,8 +745,8 @@ pub mod types {
         pub pays_commission: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub taxable: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<PriceModifierType>,
+        #[serde(rename = "type")]
+        pub type_: PriceModifierType,
     }
     impl DiscountAndFeesBulkCreateRequest {
         pub fn builder() -> builder::DiscountAndFeesBulkCreateRequest {
@@ -752,84 +754,142 @@ pub mod types {
         }
     }
     ///A discount or fee's full set of fields in a bulk update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DiscountAndFeesBulkUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub amount: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "amountType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub amount_type: ::std::option::Option<PriceModifierAmountType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub amount_type: ::servicetitan_core::types::Patch<PriceModifierAmountType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "crossSaleGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub cross_sale_group: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "excludeFromPayroll",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub exclude_from_payroll: ::std::option::Option<bool>,
+        pub exclude_from_payroll: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        pub id: i64,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub limit: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<PriceModifierType>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<PriceModifierType>,
     }
     impl DiscountAndFeesBulkUpdateRequest {
         pub fn builder() -> builder::DiscountAndFeesBulkUpdateRequest {
@@ -837,19 +897,15 @@ pub mod types {
         }
     }
     ///Fields of a new discount or fee.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DiscountAndFeesCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "amountType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub amount_type: ::std::option::Option<PriceModifierAmountType>,
+        pub amount: ::servicetitan_core::types::Decimal,
+        #[serde(rename = "amountType")]
+        pub amount_type: PriceModifierAmountType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -866,8 +922,7 @@ pub mod types {
         pub budget_cost_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -878,8 +933,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -911,8 +965,8 @@ pub mod types {
         pub pays_commission: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub taxable: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<PriceModifierType>,
+        #[serde(rename = "type")]
+        pub type_: PriceModifierType,
     }
     impl DiscountAndFeesCreateRequest {
         pub fn builder() -> builder::DiscountAndFeesCreateRequest {
@@ -950,80 +1004,139 @@ pub mod types {
     ///Discount or fee fields to change; omitted fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DiscountAndFeesUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub amount: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "amountType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub amount_type: ::std::option::Option<PriceModifierAmountType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub amount_type: ::servicetitan_core::types::Patch<PriceModifierAmountType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "crossSaleGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub cross_sale_group: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "excludeFromPayroll",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub exclude_from_payroll: ::std::option::Option<bool>,
+        pub exclude_from_payroll: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub limit: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<PriceModifierType>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub type_: ::servicetitan_core::types::Patch<PriceModifierType>,
     }
     impl DiscountAndFeesUpdateRequest {
         pub fn builder() -> builder::DiscountAndFeesUpdateRequest {
@@ -1031,7 +1144,7 @@ pub mod types {
         }
     }
     ///An equipment item in the pricebook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Equipment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -1135,8 +1248,7 @@ pub mod types {
         pub general_ledger_account_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isConfigurableEquipment",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1232,7 +1344,7 @@ pub mod types {
         }
     }
     ///An equipment item to create in a bulk request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentBulkCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -1271,8 +1383,7 @@ pub mod types {
         pub budget_cost_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1295,8 +1406,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dimensions: ::std::option::Option<DimensionsRequest>,
         #[serde(
@@ -1406,166 +1516,259 @@ pub mod types {
         }
     }
     ///An equipment item's full set of fields in a bulk update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentBulkUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "addOnMemberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_member_price: ::std::option::Option<
+        pub add_on_member_price: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "addOnPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub add_on_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "assetAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub asset_account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub asset_account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
         #[serde(
             rename = "costOfSaleAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cost_of_sale_account: ::std::option::Option<::std::string::String>,
+        pub cost_of_sale_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "crossSaleGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dimensions: ::std::option::Option<DimensionsRequest>,
+        pub cross_sale_group: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub dimensions: ::servicetitan_core::types::Patch<DimensionsRequest>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "equipmentMaterials",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub equipment_materials: ::std::option::Option<::std::vec::Vec<SkuLinkRequest>>,
+        pub equipment_materials: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuLinkRequest>,
+        >,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        pub id: i64,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isConfigurableEquipment",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_configurable_equipment: ::std::option::Option<bool>,
+        pub is_configurable_equipment: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isCostLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_cost_locked: ::std::option::Option<bool>,
+        pub is_cost_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isInventory",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_inventory: ::std::option::Option<bool>,
+        pub is_inventory: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isPriceLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_price_locked: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub manufacturer: ::std::option::Option<::std::string::String>,
+        pub is_price_locked: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub manufacturer: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "manufacturerWarranty",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub manufacturer_warranty: ::std::option::Option<SkuWarrantyRequest>,
+        pub manufacturer_warranty: ::servicetitan_core::types::Patch<SkuWarrantyRequest>,
         #[serde(
             rename = "memberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub member_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        pub member_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub model: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "otherVendors",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub other_vendors: ::std::option::Option<::std::vec::Vec<SkuVendorRequest>>,
+        pub other_vendors: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuVendorRequest>,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "primaryVendor",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub primary_vendor: ::std::option::Option<SkuVendorRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub recommendations: ::std::option::Option<
+        pub primary_vendor: ::servicetitan_core::types::Patch<SkuVendorRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub recommendations: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<EquipmentRecommendationRequest>,
         >,
         #[serde(
             rename = "serviceProviderWarranty",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_provider_warranty: ::std::option::Option<SkuWarrantyRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
+        pub service_provider_warranty: ::servicetitan_core::types::Patch<
+            SkuWarrantyRequest,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "unitOfMeasure",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub unit_of_measure: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub upgrades: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub unit_of_measure: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub upgrades: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "variationEquipment",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub variation_equipment: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub variation_equipment: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl EquipmentBulkUpdateRequest {
         pub fn builder() -> builder::EquipmentBulkUpdateRequest {
@@ -1573,7 +1776,7 @@ pub mod types {
         }
     }
     ///Fields of a new equipment item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -1612,8 +1815,7 @@ pub mod types {
         pub budget_cost_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1631,8 +1833,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dimensions: ::std::option::Option<DimensionsRequest>,
         #[serde(
@@ -1738,7 +1939,7 @@ pub mod types {
         }
     }
     ///An equipment item as the export feed returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -1842,8 +2043,7 @@ pub mod types {
         pub general_ledger_account_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isConfigurableEquipment",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2004,7 +2204,7 @@ pub mod types {
         }
     }
     ///A recommended service or material, by ID or by custom ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentRecommendationBulkCreateRequest {
         #[serde(
             rename = "customId",
@@ -2016,8 +2216,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sku_id: ::std::option::Option<i64>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<EquipmentRecommendationType>,
+        #[serde(rename = "type")]
+        pub type_: EquipmentRecommendationType,
     }
     impl EquipmentRecommendationBulkCreateRequest {
         pub fn builder() -> builder::EquipmentRecommendationBulkCreateRequest {
@@ -2025,15 +2225,12 @@ pub mod types {
         }
     }
     ///A service or material to recommend with an equipment item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EquipmentRecommendationRequest {
-        #[serde(
-            rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sku_id: ::std::option::Option<i64>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<EquipmentRecommendationType>,
+        #[serde(rename = "skuId")]
+        pub sku_id: i64,
+        #[serde(rename = "type")]
+        pub type_: EquipmentRecommendationType,
     }
     impl EquipmentRecommendationRequest {
         pub fn builder() -> builder::EquipmentRecommendationRequest {
@@ -2114,162 +2311,256 @@ pub mod types {
     ///Equipment fields to change; omitted fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EquipmentUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "addOnMemberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_member_price: ::std::option::Option<
+        pub add_on_member_price: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "addOnPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub add_on_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "assetAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub asset_account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub asset_account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
         #[serde(
             rename = "costOfSaleAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cost_of_sale_account: ::std::option::Option<::std::string::String>,
+        pub cost_of_sale_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "crossSaleGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dimensions: ::std::option::Option<DimensionsRequest>,
+        pub cross_sale_group: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub dimensions: ::servicetitan_core::types::Patch<DimensionsRequest>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "equipmentMaterials",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub equipment_materials: ::std::option::Option<::std::vec::Vec<SkuLinkRequest>>,
+        pub equipment_materials: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuLinkRequest>,
+        >,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isConfigurableEquipment",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_configurable_equipment: ::std::option::Option<bool>,
+        pub is_configurable_equipment: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isCostLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_cost_locked: ::std::option::Option<bool>,
+        pub is_cost_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isInventory",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_inventory: ::std::option::Option<bool>,
+        pub is_inventory: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isPriceLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_price_locked: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub manufacturer: ::std::option::Option<::std::string::String>,
+        pub is_price_locked: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub manufacturer: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "manufacturerWarranty",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub manufacturer_warranty: ::std::option::Option<SkuWarrantyRequest>,
+        pub manufacturer_warranty: ::servicetitan_core::types::Patch<SkuWarrantyRequest>,
         #[serde(
             rename = "memberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub member_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        pub member_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub model: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "otherVendors",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub other_vendors: ::std::option::Option<::std::vec::Vec<SkuVendorRequest>>,
+        pub other_vendors: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuVendorRequest>,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "primaryVendor",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub primary_vendor: ::std::option::Option<SkuVendorRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub recommendations: ::std::option::Option<
+        pub primary_vendor: ::servicetitan_core::types::Patch<SkuVendorRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub recommendations: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<EquipmentRecommendationRequest>,
         >,
         #[serde(
             rename = "serviceProviderWarranty",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_provider_warranty: ::std::option::Option<SkuWarrantyRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
+        pub service_provider_warranty: ::servicetitan_core::types::Patch<
+            SkuWarrantyRequest,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "unitOfMeasure",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub unit_of_measure: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub upgrades: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub unit_of_measure: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub upgrades: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "variationEquipment",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub variation_equipment: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub variation_equipment: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl EquipmentUpdateRequest {
         pub fn builder() -> builder::EquipmentUpdateRequest {
@@ -2277,7 +2568,7 @@ pub mod types {
         }
     }
     ///A category as the export feed returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExportCategoryResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2308,8 +2599,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hide_in_mobile: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2368,18 +2658,12 @@ pub mod types {
         }
     }
     ///External data to store for one application.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataCreateRequest {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<::std::vec::Vec<ExternalDataEntry>>,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataEntryInput>,
     }
     impl ExternalDataCreateRequest {
         pub fn builder() -> builder::ExternalDataCreateRequest {
@@ -2396,6 +2680,17 @@ pub mod types {
     }
     impl ExternalDataEntry {
         pub fn builder() -> builder::ExternalDataEntry {
+            Default::default()
+        }
+    }
+    ///One key/value pair of data stored by an external application.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExternalDataEntryInput {
+        pub key: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl ExternalDataEntryInput {
+        pub fn builder() -> builder::ExternalDataEntryInput {
             Default::default()
         }
     }
@@ -2471,10 +2766,9 @@ pub mod types {
         }
     }
     ///One external data key and its new value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateEntry {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2484,20 +2778,12 @@ pub mod types {
         }
     }
     ///Changes to one application's external data.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateRequest {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<
-            ::std::vec::Vec<ExternalDataUpdateEntry>,
-        >,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataUpdateEntry>,
         #[serde(
             rename = "patchMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2601,7 +2887,7 @@ pub mod types {
         }
     }
     ///A material in the pricebook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Material {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -2728,8 +3014,7 @@ pub mod types {
         pub general_ledger_account_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isChemical",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2810,7 +3095,7 @@ pub mod types {
         }
     }
     ///A material to create in a bulk request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MaterialBulkCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -2859,8 +3144,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub chargeable_by_default: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2888,8 +3172,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub deduct_as_job_cost: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2983,164 +3266,240 @@ pub mod types {
         }
     }
     ///A material's full set of fields in a bulk update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MaterialBulkUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "activeIngredients",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub active_ingredients: ::std::option::Option<::std::string::String>,
+        pub active_ingredients: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "addOnMemberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_member_price: ::std::option::Option<
+        pub add_on_member_price: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "addOnPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub add_on_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "assetAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub asset_account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub asset_account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "chargeableByDefault",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub chargeable_by_default: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub chargeable_by_default: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
         #[serde(
             rename = "costOfSaleAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cost_of_sale_account: ::std::option::Option<::std::string::String>,
+        pub cost_of_sale_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "costTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cost_type_id: ::std::option::Option<i64>,
+        pub cost_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "deductAsJobCost",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub deduct_as_job_cost: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub deduct_as_job_cost: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "epaNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub epa_number: ::std::option::Option<::std::string::String>,
+        pub epa_number: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        pub id: i64,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isChemical",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_chemical: ::std::option::Option<bool>,
+        pub is_chemical: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isConfigurableMaterial",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_configurable_material: ::std::option::Option<bool>,
+        pub is_configurable_material: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isCostLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_cost_locked: ::std::option::Option<bool>,
+        pub is_cost_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isInventory",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_inventory: ::std::option::Option<bool>,
+        pub is_inventory: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isPriceLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_price_locked: ::std::option::Option<bool>,
+        pub is_price_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "memberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub member_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub member_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "otherVendors",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub other_vendors: ::std::option::Option<::std::vec::Vec<SkuVendorRequest>>,
+        pub other_vendors: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuVendorRequest>,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "primaryVendor",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub primary_vendor: ::std::option::Option<SkuVendorRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
+        pub primary_vendor: ::servicetitan_core::types::Patch<SkuVendorRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "unitOfMeasure",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub unit_of_measure: ::std::option::Option<::std::string::String>,
+        pub unit_of_measure: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "variationMaterials",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub variation_materials: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub variation_materials: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl MaterialBulkUpdateRequest {
         pub fn builder() -> builder::MaterialBulkUpdateRequest {
@@ -3148,7 +3507,7 @@ pub mod types {
         }
     }
     ///Fields of a new material.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MaterialCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -3197,8 +3556,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub chargeable_by_default: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3221,8 +3579,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub deduct_as_job_cost: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3316,7 +3673,7 @@ pub mod types {
         }
     }
     ///A material as the export feed returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MaterialExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -3443,8 +3800,7 @@ pub mod types {
         pub general_ledger_account_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isChemical",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3576,160 +3932,237 @@ pub mod types {
     ///Material fields to change; omitted fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct MaterialUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "activeIngredients",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub active_ingredients: ::std::option::Option<::std::string::String>,
+        pub active_ingredients: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "addOnMemberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_member_price: ::std::option::Option<
+        pub add_on_member_price: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "addOnPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub add_on_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "assetAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub asset_account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub asset_account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "chargeableByDefault",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub chargeable_by_default: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub chargeable_by_default: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub cost: ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
         #[serde(
             rename = "costOfSaleAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cost_of_sale_account: ::std::option::Option<::std::string::String>,
+        pub cost_of_sale_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "costTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cost_type_id: ::std::option::Option<i64>,
+        pub cost_type_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "deductAsJobCost",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub deduct_as_job_cost: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub deduct_as_job_cost: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "epaNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub epa_number: ::std::option::Option<::std::string::String>,
+        pub epa_number: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isChemical",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_chemical: ::std::option::Option<bool>,
+        pub is_chemical: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isConfigurableMaterial",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_configurable_material: ::std::option::Option<bool>,
+        pub is_configurable_material: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isCostLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_cost_locked: ::std::option::Option<bool>,
+        pub is_cost_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isInventory",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_inventory: ::std::option::Option<bool>,
+        pub is_inventory: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isPriceLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_price_locked: ::std::option::Option<bool>,
+        pub is_price_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "memberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub member_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub member_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "otherVendors",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub other_vendors: ::std::option::Option<::std::vec::Vec<SkuVendorRequest>>,
+        pub other_vendors: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuVendorRequest>,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "primaryVendor",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub primary_vendor: ::std::option::Option<SkuVendorRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
+        pub primary_vendor: ::servicetitan_core::types::Patch<SkuVendorRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "unitOfMeasure",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub unit_of_measure: ::std::option::Option<::std::string::String>,
+        pub unit_of_measure: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "variationMaterials",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub variation_materials: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub variation_materials: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
     }
     impl MaterialUpdateRequest {
         pub fn builder() -> builder::MaterialUpdateRequest {
@@ -3737,12 +4170,11 @@ pub mod types {
         }
     }
     ///A markup percentage applied to materials whose cost falls in a range.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MaterialsMarkup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub percent: ::std::option::Option<::servicetitan_core::types::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3782,16 +4214,12 @@ pub mod types {
         }
     }
     ///A materials markup tier to create or store.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MaterialsMarkupRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub percent: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub from: ::servicetitan_core::types::Decimal,
+        pub id: i64,
+        pub percent: ::servicetitan_core::types::Decimal,
+        pub to: ::servicetitan_core::types::Decimal,
     }
     impl MaterialsMarkupRequest {
         pub fn builder() -> builder::MaterialsMarkupRequest {
@@ -4000,19 +4428,33 @@ pub mod types {
     pub struct PricebookBulkUpdateRequest {
         #[serde(
             rename = "discountAndFees",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub discount_and_fees: ::std::option::Option<
+        pub discount_and_fees: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<DiscountAndFeesBulkUpdateRequest>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub equipment: ::std::option::Option<
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub equipment: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<EquipmentBulkUpdateRequest>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub materials: ::std::option::Option<::std::vec::Vec<MaterialBulkUpdateRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub services: ::std::option::Option<::std::vec::Vec<ServiceBulkUpdateRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub materials: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<MaterialBulkUpdateRequest>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub services: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<ServiceBulkUpdateRequest>,
+        >,
     }
     impl PricebookBulkUpdateRequest {
         pub fn builder() -> builder::PricebookBulkUpdateRequest {
@@ -4051,7 +4493,7 @@ pub mod types {
         }
     }
     ///A service in the pricebook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Service {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -4138,8 +4580,7 @@ pub mod types {
         pub external_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isLabor",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4206,7 +4647,7 @@ pub mod types {
         }
     }
     ///A service to create in a bulk request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceBulkCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -4240,8 +4681,7 @@ pub mod types {
         pub budget_cost_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4257,8 +4697,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4331,113 +4770,184 @@ pub mod types {
         }
     }
     ///A service's full set of fields in a bulk update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceBulkUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "addOnMemberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_member_price: ::std::option::Option<
+        pub add_on_member_price: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "addOnPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub add_on_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "crossSaleGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub cross_sale_group: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        pub id: i64,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isLabor",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_labor: ::std::option::Option<bool>,
+        pub is_labor: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isPriceLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_price_locked: ::std::option::Option<bool>,
+        pub is_price_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "memberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub member_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub member_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub recommendations: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub recommendations: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "serviceEquipment",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_equipment: ::std::option::Option<::std::vec::Vec<SkuLinkRequest>>,
+        pub service_equipment: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuLinkRequest>,
+        >,
         #[serde(
             rename = "serviceMaterials",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_materials: ::std::option::Option<::std::vec::Vec<SkuLinkRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub upgrades: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub warranty: ::std::option::Option<SkuWarrantyRequest>,
+        pub service_materials: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuLinkRequest>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub upgrades: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub warranty: ::servicetitan_core::types::Patch<SkuWarrantyRequest>,
     }
     impl ServiceBulkUpdateRequest {
         pub fn builder() -> builder::ServiceBulkUpdateRequest {
@@ -4445,7 +4955,7 @@ pub mod types {
         }
     }
     ///Fields of a new service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -4479,8 +4989,7 @@ pub mod types {
         pub budget_cost_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::string::String,
         #[serde(
             rename = "commissionBonus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4491,8 +5000,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: ::std::string::String,
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4557,7 +5065,7 @@ pub mod types {
         }
     }
     ///A service as the export feed returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -4639,8 +5147,7 @@ pub mod types {
         pub external_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isLabor",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4770,7 +5277,7 @@ pub mod types {
         }
     }
     ///A service as returned after it is created or updated.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account: ::std::option::Option<::std::string::String>,
@@ -4852,8 +5359,7 @@ pub mod types {
         pub external_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isLabor",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4917,109 +5423,181 @@ pub mod types {
     ///Service fields to change; omitted fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ServiceUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub account: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "addOnMemberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_member_price: ::std::option::Option<
+        pub add_on_member_price: ::servicetitan_core::types::Patch<
             ::servicetitan_core::types::Decimal,
         >,
         #[serde(
             rename = "addOnPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub add_on_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assets: ::std::option::Option<::std::vec::Vec<SkuAssetRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub add_on_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub assets: ::servicetitan_core::types::Patch<::std::vec::Vec<SkuAssetRequest>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "budgetCostCode",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "budgetCostType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub budget_cost_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub categories: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub budget_cost_type: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub categories: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "commissionBonus",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub commission_bonus: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub commission_bonus: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "crossSaleGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub cross_sale_group: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub cross_sale_group: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "displayName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub hours: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "intacctGlGroupAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub intacct_gl_group_account: ::std::option::Option<::std::string::String>,
+        pub intacct_gl_group_account: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
         #[serde(
             rename = "isLabor",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_labor: ::std::option::Option<bool>,
+        pub is_labor: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isPriceLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_price_locked: ::std::option::Option<bool>,
+        pub is_price_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "memberPrice",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub member_price: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub member_price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "paysCommission",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub pays_commission: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub recommendations: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub pays_commission: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub price: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub recommendations: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
         #[serde(
             rename = "serviceEquipment",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_equipment: ::std::option::Option<::std::vec::Vec<SkuLinkRequest>>,
+        pub service_equipment: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuLinkRequest>,
+        >,
         #[serde(
             rename = "serviceMaterials",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub service_materials: ::std::option::Option<::std::vec::Vec<SkuLinkRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub taxable: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub upgrades: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub warranty: ::std::option::Option<SkuWarrantyRequest>,
+        pub service_materials: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<SkuLinkRequest>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub taxable: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub upgrades: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub warranty: ::servicetitan_core::types::Patch<SkuWarrantyRequest>,
     }
     impl ServiceUpdateRequest {
         pub fn builder() -> builder::ServiceUpdateRequest {
@@ -5052,7 +5630,7 @@ pub mod types {
         }
     }
     ///An asset to attach to a pricebook item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkuAssetRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
@@ -5061,10 +5639,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_default: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<SkuAssetType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: SkuAssetType,
+        pub url: ::std::string::String,
     }
     impl SkuAssetRequest {
         pub fn builder() -> builder::SkuAssetRequest {
@@ -5183,15 +5760,14 @@ pub mod types {
         }
     }
     ///A linked item, by ID or by the custom ID of an item created in the same request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkuLinkBulkCreateRequest {
         #[serde(
             rename = "customId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub quantity: ::servicetitan_core::types::Decimal,
         #[serde(
             rename = "skuId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5204,15 +5780,11 @@ pub mod types {
         }
     }
     ///A pricebook item to link, with its quantity.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkuLinkRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sku_id: ::std::option::Option<i64>,
+        pub quantity: ::servicetitan_core::types::Decimal,
+        #[serde(rename = "skuId")]
+        pub sku_id: i64,
     }
     impl SkuLinkRequest {
         pub fn builder() -> builder::SkuLinkRequest {
@@ -5360,12 +5932,10 @@ pub mod types {
         }
     }
     ///A vendor to set on a pricebook item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkuVendorRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub active: bool,
+        pub cost: ::servicetitan_core::types::Decimal,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -5380,11 +5950,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub primary_sub_account: ::std::option::Option<SkuVendorSubAccountRequest>,
-        #[serde(
-            rename = "vendorId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub vendor_id: ::std::option::Option<i64>,
+        #[serde(rename = "vendorId")]
+        pub vendor_id: i64,
         #[serde(
             rename = "vendorPart",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5415,15 +5982,11 @@ pub mod types {
         }
     }
     ///A vendor sub-account cost to set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkuVendorSubAccountRequest {
-        #[serde(
-            rename = "accountName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        #[serde(rename = "accountName")]
+        pub account_name: ::std::string::String,
+        pub cost: ::servicetitan_core::types::Decimal,
     }
     impl SkuVendorSubAccountRequest {
         pub fn builder() -> builder::SkuVendorSubAccountRequest {
@@ -5444,12 +6007,11 @@ pub mod types {
         }
     }
     ///A warranty to set on a pricebook item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkuWarrantyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<i32>,
+        pub duration: i32,
     }
     impl SkuWarrantyRequest {
         pub fn builder() -> builder::SkuWarrantyRequest {
@@ -5488,7 +6050,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             image: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5536,7 +6098,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     external_id: Ok(Default::default()),
                     hide_in_mobile: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     image: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -5642,7 +6204,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5827,7 +6389,7 @@ pub mod types {
                 ::std::string::String,
             >,
             category_type: ::std::result::Result<
-                ::std::option::Option<super::CategoryType>,
+                super::CategoryType,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -5838,10 +6400,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             parent_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -5864,10 +6423,12 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     business_unit_ids: Ok(Default::default()),
-                    category_type: Ok(Default::default()),
+                    category_type: Err(
+                        "no value supplied for category_type".to_string(),
+                    ),
                     description: Ok(Default::default()),
                     image: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     parent_id: Ok(Default::default()),
                     position: Ok(Default::default()),
                     sku_images: Ok(Default::default()),
@@ -5904,7 +6465,7 @@ pub mod types {
             }
             pub fn category_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CategoryType>>,
+                T: ::std::convert::TryInto<super::CategoryType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category_type = value
@@ -5940,7 +6501,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6166,45 +6727,45 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CategoryUpdateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             business_unit_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             category_type: ::std::result::Result<
-                ::std::option::Option<super::CategoryType>,
+                ::servicetitan_core::types::Patch<super::CategoryType>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             image: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             parent_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             position: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::servicetitan_core::types::Patch<i32>,
                 ::std::string::String,
             >,
             sku_images: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 >,
                 ::std::string::String,
             >,
             sku_videos: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 >,
                 ::std::string::String,
@@ -6229,7 +6790,7 @@ pub mod types {
         impl CategoryUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -6241,7 +6802,9 @@ pub mod types {
             }
             pub fn business_unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_ids = value
@@ -6255,7 +6818,9 @@ pub mod types {
             }
             pub fn category_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CategoryType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::CategoryType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.category_type = value
@@ -6267,7 +6832,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -6279,7 +6846,9 @@ pub mod types {
             }
             pub fn image<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.image = value
@@ -6291,7 +6860,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6303,7 +6874,7 @@ pub mod types {
             }
             pub fn parent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_id = value
@@ -6315,7 +6886,7 @@ pub mod types {
             }
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position = value
@@ -6328,7 +6899,7 @@ pub mod types {
             pub fn sku_images<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                     >,
                 >,
@@ -6344,7 +6915,7 @@ pub mod types {
             pub fn sku_videos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                     >,
                 >,
@@ -6403,13 +6974,13 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ClientSpecificPricing {
             fn default() -> Self {
                 Self {
                     exceptions: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                 }
             }
         }
@@ -6432,7 +7003,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6570,32 +7141,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ClientSpecificPricingExceptionRequest {
-            sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            sku_id: ::std::result::Result<i64, ::std::string::String>,
             value: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
-            value_type: ::std::result::Result<
-                ::std::option::Option<super::MarkupType>,
-                ::std::string::String,
-            >,
+            value_type: ::std::result::Result<super::MarkupType, ::std::string::String>,
         }
         impl ::std::default::Default for ClientSpecificPricingExceptionRequest {
             fn default() -> Self {
                 Self {
-                    sku_id: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                    value_type: Ok(Default::default()),
+                    sku_id: Err("no value supplied for sku_id".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                    value_type: Err("no value supplied for value_type".to_string()),
                 }
             }
         }
         impl ClientSpecificPricingExceptionRequest {
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -6607,9 +7172,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -6621,7 +7184,7 @@ pub mod types {
             }
             pub fn value_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::MarkupType>>,
+                T: ::std::convert::TryInto<super::MarkupType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value_type = value
@@ -6783,7 +7346,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ClientSpecificPricingUpdateRequest {
             exceptions: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::ClientSpecificPricingExceptionRequest>,
                 >,
                 ::std::string::String,
@@ -6800,7 +7363,7 @@ pub mod types {
             pub fn exceptions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::ClientSpecificPricingExceptionRequest>,
                     >,
                 >,
@@ -6975,7 +7538,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CostType {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6984,7 +7547,7 @@ pub mod types {
         impl ::std::default::Default for CostType {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -6992,7 +7555,7 @@ pub mod types {
         impl CostType {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7466,7 +8029,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             limit: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -7509,7 +8072,7 @@ pub mod types {
                     exclude_from_payroll: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     limit: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     pays_commission: Ok(Default::default()),
@@ -7763,7 +8326,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7914,11 +8477,11 @@ pub mod types {
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             amount_type: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierAmountType>,
+                super::PriceModifierAmountType,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
@@ -7941,10 +8504,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -7958,7 +8518,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
@@ -7994,7 +8554,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierType>,
+                super::PriceModifierType,
                 ::std::string::String,
             >,
         }
@@ -8003,18 +8563,18 @@ pub mod types {
                 Self {
                     account: Ok(Default::default()),
                     active: Ok(Default::default()),
-                    amount: Ok(Default::default()),
-                    amount_type: Ok(Default::default()),
+                    amount: Err("no value supplied for amount".to_string()),
+                    amount_type: Err("no value supplied for amount_type".to_string()),
                     assets: Ok(Default::default()),
                     bonus: Ok(Default::default()),
                     budget_cost_code: Ok(Default::default()),
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cross_sale_group: Ok(Default::default()),
                     custom_id: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     display_name: Ok(Default::default()),
                     exclude_from_payroll: Ok(Default::default()),
                     external_data: Ok(Default::default()),
@@ -8023,7 +8583,7 @@ pub mod types {
                     limit: Ok(Default::default()),
                     pays_commission: Ok(Default::default()),
                     taxable: Ok(Default::default()),
-                    type_: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
@@ -8054,9 +8614,7 @@ pub mod types {
             }
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -8068,9 +8626,7 @@ pub mod types {
             }
             pub fn amount_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierAmountType>,
-                >,
+                T: ::std::convert::TryInto<super::PriceModifierAmountType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount_type = value
@@ -8150,7 +8706,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -8204,7 +8760,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -8324,9 +8880,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierType>,
-                >,
+                T: ::std::convert::TryInto<super::PriceModifierType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -8403,92 +8957,94 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DiscountAndFeesBulkUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             amount_type: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierAmountType>,
+                ::servicetitan_core::types::Patch<super::PriceModifierAmountType>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cross_sale_group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             exclude_from_payroll: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             limit: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierType>,
+                ::servicetitan_core::types::Patch<super::PriceModifierType>,
                 ::std::string::String,
             >,
         }
@@ -8512,7 +9068,7 @@ pub mod types {
                     exclude_from_payroll: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     intacct_gl_group_account: Ok(Default::default()),
                     limit: Ok(Default::default()),
                     pays_commission: Ok(Default::default()),
@@ -8524,7 +9080,9 @@ pub mod types {
         impl DiscountAndFeesBulkUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -8536,7 +9094,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -8549,7 +9107,9 @@ pub mod types {
             pub fn amount<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8563,7 +9123,7 @@ pub mod types {
             pub fn amount_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierAmountType>,
+                    ::servicetitan_core::types::Patch<super::PriceModifierAmountType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8577,7 +9137,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8591,7 +9153,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8604,7 +9168,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -8618,7 +9184,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -8632,7 +9200,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -8644,7 +9214,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -8657,7 +9229,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8672,7 +9246,9 @@ pub mod types {
             }
             pub fn cross_sale_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cross_sale_group = value
@@ -8686,7 +9262,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -8698,7 +9276,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -8710,7 +9290,7 @@ pub mod types {
             }
             pub fn exclude_from_payroll<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.exclude_from_payroll = value
@@ -8725,7 +9305,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8739,7 +9319,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8752,7 +9334,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8762,7 +9344,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -8777,7 +9361,9 @@ pub mod types {
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8790,7 +9376,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -8804,7 +9390,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -8817,7 +9403,7 @@ pub mod types {
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierType>,
+                    ::servicetitan_core::types::Patch<super::PriceModifierType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8903,11 +9489,11 @@ pub mod types {
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             amount_type: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierAmountType>,
+                super::PriceModifierAmountType,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
@@ -8930,10 +9516,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -8943,7 +9526,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
@@ -8979,7 +9562,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierType>,
+                super::PriceModifierType,
                 ::std::string::String,
             >,
         }
@@ -8988,17 +9571,17 @@ pub mod types {
                 Self {
                     account: Ok(Default::default()),
                     active: Ok(Default::default()),
-                    amount: Ok(Default::default()),
-                    amount_type: Ok(Default::default()),
+                    amount: Err("no value supplied for amount".to_string()),
+                    amount_type: Err("no value supplied for amount_type".to_string()),
                     assets: Ok(Default::default()),
                     bonus: Ok(Default::default()),
                     budget_cost_code: Ok(Default::default()),
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cross_sale_group: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     display_name: Ok(Default::default()),
                     exclude_from_payroll: Ok(Default::default()),
                     external_data: Ok(Default::default()),
@@ -9007,7 +9590,7 @@ pub mod types {
                     limit: Ok(Default::default()),
                     pays_commission: Ok(Default::default()),
                     taxable: Ok(Default::default()),
-                    type_: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
@@ -9038,9 +9621,7 @@ pub mod types {
             }
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -9052,9 +9633,7 @@ pub mod types {
             }
             pub fn amount_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierAmountType>,
-                >,
+                T: ::std::convert::TryInto<super::PriceModifierAmountType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount_type = value
@@ -9134,7 +9713,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -9176,7 +9755,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -9296,9 +9875,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierType>,
-                >,
+                T: ::std::convert::TryInto<super::PriceModifierType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -9497,91 +10074,93 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DiscountAndFeesUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             amount_type: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierAmountType>,
+                ::servicetitan_core::types::Patch<super::PriceModifierAmountType>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cross_sale_group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             exclude_from_payroll: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             limit: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::PriceModifierType>,
+                ::servicetitan_core::types::Patch<super::PriceModifierType>,
                 ::std::string::String,
             >,
         }
@@ -9616,7 +10195,9 @@ pub mod types {
         impl DiscountAndFeesUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -9628,7 +10209,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -9641,7 +10222,9 @@ pub mod types {
             pub fn amount<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9655,7 +10238,7 @@ pub mod types {
             pub fn amount_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierAmountType>,
+                    ::servicetitan_core::types::Patch<super::PriceModifierAmountType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9669,7 +10252,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9683,7 +10268,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9696,7 +10283,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -9710,7 +10299,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -9724,7 +10315,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -9736,7 +10329,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -9749,7 +10344,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9764,7 +10361,9 @@ pub mod types {
             }
             pub fn cross_sale_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cross_sale_group = value
@@ -9778,7 +10377,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -9790,7 +10391,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -9802,7 +10405,7 @@ pub mod types {
             }
             pub fn exclude_from_payroll<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.exclude_from_payroll = value
@@ -9817,7 +10420,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9831,7 +10434,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9844,7 +10449,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -9859,7 +10466,9 @@ pub mod types {
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9872,7 +10481,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -9886,7 +10495,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -9899,7 +10508,7 @@ pub mod types {
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PriceModifierType>,
+                    ::servicetitan_core::types::Patch<super::PriceModifierType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -10078,7 +10687,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_configurable_equipment: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -10193,7 +10802,7 @@ pub mod types {
                     external_id: Ok(Default::default()),
                     general_ledger_account_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_configurable_equipment: Ok(Default::default()),
                     is_cost_locked: Ok(Default::default()),
                     is_inventory: Ok(Default::default()),
@@ -10575,7 +11184,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11024,10 +11633,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -11049,7 +11655,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             dimensions: ::std::result::Result<
@@ -11166,13 +11772,13 @@ pub mod types {
                     budget_cost_code: Ok(Default::default()),
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cost: Ok(Default::default()),
                     cost_of_sale_account: Ok(Default::default()),
                     cross_sale_group: Ok(Default::default()),
                     custom_id: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     dimensions: Ok(Default::default()),
                     display_name: Ok(Default::default()),
                     equipment_materials: Ok(Default::default()),
@@ -11337,7 +11943,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -11419,7 +12025,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -11874,166 +12480,172 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EquipmentBulkUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             add_on_member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             add_on_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             asset_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost_of_sale_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             cross_sale_group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             dimensions: ::std::result::Result<
-                ::std::option::Option<super::DimensionsRequest>,
+                ::servicetitan_core::types::Patch<super::DimensionsRequest>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             equipment_materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuLinkRequest>,
+                >,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_configurable_equipment: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_cost_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_inventory: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_price_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             manufacturer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             manufacturer_warranty: ::std::result::Result<
-                ::std::option::Option<super::SkuWarrantyRequest>,
+                ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 ::std::string::String,
             >,
             member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             other_vendors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuVendorRequest>,
+                >,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             primary_vendor: ::std::result::Result<
-                ::std::option::Option<super::SkuVendorRequest>,
+                ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 ::std::string::String,
             >,
             recommendations: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::EquipmentRecommendationRequest>,
                 >,
                 ::std::string::String,
             >,
             service_provider_warranty: ::std::result::Result<
-                ::std::option::Option<super::SkuWarrantyRequest>,
+                ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             unit_of_measure: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             upgrades: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             variation_equipment: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -12061,7 +12673,7 @@ pub mod types {
                     equipment_materials: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     intacct_gl_group_account: Ok(Default::default()),
                     is_configurable_equipment: Ok(Default::default()),
                     is_cost_locked: Ok(Default::default()),
@@ -12087,7 +12699,9 @@ pub mod types {
         impl EquipmentBulkUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -12099,7 +12713,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -12112,7 +12726,9 @@ pub mod types {
             pub fn add_on_member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12128,7 +12744,9 @@ pub mod types {
             pub fn add_on_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12141,7 +12759,9 @@ pub mod types {
             }
             pub fn asset_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.asset_account = value
@@ -12154,7 +12774,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12168,7 +12790,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12181,7 +12805,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -12195,7 +12821,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -12209,7 +12837,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -12221,7 +12851,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -12234,7 +12866,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12250,7 +12884,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12263,7 +12899,9 @@ pub mod types {
             }
             pub fn cost_of_sale_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_of_sale_account = value
@@ -12277,7 +12915,9 @@ pub mod types {
             }
             pub fn cross_sale_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cross_sale_group = value
@@ -12291,7 +12931,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -12304,7 +12946,7 @@ pub mod types {
             pub fn dimensions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DimensionsRequest>,
+                    ::servicetitan_core::types::Patch<super::DimensionsRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12317,7 +12959,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -12330,7 +12974,9 @@ pub mod types {
             pub fn equipment_materials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuLinkRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12346,7 +12992,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12360,7 +13006,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12373,7 +13021,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12383,7 +13031,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -12397,7 +13047,7 @@ pub mod types {
             }
             pub fn is_configurable_equipment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_configurable_equipment = value
@@ -12411,7 +13061,7 @@ pub mod types {
             }
             pub fn is_cost_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_cost_locked = value
@@ -12425,7 +13075,7 @@ pub mod types {
             }
             pub fn is_inventory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_inventory = value
@@ -12437,7 +13087,7 @@ pub mod types {
             }
             pub fn is_price_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_price_locked = value
@@ -12451,7 +13101,9 @@ pub mod types {
             }
             pub fn manufacturer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.manufacturer = value
@@ -12464,7 +13116,7 @@ pub mod types {
             pub fn manufacturer_warranty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuWarrantyRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12480,7 +13132,9 @@ pub mod types {
             pub fn member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12493,7 +13147,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -12506,7 +13162,9 @@ pub mod types {
             pub fn other_vendors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuVendorRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12519,7 +13177,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -12534,7 +13192,9 @@ pub mod types {
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12548,7 +13208,7 @@ pub mod types {
             pub fn primary_vendor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuVendorRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12564,7 +13224,7 @@ pub mod types {
             pub fn recommendations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::EquipmentRecommendationRequest>,
                     >,
                 >,
@@ -12582,7 +13242,7 @@ pub mod types {
             pub fn service_provider_warranty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuWarrantyRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12597,7 +13257,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -12609,7 +13269,9 @@ pub mod types {
             }
             pub fn unit_of_measure<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_of_measure = value
@@ -12623,7 +13285,9 @@ pub mod types {
             }
             pub fn upgrades<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.upgrades = value
@@ -12635,7 +13299,9 @@ pub mod types {
             }
             pub fn variation_equipment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variation_equipment = value
@@ -12789,10 +13455,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -12810,7 +13473,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             dimensions: ::std::result::Result<
@@ -12925,12 +13588,12 @@ pub mod types {
                     budget_cost_code: Ok(Default::default()),
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cost: Ok(Default::default()),
                     cost_of_sale_account: Ok(Default::default()),
                     cross_sale_group: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     dimensions: Ok(Default::default()),
                     display_name: Ok(Default::default()),
                     equipment_materials: Ok(Default::default()),
@@ -13095,7 +13758,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -13165,7 +13828,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -13715,7 +14378,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_configurable_equipment: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -13830,7 +14493,7 @@ pub mod types {
                     external_id: Ok(Default::default()),
                     general_ledger_account_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_configurable_equipment: Ok(Default::default()),
                     is_cost_locked: Ok(Default::default()),
                     is_inventory: Ok(Default::default()),
@@ -14212,7 +14875,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14908,7 +15571,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::EquipmentRecommendationType>,
+                super::EquipmentRecommendationType,
                 ::std::string::String,
             >,
         }
@@ -14917,7 +15580,7 @@ pub mod types {
                 Self {
                     custom_id: Ok(Default::default()),
                     sku_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
@@ -14948,9 +15611,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EquipmentRecommendationType>,
-                >,
+                T: ::std::convert::TryInto<super::EquipmentRecommendationType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -14986,27 +15647,24 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EquipmentRecommendationRequest {
-            sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            sku_id: ::std::result::Result<i64, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<super::EquipmentRecommendationType>,
+                super::EquipmentRecommendationType,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for EquipmentRecommendationRequest {
             fn default() -> Self {
                 Self {
-                    sku_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
+                    sku_id: Err("no value supplied for sku_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
         impl EquipmentRecommendationRequest {
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -15018,9 +15676,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EquipmentRecommendationType>,
-                >,
+                T: ::std::convert::TryInto<super::EquipmentRecommendationType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -15055,165 +15711,171 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EquipmentUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             add_on_member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             add_on_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             asset_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost_of_sale_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             cross_sale_group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             dimensions: ::std::result::Result<
-                ::std::option::Option<super::DimensionsRequest>,
+                ::servicetitan_core::types::Patch<super::DimensionsRequest>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             equipment_materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuLinkRequest>,
+                >,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_configurable_equipment: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_cost_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_inventory: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_price_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             manufacturer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             manufacturer_warranty: ::std::result::Result<
-                ::std::option::Option<super::SkuWarrantyRequest>,
+                ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 ::std::string::String,
             >,
             member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             other_vendors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuVendorRequest>,
+                >,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             primary_vendor: ::std::result::Result<
-                ::std::option::Option<super::SkuVendorRequest>,
+                ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 ::std::string::String,
             >,
             recommendations: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::EquipmentRecommendationRequest>,
                 >,
                 ::std::string::String,
             >,
             service_provider_warranty: ::std::result::Result<
-                ::std::option::Option<super::SkuWarrantyRequest>,
+                ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             unit_of_measure: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             upgrades: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             variation_equipment: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -15266,7 +15928,9 @@ pub mod types {
         impl EquipmentUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -15278,7 +15942,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -15291,7 +15955,9 @@ pub mod types {
             pub fn add_on_member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15307,7 +15973,9 @@ pub mod types {
             pub fn add_on_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15320,7 +15988,9 @@ pub mod types {
             }
             pub fn asset_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.asset_account = value
@@ -15333,7 +16003,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15347,7 +16019,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15360,7 +16034,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -15374,7 +16050,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -15388,7 +16066,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -15400,7 +16080,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -15413,7 +16095,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15429,7 +16113,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15442,7 +16128,9 @@ pub mod types {
             }
             pub fn cost_of_sale_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_of_sale_account = value
@@ -15456,7 +16144,9 @@ pub mod types {
             }
             pub fn cross_sale_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cross_sale_group = value
@@ -15470,7 +16160,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -15483,7 +16175,7 @@ pub mod types {
             pub fn dimensions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DimensionsRequest>,
+                    ::servicetitan_core::types::Patch<super::DimensionsRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15496,7 +16188,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -15509,7 +16203,9 @@ pub mod types {
             pub fn equipment_materials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuLinkRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15525,7 +16221,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15539,7 +16235,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15552,7 +16250,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -15566,7 +16266,7 @@ pub mod types {
             }
             pub fn is_configurable_equipment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_configurable_equipment = value
@@ -15580,7 +16280,7 @@ pub mod types {
             }
             pub fn is_cost_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_cost_locked = value
@@ -15594,7 +16294,7 @@ pub mod types {
             }
             pub fn is_inventory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_inventory = value
@@ -15606,7 +16306,7 @@ pub mod types {
             }
             pub fn is_price_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_price_locked = value
@@ -15620,7 +16320,9 @@ pub mod types {
             }
             pub fn manufacturer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.manufacturer = value
@@ -15633,7 +16335,7 @@ pub mod types {
             pub fn manufacturer_warranty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuWarrantyRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15649,7 +16351,9 @@ pub mod types {
             pub fn member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15662,7 +16366,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -15675,7 +16381,9 @@ pub mod types {
             pub fn other_vendors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuVendorRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15688,7 +16396,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -15703,7 +16411,9 @@ pub mod types {
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15717,7 +16427,7 @@ pub mod types {
             pub fn primary_vendor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuVendorRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15733,7 +16443,7 @@ pub mod types {
             pub fn recommendations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::EquipmentRecommendationRequest>,
                     >,
                 >,
@@ -15751,7 +16461,7 @@ pub mod types {
             pub fn service_provider_warranty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuWarrantyRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15766,7 +16476,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -15778,7 +16488,9 @@ pub mod types {
             }
             pub fn unit_of_measure<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_of_measure = value
@@ -15792,7 +16504,9 @@ pub mod types {
             }
             pub fn upgrades<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.upgrades = value
@@ -15804,7 +16518,9 @@ pub mod types {
             }
             pub fn variation_equipment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variation_equipment = value
@@ -15944,7 +16660,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             image: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15992,7 +16708,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     external_id: Ok(Default::default()),
                     hide_in_mobile: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     image: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -16098,7 +16814,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16363,27 +17079,26 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataCreateRequest {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
+                ::std::vec::Vec<super::ExternalDataEntryInput>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ExternalDataCreateRequest {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err("no value supplied for external_data".to_string()),
                 }
             }
         }
         impl ExternalDataCreateRequest {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -16398,7 +17113,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExternalDataEntry>>,
+                    ::std::vec::Vec<super::ExternalDataEntryInput>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16496,11 +17211,68 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExternalDataEntryInput {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ExternalDataEntryInput {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl ExternalDataEntryInput {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExternalDataEntryInput>
+        for super::ExternalDataEntryInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExternalDataEntryInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExternalDataEntryInput>
+        for ExternalDataEntryInput {
+            fn from(value: super::ExternalDataEntryInput) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateEntry {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -16509,7 +17281,7 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateEntry {
             fn default() -> Self {
                 Self {
-                    key: Ok(Default::default()),
+                    key: Err("no value supplied for key".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -16517,7 +17289,7 @@ pub mod types {
         impl ExternalDataUpdateEntry {
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -16563,12 +17335,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateRequest {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalDataUpdateEntry>>,
+                ::std::vec::Vec<super::ExternalDataUpdateEntry>,
                 ::std::string::String,
             >,
             patch_mode: ::std::result::Result<
@@ -16579,8 +17348,12 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateRequest {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err(
+                        "no value supplied for external_data".to_string(),
+                    ),
                     patch_mode: Ok(Default::default()),
                 }
             }
@@ -16588,7 +17361,7 @@ pub mod types {
         impl ExternalDataUpdateRequest {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -16603,9 +17376,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ExternalDataUpdateEntry>,
-                    >,
+                    ::std::vec::Vec<super::ExternalDataUpdateEntry>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16817,7 +17588,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_chemical: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -16916,7 +17687,7 @@ pub mod types {
                     external_id: Ok(Default::default()),
                     general_ledger_account_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_chemical: Ok(Default::default()),
                     is_configurable_material: Ok(Default::default()),
                     is_cost_locked: Ok(Default::default()),
@@ -17341,7 +18112,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17728,10 +18499,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -17757,7 +18525,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
@@ -17852,14 +18620,14 @@ pub mod types {
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
                     chargeable_by_default: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cost: Ok(Default::default()),
                     cost_of_sale_account: Ok(Default::default()),
                     cost_type_id: Ok(Default::default()),
                     custom_id: Ok(Default::default()),
                     deduct_as_job_cost: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     display_name: Ok(Default::default()),
                     epa_number: Ok(Default::default()),
                     external_data: Ok(Default::default()),
@@ -18047,7 +18815,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -18141,7 +18909,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -18508,152 +19276,156 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MaterialBulkUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             active_ingredients: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             add_on_member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             add_on_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             asset_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             chargeable_by_default: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost_of_sale_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             cost_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             deduct_as_job_cost: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             epa_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_chemical: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_configurable_material: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_cost_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_inventory: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_price_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             other_vendors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuVendorRequest>,
+                >,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             primary_vendor: ::std::result::Result<
-                ::std::option::Option<super::SkuVendorRequest>,
+                ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             unit_of_measure: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             variation_materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -18683,7 +19455,7 @@ pub mod types {
                     epa_number: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     intacct_gl_group_account: Ok(Default::default()),
                     is_chemical: Ok(Default::default()),
                     is_configurable_material: Ok(Default::default()),
@@ -18704,7 +19476,9 @@ pub mod types {
         impl MaterialBulkUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -18716,7 +19490,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -18728,7 +19502,9 @@ pub mod types {
             }
             pub fn active_ingredients<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.active_ingredients = value
@@ -18743,7 +19519,9 @@ pub mod types {
             pub fn add_on_member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18759,7 +19537,9 @@ pub mod types {
             pub fn add_on_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18772,7 +19552,9 @@ pub mod types {
             }
             pub fn asset_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.asset_account = value
@@ -18785,7 +19567,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18799,7 +19583,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18812,7 +19598,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -18826,7 +19614,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -18840,7 +19630,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -18852,7 +19644,7 @@ pub mod types {
             }
             pub fn chargeable_by_default<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.chargeable_by_default = value
@@ -18866,7 +19658,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -18879,7 +19673,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18895,7 +19691,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18908,7 +19706,9 @@ pub mod types {
             }
             pub fn cost_of_sale_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_of_sale_account = value
@@ -18922,7 +19722,7 @@ pub mod types {
             }
             pub fn cost_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_type_id = value
@@ -18934,7 +19734,7 @@ pub mod types {
             }
             pub fn deduct_as_job_cost<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.deduct_as_job_cost = value
@@ -18948,7 +19748,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -18960,7 +19762,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -18972,7 +19776,9 @@ pub mod types {
             }
             pub fn epa_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.epa_number = value
@@ -18985,7 +19791,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18999,7 +19805,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19012,7 +19820,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19022,7 +19830,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -19036,7 +19846,7 @@ pub mod types {
             }
             pub fn is_chemical<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_chemical = value
@@ -19048,7 +19858,7 @@ pub mod types {
             }
             pub fn is_configurable_material<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_configurable_material = value
@@ -19062,7 +19872,7 @@ pub mod types {
             }
             pub fn is_cost_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_cost_locked = value
@@ -19076,7 +19886,7 @@ pub mod types {
             }
             pub fn is_inventory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_inventory = value
@@ -19088,7 +19898,7 @@ pub mod types {
             }
             pub fn is_price_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_price_locked = value
@@ -19103,7 +19913,9 @@ pub mod types {
             pub fn member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19117,7 +19929,9 @@ pub mod types {
             pub fn other_vendors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuVendorRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19130,7 +19944,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -19145,7 +19959,9 @@ pub mod types {
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19159,7 +19975,7 @@ pub mod types {
             pub fn primary_vendor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuVendorRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19174,7 +19990,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -19186,7 +20002,9 @@ pub mod types {
             }
             pub fn unit_of_measure<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_of_measure = value
@@ -19200,7 +20018,9 @@ pub mod types {
             }
             pub fn variation_materials<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variation_materials = value
@@ -19356,10 +20176,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -19381,7 +20198,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
@@ -19476,13 +20293,13 @@ pub mod types {
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
                     chargeable_by_default: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cost: Ok(Default::default()),
                     cost_of_sale_account: Ok(Default::default()),
                     cost_type_id: Ok(Default::default()),
                     deduct_as_job_cost: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     display_name: Ok(Default::default()),
                     epa_number: Ok(Default::default()),
                     external_data: Ok(Default::default()),
@@ -19670,7 +20487,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -19752,7 +20569,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -20236,7 +21053,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_chemical: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -20335,7 +21152,7 @@ pub mod types {
                     external_id: Ok(Default::default()),
                     general_ledger_account_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_chemical: Ok(Default::default()),
                     is_configurable_material: Ok(Default::default()),
                     is_cost_locked: Ok(Default::default()),
@@ -20760,7 +21577,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -21308,151 +22125,155 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MaterialUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             active_ingredients: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             add_on_member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             add_on_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             asset_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             chargeable_by_default: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cost_of_sale_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             cost_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             deduct_as_job_cost: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             epa_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_chemical: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_configurable_material: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_cost_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_inventory: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_price_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             other_vendors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuVendorRequest>,
+                >,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             primary_vendor: ::std::result::Result<
-                ::std::option::Option<super::SkuVendorRequest>,
+                ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             unit_of_measure: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             variation_materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
@@ -21502,7 +22323,9 @@ pub mod types {
         impl MaterialUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -21514,7 +22337,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -21526,7 +22349,9 @@ pub mod types {
             }
             pub fn active_ingredients<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.active_ingredients = value
@@ -21541,7 +22366,9 @@ pub mod types {
             pub fn add_on_member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21557,7 +22384,9 @@ pub mod types {
             pub fn add_on_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21570,7 +22399,9 @@ pub mod types {
             }
             pub fn asset_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.asset_account = value
@@ -21583,7 +22414,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21597,7 +22430,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21610,7 +22445,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -21624,7 +22461,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -21638,7 +22477,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -21650,7 +22491,7 @@ pub mod types {
             }
             pub fn chargeable_by_default<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.chargeable_by_default = value
@@ -21664,7 +22505,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -21677,7 +22520,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21693,7 +22538,9 @@ pub mod types {
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21706,7 +22553,9 @@ pub mod types {
             }
             pub fn cost_of_sale_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_of_sale_account = value
@@ -21720,7 +22569,7 @@ pub mod types {
             }
             pub fn cost_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_type_id = value
@@ -21732,7 +22581,7 @@ pub mod types {
             }
             pub fn deduct_as_job_cost<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.deduct_as_job_cost = value
@@ -21746,7 +22595,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -21758,7 +22609,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -21770,7 +22623,9 @@ pub mod types {
             }
             pub fn epa_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.epa_number = value
@@ -21783,7 +22638,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21797,7 +22652,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21810,7 +22667,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -21824,7 +22683,7 @@ pub mod types {
             }
             pub fn is_chemical<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_chemical = value
@@ -21836,7 +22695,7 @@ pub mod types {
             }
             pub fn is_configurable_material<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_configurable_material = value
@@ -21850,7 +22709,7 @@ pub mod types {
             }
             pub fn is_cost_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_cost_locked = value
@@ -21864,7 +22723,7 @@ pub mod types {
             }
             pub fn is_inventory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_inventory = value
@@ -21876,7 +22735,7 @@ pub mod types {
             }
             pub fn is_price_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_price_locked = value
@@ -21891,7 +22750,9 @@ pub mod types {
             pub fn member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21905,7 +22766,9 @@ pub mod types {
             pub fn other_vendors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuVendorRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuVendorRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21918,7 +22781,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -21933,7 +22796,9 @@ pub mod types {
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21947,7 +22812,7 @@ pub mod types {
             pub fn primary_vendor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuVendorRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuVendorRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -21962,7 +22827,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -21974,7 +22839,9 @@ pub mod types {
             }
             pub fn unit_of_measure<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_of_measure = value
@@ -21988,7 +22855,9 @@ pub mod types {
             }
             pub fn variation_materials<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variation_materials = value
@@ -22098,7 +22967,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             percent: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -22112,7 +22981,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     from: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     percent: Ok(Default::default()),
                     to: Ok(Default::default()),
                 }
@@ -22135,7 +23004,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -22320,35 +23189,33 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MaterialsMarkupRequest {
             from: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             percent: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             to: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for MaterialsMarkupRequest {
             fn default() -> Self {
                 Self {
-                    from: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    percent: Ok(Default::default()),
-                    to: Ok(Default::default()),
+                    from: Err("no value supplied for from".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    percent: Err("no value supplied for percent".to_string()),
+                    to: Err("no value supplied for to".to_string()),
                 }
             }
         }
         impl MaterialsMarkupRequest {
             pub fn from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.from = value
@@ -22360,7 +23227,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -22370,9 +23237,7 @@ pub mod types {
             }
             pub fn percent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.percent = value
@@ -22384,9 +23249,7 @@ pub mod types {
             }
             pub fn to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.to = value
@@ -22708,23 +23571,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PricebookBulkUpdateRequest {
             discount_and_fees: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::DiscountAndFeesBulkUpdateRequest>,
                 >,
                 ::std::string::String,
             >,
             equipment: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::EquipmentBulkUpdateRequest>,
                 >,
                 ::std::string::String,
             >,
             materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::MaterialBulkUpdateRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::MaterialBulkUpdateRequest>,
+                >,
                 ::std::string::String,
             >,
             services: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ServiceBulkUpdateRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::ServiceBulkUpdateRequest>,
+                >,
                 ::std::string::String,
             >,
         }
@@ -22742,7 +23609,7 @@ pub mod types {
             pub fn discount_and_fees<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::DiscountAndFeesBulkUpdateRequest>,
                     >,
                 >,
@@ -22760,7 +23627,7 @@ pub mod types {
             pub fn equipment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::EquipmentBulkUpdateRequest>,
                     >,
                 >,
@@ -22776,7 +23643,7 @@ pub mod types {
             pub fn materials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::MaterialBulkUpdateRequest>,
                     >,
                 >,
@@ -22792,7 +23659,7 @@ pub mod types {
             pub fn services<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::ServiceBulkUpdateRequest>,
                     >,
                 >,
@@ -23079,7 +23946,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_labor: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -23166,7 +24033,7 @@ pub mod types {
                     external_data: Ok(Default::default()),
                     external_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_labor: Ok(Default::default()),
                     is_price_locked: Ok(Default::default()),
                     member_price: Ok(Default::default()),
@@ -23490,7 +24357,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -23834,10 +24701,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -23851,7 +24715,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
@@ -23931,11 +24795,11 @@ pub mod types {
                     budget_cost_code: Ok(Default::default()),
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cross_sale_group: Ok(Default::default()),
                     custom_id: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     display_name: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
@@ -24079,7 +24943,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -24133,7 +24997,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -24440,116 +25304,122 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ServiceBulkUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             add_on_member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             add_on_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cross_sale_group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_labor: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_price_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             recommendations: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             service_equipment: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuLinkRequest>,
+                >,
                 ::std::string::String,
             >,
             service_materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuLinkRequest>,
+                >,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             upgrades: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             warranty: ::std::result::Result<
-                ::std::option::Option<super::SkuWarrantyRequest>,
+                ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 ::std::string::String,
             >,
         }
@@ -24572,7 +25442,7 @@ pub mod types {
                     display_name: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     intacct_gl_group_account: Ok(Default::default()),
                     is_labor: Ok(Default::default()),
                     is_price_locked: Ok(Default::default()),
@@ -24591,7 +25461,9 @@ pub mod types {
         impl ServiceBulkUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -24603,7 +25475,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -24616,7 +25488,9 @@ pub mod types {
             pub fn add_on_member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24632,7 +25506,9 @@ pub mod types {
             pub fn add_on_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24646,7 +25522,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24660,7 +25538,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24673,7 +25553,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -24687,7 +25569,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -24701,7 +25585,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -24713,7 +25599,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -24726,7 +25614,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24741,7 +25631,9 @@ pub mod types {
             }
             pub fn cross_sale_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cross_sale_group = value
@@ -24755,7 +25647,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -24767,7 +25661,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -24780,7 +25676,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24794,7 +25690,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24807,7 +25705,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -24817,7 +25715,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -24831,7 +25731,7 @@ pub mod types {
             }
             pub fn is_labor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_labor = value
@@ -24843,7 +25743,7 @@ pub mod types {
             }
             pub fn is_price_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_price_locked = value
@@ -24858,7 +25758,9 @@ pub mod types {
             pub fn member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24871,7 +25773,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -24886,7 +25788,9 @@ pub mod types {
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24899,7 +25803,9 @@ pub mod types {
             }
             pub fn recommendations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recommendations = value
@@ -24914,7 +25820,9 @@ pub mod types {
             pub fn service_equipment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuLinkRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24930,7 +25838,9 @@ pub mod types {
             pub fn service_materials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuLinkRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24945,7 +25855,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -24957,7 +25867,9 @@ pub mod types {
             }
             pub fn upgrades<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.upgrades = value
@@ -24970,7 +25882,7 @@ pub mod types {
             pub fn warranty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuWarrantyRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -25095,10 +26007,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
             commission_bonus: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -25108,7 +26017,7 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
@@ -25184,10 +26093,10 @@ pub mod types {
                     budget_cost_code: Ok(Default::default()),
                     budget_cost_type: Ok(Default::default()),
                     categories: Ok(Default::default()),
-                    code: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
                     commission_bonus: Ok(Default::default()),
                     cross_sale_group: Ok(Default::default()),
-                    description: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
                     display_name: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     hours: Ok(Default::default()),
@@ -25331,7 +26240,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -25373,7 +26282,7 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -25748,7 +26657,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_labor: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -25830,7 +26739,7 @@ pub mod types {
                     external_data: Ok(Default::default()),
                     external_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_labor: Ok(Default::default()),
                     is_price_locked: Ok(Default::default()),
                     member_price: Ok(Default::default()),
@@ -26137,7 +27046,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -26785,7 +27694,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_labor: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -26867,7 +27776,7 @@ pub mod types {
                     external_data: Ok(Default::default()),
                     external_id: Ok(Default::default()),
                     hours: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_labor: Ok(Default::default()),
                     is_price_locked: Ok(Default::default()),
                     member_price: Ok(Default::default()),
@@ -27174,7 +28083,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -27465,115 +28374,121 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ServiceUpdateRequest {
             account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             add_on_member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             add_on_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuAssetRequest>,
+                >,
                 ::std::string::String,
             >,
             bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             budget_cost_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             budget_cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             commission_bonus: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             cross_sale_group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
             hours: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             intacct_gl_group_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             is_labor: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_price_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             member_price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             pays_commission: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             recommendations: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             service_equipment: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuLinkRequest>,
+                >,
                 ::std::string::String,
             >,
             service_materials: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::SkuLinkRequest>,
+                >,
                 ::std::string::String,
             >,
             taxable: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             upgrades: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             warranty: ::std::result::Result<
-                ::std::option::Option<super::SkuWarrantyRequest>,
+                ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 ::std::string::String,
             >,
         }
@@ -27614,7 +28529,9 @@ pub mod types {
         impl ServiceUpdateRequest {
             pub fn account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account = value
@@ -27626,7 +28543,7 @@ pub mod types {
             }
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -27639,7 +28556,9 @@ pub mod types {
             pub fn add_on_member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27655,7 +28574,9 @@ pub mod types {
             pub fn add_on_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27669,7 +28590,9 @@ pub mod types {
             pub fn assets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuAssetRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuAssetRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27683,7 +28606,9 @@ pub mod types {
             pub fn bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27696,7 +28621,9 @@ pub mod types {
             }
             pub fn budget_cost_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_code = value
@@ -27710,7 +28637,9 @@ pub mod types {
             }
             pub fn budget_cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_cost_type = value
@@ -27724,7 +28653,9 @@ pub mod types {
             }
             pub fn categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
@@ -27736,7 +28667,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -27749,7 +28682,9 @@ pub mod types {
             pub fn commission_bonus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27764,7 +28699,9 @@ pub mod types {
             }
             pub fn cross_sale_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cross_sale_group = value
@@ -27778,7 +28715,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -27790,7 +28729,9 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -27803,7 +28744,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27817,7 +28758,9 @@ pub mod types {
             pub fn hours<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27830,7 +28773,9 @@ pub mod types {
             }
             pub fn intacct_gl_group_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.intacct_gl_group_account = value
@@ -27844,7 +28789,7 @@ pub mod types {
             }
             pub fn is_labor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_labor = value
@@ -27856,7 +28801,7 @@ pub mod types {
             }
             pub fn is_price_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_price_locked = value
@@ -27871,7 +28816,9 @@ pub mod types {
             pub fn member_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27884,7 +28831,7 @@ pub mod types {
             }
             pub fn pays_commission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pays_commission = value
@@ -27899,7 +28846,9 @@ pub mod types {
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27912,7 +28861,9 @@ pub mod types {
             }
             pub fn recommendations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recommendations = value
@@ -27927,7 +28878,9 @@ pub mod types {
             pub fn service_equipment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuLinkRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27943,7 +28896,9 @@ pub mod types {
             pub fn service_materials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SkuLinkRequest>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::SkuLinkRequest>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -27958,7 +28913,7 @@ pub mod types {
             }
             pub fn taxable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxable = value
@@ -27970,7 +28925,9 @@ pub mod types {
             }
             pub fn upgrades<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.upgrades = value
@@ -27983,7 +28940,7 @@ pub mod types {
             pub fn warranty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SkuWarrantyRequest>,
+                    ::servicetitan_core::types::Patch<super::SkuWarrantyRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -28198,22 +29155,16 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::SkuAssetType>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::SkuAssetType, ::std::string::String>,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for SkuAssetRequest {
             fn default() -> Self {
                 Self {
                     alias: Ok(Default::default()),
                     is_default: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
@@ -28244,7 +29195,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::SkuAssetType>>,
+                T: ::std::convert::TryInto<super::SkuAssetType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -28256,7 +29207,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -28441,7 +29392,7 @@ pub mod types {
                 ::std::string::String,
             >,
             quantity: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             sku_id: ::std::result::Result<
@@ -28453,7 +29404,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     custom_id: Ok(Default::default()),
-                    quantity: Ok(Default::default()),
+                    quantity: Err("no value supplied for quantity".to_string()),
                     sku_id: Ok(Default::default()),
                 }
             }
@@ -28473,9 +29424,7 @@ pub mod types {
             }
             pub fn quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity = value
@@ -28524,28 +29473,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SkuLinkRequest {
             quantity: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
-            sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            sku_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for SkuLinkRequest {
             fn default() -> Self {
                 Self {
-                    quantity: Ok(Default::default()),
-                    sku_id: Ok(Default::default()),
+                    quantity: Err("no value supplied for quantity".to_string()),
+                    sku_id: Err("no value supplied for sku_id".to_string()),
                 }
             }
         }
         impl SkuLinkRequest {
             pub fn quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity = value
@@ -28557,7 +29501,7 @@ pub mod types {
             }
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -28857,12 +29801,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SkuVendorRequest {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            active: ::std::result::Result<bool, ::std::string::String>,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
             memo: ::std::result::Result<
@@ -28879,10 +29820,7 @@ pub mod types {
                 ::std::option::Option<super::SkuVendorSubAccountRequest>,
                 ::std::string::String,
             >,
-            vendor_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            vendor_id: ::std::result::Result<i64, ::std::string::String>,
             vendor_part: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -28891,12 +29829,12 @@ pub mod types {
         impl ::std::default::Default for SkuVendorRequest {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    cost: Ok(Default::default()),
+                    active: Err("no value supplied for active".to_string()),
+                    cost: Err("no value supplied for cost".to_string()),
                     memo: Ok(Default::default()),
                     other_sub_accounts: Ok(Default::default()),
                     primary_sub_account: Ok(Default::default()),
-                    vendor_id: Ok(Default::default()),
+                    vendor_id: Err("no value supplied for vendor_id".to_string()),
                     vendor_part: Ok(Default::default()),
                 }
             }
@@ -28904,7 +29842,7 @@ pub mod types {
         impl SkuVendorRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -28916,9 +29854,7 @@ pub mod types {
             }
             pub fn cost<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost = value
@@ -28976,7 +29912,7 @@ pub mod types {
             }
             pub fn vendor_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vendor_id = value
@@ -29112,26 +30048,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SkuVendorSubAccountRequest {
             account_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             cost: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for SkuVendorSubAccountRequest {
             fn default() -> Self {
                 Self {
-                    account_name: Ok(Default::default()),
-                    cost: Ok(Default::default()),
+                    account_name: Err("no value supplied for account_name".to_string()),
+                    cost: Err("no value supplied for cost".to_string()),
                 }
             }
         }
         impl SkuVendorSubAccountRequest {
             pub fn account_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_name = value
@@ -29143,9 +30079,7 @@ pub mod types {
             }
             pub fn cost<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost = value
@@ -29247,16 +30181,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            duration: ::std::result::Result<i32, ::std::string::String>,
         }
         impl ::std::default::Default for SkuWarrantyRequest {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
-                    duration: Ok(Default::default()),
+                    duration: Err("no value supplied for duration".to_string()),
                 }
             }
         }
@@ -29275,7 +30206,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -36002,7 +36933,7 @@ impl Client {
     pub async fn upload_image(
         &self,
         file: servicetitan_core::upload::UploadFile,
-    ) -> Result<reqwest::Response, servicetitan_core::Error> {
+    ) -> Result<ResponseValue<types::ImageUploadResult>, servicetitan_core::Error> {
         let url = format!(concat!("{}", "/tenant/__tenant__/images"), self.baseurl,);
         servicetitan_core::upload::send_multipart(
                 &self.inner,
@@ -36013,5 +36944,568 @@ impl Client {
                 "upload_image",
             )
             .await
+    }
+}
+impl types::builder::CategoryCreateRequest {
+    ///The `CategoryCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CategoryCreateRequest, servicetitan_core::Error> {
+        types::CategoryCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CategoryCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CategoryUpdateRequest {
+    ///The `CategoryUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CategoryUpdateRequest, servicetitan_core::Error> {
+        types::CategoryUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CategoryUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ClientSpecificPricingExceptionRequest {
+    ///The `ClientSpecificPricingExceptionRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ClientSpecificPricingExceptionRequest,
+        servicetitan_core::Error,
+    > {
+        types::ClientSpecificPricingExceptionRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ClientSpecificPricingExceptionRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ClientSpecificPricingUpdateRequest {
+    ///The `ClientSpecificPricingUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ClientSpecificPricingUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ClientSpecificPricingUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ClientSpecificPricingUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::DimensionsRequest {
+    ///The `DimensionsRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::DimensionsRequest, servicetitan_core::Error> {
+        types::DimensionsRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DimensionsRequest"),
+                )
+            })
+    }
+}
+impl types::builder::DiscountAndFeesBulkCreateRequest {
+    ///The `DiscountAndFeesBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::DiscountAndFeesBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::DiscountAndFeesBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DiscountAndFeesBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::DiscountAndFeesBulkUpdateRequest {
+    ///The `DiscountAndFeesBulkUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::DiscountAndFeesBulkUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::DiscountAndFeesBulkUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DiscountAndFeesBulkUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::DiscountAndFeesCreateRequest {
+    ///The `DiscountAndFeesCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::DiscountAndFeesCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::DiscountAndFeesCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DiscountAndFeesCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::DiscountAndFeesUpdateRequest {
+    ///The `DiscountAndFeesUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::DiscountAndFeesUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::DiscountAndFeesUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "DiscountAndFeesUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentBulkCreateRequest {
+    ///The `EquipmentBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EquipmentBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::EquipmentBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentBulkUpdateRequest {
+    ///The `EquipmentBulkUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EquipmentBulkUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::EquipmentBulkUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentBulkUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentCreateRequest {
+    ///The `EquipmentCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EquipmentCreateRequest, servicetitan_core::Error> {
+        types::EquipmentCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentRecommendationBulkCreateRequest {
+    ///The `EquipmentRecommendationBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EquipmentRecommendationBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::EquipmentRecommendationBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentRecommendationBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentRecommendationRequest {
+    ///The `EquipmentRecommendationRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EquipmentRecommendationRequest,
+        servicetitan_core::Error,
+    > {
+        types::EquipmentRecommendationRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentRecommendationRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EquipmentUpdateRequest {
+    ///The `EquipmentUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EquipmentUpdateRequest, servicetitan_core::Error> {
+        types::EquipmentUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EquipmentUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataCreateRequest {
+    ///The `ExternalDataCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataEntryInput {
+    ///The `ExternalDataEntryInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataEntryInput, servicetitan_core::Error> {
+        types::ExternalDataEntryInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataEntryInput"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateEntry {
+    ///The `ExternalDataUpdateEntry`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataUpdateEntry,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataUpdateEntry::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateEntry"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateRequest {
+    ///The `ExternalDataUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MaterialBulkCreateRequest {
+    ///The `MaterialBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::MaterialBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::MaterialBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MaterialBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MaterialBulkUpdateRequest {
+    ///The `MaterialBulkUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::MaterialBulkUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::MaterialBulkUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MaterialBulkUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MaterialCreateRequest {
+    ///The `MaterialCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::MaterialCreateRequest, servicetitan_core::Error> {
+        types::MaterialCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MaterialCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MaterialUpdateRequest {
+    ///The `MaterialUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::MaterialUpdateRequest, servicetitan_core::Error> {
+        types::MaterialUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MaterialUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::MaterialsMarkupRequest {
+    ///The `MaterialsMarkupRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::MaterialsMarkupRequest, servicetitan_core::Error> {
+        types::MaterialsMarkupRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "MaterialsMarkupRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PricebookBulkCreateRequest {
+    ///The `PricebookBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PricebookBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::PricebookBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PricebookBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::PricebookBulkUpdateRequest {
+    ///The `PricebookBulkUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::PricebookBulkUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::PricebookBulkUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "PricebookBulkUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ServiceBulkCreateRequest {
+    ///The `ServiceBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ServiceBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ServiceBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ServiceBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ServiceBulkUpdateRequest {
+    ///The `ServiceBulkUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ServiceBulkUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ServiceBulkUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ServiceBulkUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ServiceCreateRequest {
+    ///The `ServiceCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ServiceCreateRequest, servicetitan_core::Error> {
+        types::ServiceCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ServiceCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ServiceRecommendationBulkCreateRequest {
+    ///The `ServiceRecommendationBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ServiceRecommendationBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ServiceRecommendationBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ServiceRecommendationBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ServiceUpdateRequest {
+    ///The `ServiceUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ServiceUpdateRequest, servicetitan_core::Error> {
+        types::ServiceUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ServiceUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuAssetRequest {
+    ///The `SkuAssetRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::SkuAssetRequest, servicetitan_core::Error> {
+        types::SkuAssetRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuAssetRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuLinkBulkCreateRequest {
+    ///The `SkuLinkBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::SkuLinkBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::SkuLinkBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuLinkBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuLinkRequest {
+    ///The `SkuLinkRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::SkuLinkRequest, servicetitan_core::Error> {
+        types::SkuLinkRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuLinkRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuUpgradeBulkCreateRequest {
+    ///The `SkuUpgradeBulkCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::SkuUpgradeBulkCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::SkuUpgradeBulkCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuUpgradeBulkCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuVendorRequest {
+    ///The `SkuVendorRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::SkuVendorRequest, servicetitan_core::Error> {
+        types::SkuVendorRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuVendorRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuVendorSubAccountRequest {
+    ///The `SkuVendorSubAccountRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::SkuVendorSubAccountRequest,
+        servicetitan_core::Error,
+    > {
+        types::SkuVendorSubAccountRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuVendorSubAccountRequest"),
+                )
+            })
+    }
+}
+impl types::builder::SkuWarrantyRequest {
+    ///The `SkuWarrantyRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::SkuWarrantyRequest, servicetitan_core::Error> {
+        types::SkuWarrantyRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "SkuWarrantyRequest"),
+                )
+            })
     }
 }

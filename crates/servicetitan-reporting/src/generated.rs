@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 1
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,12 +89,11 @@ pub mod types {
         }
     }
     ///A report available to the tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Report {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -178,10 +177,9 @@ pub mod types {
         }
     }
     ///Parameter values to run a report with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReportDataRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parameters: ::std::option::Option<::std::vec::Vec<ReportParameterValue>>,
+        pub parameters: ::std::vec::Vec<ReportParameterValue>,
     }
     impl ReportDataRequest {
         pub fn builder() -> builder::ReportDataRequest {
@@ -269,14 +267,13 @@ pub mod types {
         }
     }
     ///A report with the fields of its rows and the parameters it takes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReportDescription {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fields: ::std::option::Option<::std::vec::Vec<ReportField>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -405,10 +402,9 @@ pub mod types {
         }
     }
     ///A value for one report parameter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReportParameterValue {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         ///The value; its JSON type follows the parameter's dataType (an array when isArray).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::serde_json::Value>,
@@ -774,7 +770,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -784,7 +780,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -804,7 +800,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1182,23 +1178,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ReportDataRequest {
             parameters: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ReportParameterValue>>,
+                ::std::vec::Vec<super::ReportParameterValue>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ReportDataRequest {
             fn default() -> Self {
                 Self {
-                    parameters: Ok(Default::default()),
+                    parameters: Err("no value supplied for parameters".to_string()),
                 }
             }
         }
         impl ReportDataRequest {
             pub fn parameters<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ReportParameterValue>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReportParameterValue>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parameters = value
@@ -1236,7 +1230,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ReportField>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -1255,7 +1249,7 @@ pub mod types {
                 Self {
                     description: Ok(Default::default()),
                     fields: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     parameters: Ok(Default::default()),
@@ -1291,7 +1285,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1876,10 +1870,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ReportParameterValue {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
@@ -1888,7 +1879,7 @@ pub mod types {
         impl ::std::default::Default for ReportParameterValue {
             fn default() -> Self {
                 Self {
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -1896,7 +1887,7 @@ pub mod types {
         impl ReportParameterValue {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -3426,3 +3417,29 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::ReportDataRequest {
+    ///The `ReportDataRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ReportDataRequest, servicetitan_core::Error> {
+        types::ReportDataRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ReportDataRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ReportParameterValue {
+    ///The `ReportParameterValue`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ReportParameterValue, servicetitan_core::Error> {
+        types::ReportParameterValue::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ReportParameterValue"),
+                )
+            })
+    }
+}

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 9
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///The body of a request that creates an estimate template.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEstimateTemplateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -98,17 +98,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "internalName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub internal_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub items: ::std::option::Option<::std::vec::Vec<EstimateTemplateItemRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mode: ::std::option::Option<EstimateTemplateMode>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "internalName")]
+        pub internal_name: ::std::string::String,
+        pub items: ::std::vec::Vec<EstimateTemplateItemRequest>,
+        pub mode: EstimateTemplateMode,
+        pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<::std::string::String>,
     }
@@ -118,7 +112,7 @@ pub mod types {
         }
     }
     ///The body of a request that creates a proposal template.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateProposalTemplateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -129,20 +123,11 @@ pub mod types {
         pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "estimateAssignments",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub estimate_assignments: ::std::option::Option<
-            ::std::vec::Vec<ProposalTemplateAssignmentRequest>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "proposalTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub proposal_type_id: ::std::option::Option<i64>,
+        #[serde(rename = "estimateAssignments")]
+        pub estimate_assignments: ::std::vec::Vec<ProposalTemplateAssignmentRequest>,
+        pub name: ::std::string::String,
+        #[serde(rename = "proposalTypeId")]
+        pub proposal_type_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<ProposalTemplateStatus>,
     }
@@ -152,7 +137,7 @@ pub mod types {
         }
     }
     ///An estimate of work offered to a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Estimate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -196,8 +181,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_links: ::std::option::Option<::std::vec::Vec<ExternalLink>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isChangeOrder",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -356,7 +340,7 @@ pub mod types {
         }
     }
     ///An estimate as it appears in the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EstimateExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -400,8 +384,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_links: ::std::option::Option<::std::vec::Vec<ExternalLink>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isChangeOrder",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -502,7 +485,7 @@ pub mod types {
         }
     }
     ///One line item of an estimate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EstimateItem {
         #[serde(
             rename = "budgetCodeId",
@@ -518,8 +501,7 @@ pub mod types {
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceItemId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -978,13 +960,10 @@ pub mod types {
         }
     }
     ///Who sold the estimate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EstimateSellRequest {
-        #[serde(
-            rename = "soldBy",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sold_by: ::std::option::Option<i64>,
+        #[serde(rename = "soldBy")]
+        pub sold_by: i64,
     }
     impl EstimateSellRequest {
         pub fn builder() -> builder::EstimateSellRequest {
@@ -1150,7 +1129,7 @@ pub mod types {
         }
     }
     ///A line item of an estimate template, as sent when writing.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EstimateTemplateItemRequest {
         #[serde(
             rename = "allowDiscounts",
@@ -1163,11 +1142,8 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "isAddOn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_add_on: ::std::option::Option<bool>,
+        #[serde(rename = "isAddOn")]
+        pub is_add_on: bool,
         #[serde(
             rename = "itemGroupName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1190,18 +1166,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub project_labels: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(
-            rename = "skuId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sku_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "skuType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sku_type: ::std::option::Option<SkuType>,
+        pub quantity: ::servicetitan_core::types::Decimal,
+        #[serde(rename = "skuId")]
+        pub sku_id: i64,
+        #[serde(rename = "skuType")]
+        pub sku_type: SkuType,
         #[serde(
             rename = "unitCost",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1371,7 +1340,7 @@ pub mod types {
         }
     }
     ///An estimate template with its line items and totals.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EstimateTemplateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1385,8 +1354,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "internalName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1642,20 +1610,13 @@ pub mod types {
         }
     }
     ///An estimate template placed on an option of a proposal type, as sent when writing.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProposalTemplateAssignmentRequest {
-        #[serde(
-            rename = "estimateTemplateId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub estimate_template_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub order: ::std::option::Option<i32>,
-        #[serde(
-            rename = "proposalTypeOptionId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub proposal_type_option_id: ::std::option::Option<i64>,
+        #[serde(rename = "estimateTemplateId")]
+        pub estimate_template_id: i64,
+        pub order: i32,
+        #[serde(rename = "proposalTypeOptionId")]
+        pub proposal_type_option_id: i64,
     }
     impl ProposalTemplateAssignmentRequest {
         pub fn builder() -> builder::ProposalTemplateAssignmentRequest {
@@ -1689,7 +1650,7 @@ pub mod types {
         }
     }
     ///A proposal template with the estimate templates assigned to its options.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProposalTemplateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1712,8 +1673,7 @@ pub mod types {
         pub estimate_assignments: ::std::option::Option<
             ::std::vec::Vec<ProposalTemplateAssignmentResponse>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "modifiedOn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2052,26 +2012,45 @@ pub mod types {
     ///The body of a request that updates an estimate template; omitted fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateEstimateTemplateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "internalName",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub internal_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub items: ::std::option::Option<::std::vec::Vec<EstimateTemplateItemRequest>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mode: ::std::option::Option<EstimateTemplateMode>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<::std::string::String>,
+        pub internal_name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub items: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<EstimateTemplateItemRequest>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub mode: ::servicetitan_core::types::Patch<EstimateTemplateMode>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub summary: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl UpdateEstimateTemplateRequest {
         pub fn builder() -> builder::UpdateEstimateTemplateRequest {
@@ -2081,31 +2060,46 @@ pub mod types {
     ///The body of a request that updates a proposal template; omitted fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateProposalTemplateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub active: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "businessUnitIds",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub business_unit_ids: ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub description: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "estimateAssignments",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub estimate_assignments: ::std::option::Option<
+        pub estimate_assignments: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<ProposalTemplateAssignmentRequest>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "proposalTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub proposal_type_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ProposalTemplateStatus>,
+        pub proposal_type_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub status: ::servicetitan_core::types::Patch<ProposalTemplateStatus>,
     }
     impl UpdateProposalTemplateRequest {
         pub fn builder() -> builder::UpdateProposalTemplateRequest {
@@ -2125,23 +2119,18 @@ pub mod types {
                 ::std::string::String,
             >,
             internal_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::EstimateTemplateItemRequest>,
-                >,
+                ::std::vec::Vec<super::EstimateTemplateItemRequest>,
                 ::std::string::String,
             >,
             mode: ::std::result::Result<
-                ::std::option::Option<super::EstimateTemplateMode>,
+                super::EstimateTemplateMode,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             summary: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2152,10 +2141,12 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     business_unit_id: Ok(Default::default()),
-                    internal_name: Ok(Default::default()),
-                    items: Ok(Default::default()),
-                    mode: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    internal_name: Err(
+                        "no value supplied for internal_name".to_string(),
+                    ),
+                    items: Err("no value supplied for items".to_string()),
+                    mode: Err("no value supplied for mode".to_string()),
+                    name: Err("no value supplied for name".to_string()),
                     summary: Ok(Default::default()),
                 }
             }
@@ -2189,7 +2180,7 @@ pub mod types {
             }
             pub fn internal_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.internal_name = value
@@ -2202,9 +2193,7 @@ pub mod types {
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::EstimateTemplateItemRequest>,
-                    >,
+                    ::std::vec::Vec<super::EstimateTemplateItemRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2217,9 +2206,7 @@ pub mod types {
             }
             pub fn mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EstimateTemplateMode>,
-                >,
+                T: ::std::convert::TryInto<super::EstimateTemplateMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mode = value
@@ -2231,7 +2218,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -2300,19 +2287,11 @@ pub mod types {
                 ::std::string::String,
             >,
             estimate_assignments: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ProposalTemplateAssignmentRequest>,
-                >,
+                ::std::vec::Vec<super::ProposalTemplateAssignmentRequest>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proposal_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            proposal_type_id: ::std::result::Result<i64, ::std::string::String>,
             status: ::std::result::Result<
                 ::std::option::Option<super::ProposalTemplateStatus>,
                 ::std::string::String,
@@ -2324,9 +2303,13 @@ pub mod types {
                     active: Ok(Default::default()),
                     business_unit_ids: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    estimate_assignments: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    proposal_type_id: Ok(Default::default()),
+                    estimate_assignments: Err(
+                        "no value supplied for estimate_assignments".to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    proposal_type_id: Err(
+                        "no value supplied for proposal_type_id".to_string(),
+                    ),
                     status: Ok(Default::default()),
                 }
             }
@@ -2373,9 +2356,7 @@ pub mod types {
             pub fn estimate_assignments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ProposalTemplateAssignmentRequest>,
-                    >,
+                    ::std::vec::Vec<super::ProposalTemplateAssignmentRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2390,7 +2371,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -2402,7 +2383,7 @@ pub mod types {
             }
             pub fn proposal_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proposal_type_id = value
@@ -2498,7 +2479,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalLink>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_change_order: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2584,7 +2565,7 @@ pub mod types {
                     deposit_amount: Ok(Default::default()),
                     deposit_percent: Ok(Default::default()),
                     external_links: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_change_order: Ok(Default::default()),
                     is_recommended: Ok(Default::default()),
                     items: Ok(Default::default()),
@@ -2737,7 +2718,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3472,7 +3453,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ExternalLink>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_change_order: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -3558,7 +3539,7 @@ pub mod types {
                     deposit_amount: Ok(Default::default()),
                     deposit_percent: Ok(Default::default()),
                     external_links: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_change_order: Ok(Default::default()),
                     is_recommended: Ok(Default::default()),
                     items: Ok(Default::default()),
@@ -3711,7 +3692,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4132,7 +4113,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_item_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -4197,7 +4178,7 @@ pub mod types {
                     chargeable: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_item_id: Ok(Default::default()),
                     item_group_name: Ok(Default::default()),
                     item_group_root_id: Ok(Default::default()),
@@ -4270,7 +4251,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5560,22 +5541,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EstimateSellRequest {
-            sold_by: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            sold_by: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for EstimateSellRequest {
             fn default() -> Self {
                 Self {
-                    sold_by: Ok(Default::default()),
+                    sold_by: Err("no value supplied for sold_by".to_string()),
                 }
             }
         }
         impl EstimateSellRequest {
             pub fn sold_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sold_by = value
@@ -5980,10 +5958,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            is_add_on: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_add_on: ::std::result::Result<bool, ::std::string::String>,
             item_group_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6005,17 +5980,11 @@ pub mod types {
                 ::std::string::String,
             >,
             quantity: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Decimal,
                 ::std::string::String,
             >,
-            sku_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            sku_type: ::std::result::Result<
-                ::std::option::Option<super::SkuType>,
-                ::std::string::String,
-            >,
+            sku_id: ::std::result::Result<i64, ::std::string::String>,
+            sku_type: ::std::result::Result<super::SkuType, ::std::string::String>,
             unit_cost: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
@@ -6032,15 +6001,15 @@ pub mod types {
                     chargeable: Ok(Default::default()),
                     description: Ok(Default::default()),
                     id: Ok(Default::default()),
-                    is_add_on: Ok(Default::default()),
+                    is_add_on: Err("no value supplied for is_add_on".to_string()),
                     item_group_name: Ok(Default::default()),
                     item_group_parent_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
                     parent_item_id: Ok(Default::default()),
                     project_labels: Ok(Default::default()),
-                    quantity: Ok(Default::default()),
-                    sku_id: Ok(Default::default()),
-                    sku_type: Ok(Default::default()),
+                    quantity: Err("no value supplied for quantity".to_string()),
+                    sku_id: Err("no value supplied for sku_id".to_string()),
+                    sku_type: Err("no value supplied for sku_type".to_string()),
                     unit_cost: Ok(Default::default()),
                     unit_price: Ok(Default::default()),
                 }
@@ -6097,7 +6066,7 @@ pub mod types {
             }
             pub fn is_add_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_add_on = value
@@ -6177,9 +6146,7 @@ pub mod types {
             }
             pub fn quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity = value
@@ -6191,7 +6158,7 @@ pub mod types {
             }
             pub fn sku_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_id = value
@@ -6203,7 +6170,7 @@ pub mod types {
             }
             pub fn sku_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::SkuType>>,
+                T: ::std::convert::TryInto<super::SkuType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sku_type = value
@@ -6686,7 +6653,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             internal_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6728,7 +6695,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     business_unit_id: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     internal_name: Ok(Default::default()),
                     items: Ok(Default::default()),
                     mode: Ok(Default::default()),
@@ -6783,7 +6750,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7678,32 +7645,27 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ProposalTemplateAssignmentRequest {
-            estimate_template_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            order: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            proposal_type_option_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            estimate_template_id: ::std::result::Result<i64, ::std::string::String>,
+            order: ::std::result::Result<i32, ::std::string::String>,
+            proposal_type_option_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ProposalTemplateAssignmentRequest {
             fn default() -> Self {
                 Self {
-                    estimate_template_id: Ok(Default::default()),
-                    order: Ok(Default::default()),
-                    proposal_type_option_id: Ok(Default::default()),
+                    estimate_template_id: Err(
+                        "no value supplied for estimate_template_id".to_string(),
+                    ),
+                    order: Err("no value supplied for order".to_string()),
+                    proposal_type_option_id: Err(
+                        "no value supplied for proposal_type_option_id".to_string(),
+                    ),
                 }
             }
         }
         impl ProposalTemplateAssignmentRequest {
             pub fn estimate_template_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.estimate_template_id = value
@@ -7717,7 +7679,7 @@ pub mod types {
             }
             pub fn order<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.order = value
@@ -7729,7 +7691,7 @@ pub mod types {
             }
             pub fn proposal_type_option_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proposal_type_option_id = value
@@ -7899,7 +7861,7 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             modified_on: ::std::result::Result<
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
@@ -7929,7 +7891,7 @@ pub mod types {
                     created_on: Ok(Default::default()),
                     description: Ok(Default::default()),
                     estimate_assignments: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
                     proposal_type_id: Ok(Default::default()),
@@ -8011,7 +7973,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8587,33 +8549,33 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateEstimateTemplateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             internal_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             items: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::EstimateTemplateItemRequest>,
                 >,
                 ::std::string::String,
             >,
             mode: ::std::result::Result<
-                ::std::option::Option<super::EstimateTemplateMode>,
+                ::servicetitan_core::types::Patch<super::EstimateTemplateMode>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -8633,7 +8595,7 @@ pub mod types {
         impl UpdateEstimateTemplateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -8645,7 +8607,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -8659,7 +8621,9 @@ pub mod types {
             }
             pub fn internal_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.internal_name = value
@@ -8672,7 +8636,7 @@ pub mod types {
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::EstimateTemplateItemRequest>,
                     >,
                 >,
@@ -8688,7 +8652,7 @@ pub mod types {
             pub fn mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EstimateTemplateMode>,
+                    ::servicetitan_core::types::Patch<super::EstimateTemplateMode>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8701,7 +8665,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -8713,7 +8679,9 @@ pub mod types {
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -8758,33 +8726,33 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateProposalTemplateRequest {
             active: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             business_unit_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             estimate_assignments: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::ProposalTemplateAssignmentRequest>,
                 >,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             proposal_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::ProposalTemplateStatus>,
+                ::servicetitan_core::types::Patch<super::ProposalTemplateStatus>,
                 ::std::string::String,
             >,
         }
@@ -8804,7 +8772,7 @@ pub mod types {
         impl UpdateProposalTemplateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -8816,7 +8784,9 @@ pub mod types {
             }
             pub fn business_unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::vec::Vec<i64>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_ids = value
@@ -8830,7 +8800,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -8843,7 +8815,7 @@ pub mod types {
             pub fn estimate_assignments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::ProposalTemplateAssignmentRequest>,
                     >,
                 >,
@@ -8860,7 +8832,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -8872,7 +8846,7 @@ pub mod types {
             }
             pub fn proposal_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proposal_type_id = value
@@ -8887,7 +8861,7 @@ pub mod types {
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProposalTemplateStatus>,
+                    ::servicetitan_core::types::Patch<super::ProposalTemplateStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12915,3 +12889,167 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::CreateEstimateTemplateRequest {
+    ///The `CreateEstimateTemplateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateEstimateTemplateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateEstimateTemplateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateEstimateTemplateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreateProposalTemplateRequest {
+    ///The `CreateProposalTemplateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::CreateProposalTemplateRequest,
+        servicetitan_core::Error,
+    > {
+        types::CreateProposalTemplateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateProposalTemplateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EstimateCreateRequest {
+    ///The `EstimateCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EstimateCreateRequest, servicetitan_core::Error> {
+        types::EstimateCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EstimateCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EstimateItemUpsertRequest {
+    ///The `EstimateItemUpsertRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EstimateItemUpsertRequest,
+        servicetitan_core::Error,
+    > {
+        types::EstimateItemUpsertRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EstimateItemUpsertRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EstimateSellRequest {
+    ///The `EstimateSellRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EstimateSellRequest, servicetitan_core::Error> {
+        types::EstimateSellRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EstimateSellRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EstimateTemplateItemRequest {
+    ///The `EstimateTemplateItemRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EstimateTemplateItemRequest,
+        servicetitan_core::Error,
+    > {
+        types::EstimateTemplateItemRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EstimateTemplateItemRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EstimateUpdateRequest {
+    ///The `EstimateUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EstimateUpdateRequest, servicetitan_core::Error> {
+        types::EstimateUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EstimateUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalLinkInput {
+    ///The `ExternalLinkInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalLinkInput, servicetitan_core::Error> {
+        types::ExternalLinkInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalLinkInput"),
+                )
+            })
+    }
+}
+impl types::builder::ProposalTemplateAssignmentRequest {
+    ///The `ProposalTemplateAssignmentRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ProposalTemplateAssignmentRequest,
+        servicetitan_core::Error,
+    > {
+        types::ProposalTemplateAssignmentRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ProposalTemplateAssignmentRequest"),
+                )
+            })
+    }
+}
+impl types::builder::UpdateEstimateTemplateRequest {
+    ///The `UpdateEstimateTemplateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::UpdateEstimateTemplateRequest,
+        servicetitan_core::Error,
+    > {
+        types::UpdateEstimateTemplateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UpdateEstimateTemplateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::UpdateProposalTemplateRequest {
+    ///The `UpdateProposalTemplateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::UpdateProposalTemplateRequest,
+        servicetitan_core::Error,
+    > {
+        types::UpdateProposalTemplateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UpdateProposalTemplateRequest"),
+                )
+            })
+    }
+}

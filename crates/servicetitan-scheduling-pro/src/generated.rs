@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 1
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 7
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -570,7 +570,7 @@ pub mod types {
         }
     }
     ///A service agreement with a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceAgreement {
         #[serde(
             rename = "accountManagerId",
@@ -657,8 +657,7 @@ pub mod types {
         pub estimated_travel_cost: ::std::option::Option<
             ::servicetitan_core::types::Decimal,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -783,7 +782,7 @@ pub mod types {
         }
     }
     ///A service agreement as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServiceAgreementExportItem {
         #[serde(
             rename = "accountManagerId",
@@ -873,8 +872,7 @@ pub mod types {
         pub estimated_travel_cost: ::std::option::Option<
             ::servicetitan_core::types::Decimal,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "importId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1574,7 +1572,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1686,7 +1684,7 @@ pub mod types {
                     estimated_labor_cost: Ok(Default::default()),
                     estimated_material_cost: Ok(Default::default()),
                     estimated_travel_cost: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     imported_deferred_amount: Ok(Default::default()),
                     imported_recognized_amount: Ok(Default::default()),
@@ -1932,7 +1930,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2429,7 +2427,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             import_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2542,7 +2540,7 @@ pub mod types {
                     estimated_labor_cost: Ok(Default::default()),
                     estimated_material_cost: Ok(Default::default()),
                     estimated_travel_cost: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     import_id: Ok(Default::default()),
                     imported_deferred_amount: Ok(Default::default()),
                     imported_recognized_amount: Ok(Default::default()),
@@ -2800,7 +2798,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 16
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -92,10 +92,9 @@ pub mod types {
         }
     }
     ///The account operation to run for an employee.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AccountActionRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<AccountAction>,
+        pub action: AccountAction,
     }
     impl AccountActionRequest {
         pub fn builder() -> builder::AccountActionRequest {
@@ -330,10 +329,9 @@ pub mod types {
         }
     }
     ///An address to set on a technician.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AddressRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
+        pub city: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -342,8 +340,7 @@ pub mod types {
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
+        pub street: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unit: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -355,7 +352,7 @@ pub mod types {
         }
     }
     ///A division of the company used for reporting, invoicing and dispatch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BusinessUnit {
         #[serde(
             rename = "accountCode",
@@ -420,8 +417,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub franchise_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceHeader",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -510,7 +506,7 @@ pub mod types {
         }
     }
     ///A business unit as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BusinessUnitExportItem {
         #[serde(
             rename = "accountCode",
@@ -574,8 +570,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub franchise_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "invoiceHeader",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -715,9 +710,10 @@ pub mod types {
     pub struct BusinessUnitUpdateRequest {
         #[serde(
             rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub external_data: ::std::option::Option<ExternalDataUpdateRequest>,
+        pub external_data: ::servicetitan_core::types::Patch<ExternalDataUpdateRequest>,
     }
     impl BusinessUnitUpdateRequest {
         pub fn builder() -> builder::BusinessUnitUpdateRequest {
@@ -725,7 +721,7 @@ pub mod types {
         }
     }
     ///The body of a request that creates a tag type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateTagTypeRequest {
         #[serde(
             rename = "allowToUseOnTimesheetActivity",
@@ -734,8 +730,7 @@ pub mod types {
         pub allow_to_use_on_timesheet_activity: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub color: ::std::option::Option<::std::string::String>,
+        pub color: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub importance: ::std::option::Option<TagImportance>,
         #[serde(
@@ -748,8 +743,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_visible_on_dispatch_board: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
     }
     impl CreateTagTypeRequest {
         pub fn builder() -> builder::CreateTagTypeRequest {
@@ -757,7 +751,7 @@ pub mod types {
         }
     }
     ///An office (non-technician) user of the tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Employee {
         ///Azure Active Directory user ID linked to the account.
         #[serde(
@@ -806,8 +800,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hourly_rate: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "lastName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -894,18 +887,15 @@ pub mod types {
         }
     }
     ///Fields for a new office employee.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmployeeCreateRequest {
         #[serde(
             rename = "aadUserId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub aad_user_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "accountCreationMethod",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_creation_method: ::std::option::Option<AccountCreationMethod>,
+        #[serde(rename = "accountCreationMethod")]
+        pub account_creation_method: AccountCreationMethod,
         #[serde(
             rename = "businessUnitId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -918,8 +908,7 @@ pub mod types {
         pub custom_fields: ::std::option::Option<
             ::std::vec::Vec<EmployeeCustomFieldRequest>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -927,8 +916,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mobile_phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -936,13 +924,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub positions: ::std::option::Option<::std::vec::Vec<EmployeePosition>>,
-        #[serde(
-            rename = "roleId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub role_id: ::std::option::Option<i64>,
+        pub positions: ::std::vec::Vec<EmployeePosition>,
+        #[serde(rename = "roleId")]
+        pub role_id: i64,
     }
     impl EmployeeCreateRequest {
         pub fn builder() -> builder::EmployeeCreateRequest {
@@ -950,10 +934,9 @@ pub mod types {
         }
     }
     ///Identifies the created employee.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmployeeCreateResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl EmployeeCreateResponse {
         pub fn builder() -> builder::EmployeeCreateResponse {
@@ -979,13 +962,10 @@ pub mod types {
         }
     }
     ///A custom field value to set on an employee.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmployeeCustomFieldRequest {
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -995,7 +975,7 @@ pub mod types {
         }
     }
     ///An office employee as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmployeeExportItem {
         #[serde(
             rename = "aadUserId",
@@ -1043,8 +1023,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hourly_rate: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "lastName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1446,49 +1425,72 @@ pub mod types {
     pub struct EmployeeUpdateRequest {
         #[serde(
             rename = "aadUserId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub aad_user_id: ::std::option::Option<::std::string::String>,
+        pub aad_user_id: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "accountLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub account_locked: ::std::option::Option<bool>,
+        pub account_locked: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<
+        pub custom_fields: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<EmployeeCustomFieldRequest>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub login: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub email: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub login: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "mobilePhoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub mobile_phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub mobile_phone_number: ::servicetitan_core::types::Patch<
+            ::std::string::String,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "phoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub positions: ::std::option::Option<::std::vec::Vec<EmployeePosition>>,
+        pub phone_number: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub positions: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<EmployeePosition>,
+        >,
         #[serde(
             rename = "roleId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub role_id: ::std::option::Option<i64>,
+        pub role_id: ::servicetitan_core::types::Patch<i64>,
     }
     impl EmployeeUpdateRequest {
         pub fn builder() -> builder::EmployeeUpdateRequest {
@@ -1713,10 +1715,9 @@ pub mod types {
         }
     }
     ///One key/value pair to write.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1726,20 +1727,12 @@ pub mod types {
         }
     }
     ///External data to write for one application.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalDataUpdateRequest {
-        #[serde(
-            rename = "applicationGuid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub application_guid: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "externalData",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_data: ::std::option::Option<
-            ::std::vec::Vec<ExternalDataUpdateItem>,
-        >,
+        #[serde(rename = "applicationGuid")]
+        pub application_guid: ::uuid::Uuid,
+        #[serde(rename = "externalData")]
+        pub external_data: ::std::vec::Vec<ExternalDataUpdateItem>,
         #[serde(
             rename = "patchMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1752,12 +1745,11 @@ pub mod types {
         }
     }
     ///A business unit and the Intacct location, department and class it maps to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IntacctBusinessUnitMappingResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "intacctClass",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2089,10 +2081,9 @@ pub mod types {
         }
     }
     ///Identifies the modified record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ModificationResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl ModificationResponse {
         pub fn builder() -> builder::ModificationResponse {
@@ -2215,7 +2206,7 @@ pub mod types {
         }
     }
     ///A label that can be attached to customers, locations and jobs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TagType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2233,8 +2224,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub importance: ::std::option::Option<TagImportance>,
         #[serde(
@@ -2261,7 +2251,7 @@ pub mod types {
         }
     }
     ///A tag type as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TagTypeExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -2279,8 +2269,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub importance: ::std::option::Option<TagImportance>,
         #[serde(
@@ -2356,7 +2345,7 @@ pub mod types {
         }
     }
     ///A field worker who can be assigned to appointments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Technician {
         #[serde(
             rename = "aadUserId",
@@ -2428,8 +2417,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hourly_rate: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isManagedTech",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2553,10 +2541,9 @@ pub mod types {
         }
     }
     ///The account operation to run for a technician, with licence and truck options.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianAccountActionRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<AccountAction>,
+        pub action: AccountAction,
         #[serde(
             rename = "licenseType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2604,18 +2591,15 @@ pub mod types {
         }
     }
     ///Fields for a new technician.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianCreateRequest {
         #[serde(
             rename = "aadUserId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub aad_user_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "accountCreationMethod",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_creation_method: ::std::option::Option<AccountCreationMethod>,
+        #[serde(rename = "accountCreationMethod")]
+        pub account_creation_method: AccountCreationMethod,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bio: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2654,17 +2638,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_history_date_filter: ::std::option::Option<JobHistoryDateFilter>,
-        #[serde(
-            rename = "licenseType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub license_type: ::std::option::Option<LicenseType>,
+        #[serde(rename = "licenseType")]
+        pub license_type: LicenseType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2672,13 +2652,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub positions: ::std::option::Option<::std::vec::Vec<TechnicianPosition>>,
-        #[serde(
-            rename = "roleId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub role_id: ::std::option::Option<i64>,
+        pub positions: ::std::vec::Vec<TechnicianPosition>,
+        #[serde(rename = "roleId")]
+        pub role_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub team: ::std::option::Option<::std::string::String>,
     }
@@ -2688,10 +2664,9 @@ pub mod types {
         }
     }
     ///Identifies the created technician.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianCreateResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl TechnicianCreateResponse {
         pub fn builder() -> builder::TechnicianCreateResponse {
@@ -2717,13 +2692,10 @@ pub mod types {
         }
     }
     ///A custom field value to set on a technician.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianCustomFieldRequest {
-        #[serde(
-            rename = "typeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub type_id: ::std::option::Option<i64>,
+        #[serde(rename = "typeId")]
+        pub type_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2733,7 +2705,7 @@ pub mod types {
         }
     }
     ///A technician as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TechnicianExportItem {
         #[serde(
             rename = "aadUserId",
@@ -2803,8 +2775,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hourly_rate: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isManagedTech",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3273,77 +3244,120 @@ pub mod types {
     pub struct TechnicianUpdateRequest {
         #[serde(
             rename = "aadUserId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub aad_user_id: ::std::option::Option<::std::string::String>,
+        pub aad_user_id: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "accountLocked",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub account_locked: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bio: ::std::option::Option<::std::string::String>,
+        pub account_locked: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub bio: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "burdenRate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub burden_rate: ::std::option::Option<::servicetitan_core::types::Decimal>,
+        pub burden_rate: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
         #[serde(
             rename = "businessUnitId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub business_unit_id: ::std::option::Option<i64>,
+        pub business_unit_id: ::servicetitan_core::types::Patch<i64>,
         #[serde(
             rename = "customFields",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub custom_fields: ::std::option::Option<
+        pub custom_fields: ::servicetitan_core::types::Patch<
             ::std::vec::Vec<TechnicianCustomFieldRequest>,
         >,
         #[serde(
             rename = "dailyGoal",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub daily_goal: ::std::option::Option<::servicetitan_core::types::Decimal>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub home: ::std::option::Option<AddressRequest>,
+        pub daily_goal: ::servicetitan_core::types::Patch<
+            ::servicetitan_core::types::Decimal,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub email: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub home: ::servicetitan_core::types::Patch<AddressRequest>,
         #[serde(
             rename = "jobFilter",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_filter: ::std::option::Option<JobFilter>,
+        pub job_filter: ::servicetitan_core::types::Patch<JobFilter>,
         #[serde(
             rename = "jobHistoryDateFilter",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub job_history_date_filter: ::std::option::Option<JobHistoryDateFilter>,
+        pub job_history_date_filter: ::servicetitan_core::types::Patch<
+            JobHistoryDateFilter,
+        >,
         #[serde(
             rename = "licenseType",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub license_type: ::std::option::Option<LicenseType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub login: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub license_type: ::servicetitan_core::types::Patch<LicenseType>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub login: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub memo: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
         #[serde(
             rename = "phoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub positions: ::std::option::Option<::std::vec::Vec<TechnicianPosition>>,
+        pub phone_number: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub positions: ::servicetitan_core::types::Patch<
+            ::std::vec::Vec<TechnicianPosition>,
+        >,
         #[serde(
             rename = "roleId",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub role_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub team: ::std::option::Option<::std::string::String>,
+        pub role_id: ::servicetitan_core::types::Patch<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub team: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl TechnicianUpdateRequest {
         pub fn builder() -> builder::TechnicianUpdateRequest {
@@ -3366,27 +3380,42 @@ pub mod types {
     pub struct UpdateTagTypeRequest {
         #[serde(
             rename = "allowToUseOnTimesheetActivity",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub allow_to_use_on_timesheet_activity: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub color: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub importance: ::std::option::Option<TagImportance>,
+        pub allow_to_use_on_timesheet_activity: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub code: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub color: ::servicetitan_core::types::Patch<::std::string::String>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub importance: ::servicetitan_core::types::Patch<TagImportance>,
         #[serde(
             rename = "isConversionOpportunity",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_conversion_opportunity: ::std::option::Option<bool>,
+        pub is_conversion_opportunity: ::servicetitan_core::types::Patch<bool>,
         #[serde(
             rename = "isVisibleOnDispatchBoard",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
         )]
-        pub is_visible_on_dispatch_board: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub is_visible_on_dispatch_board: ::servicetitan_core::types::Patch<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "::servicetitan_core::types::Patch::is_absent"
+        )]
+        pub name: ::servicetitan_core::types::Patch<::std::string::String>,
     }
     impl UpdateTagTypeRequest {
         pub fn builder() -> builder::UpdateTagTypeRequest {
@@ -3394,7 +3423,7 @@ pub mod types {
         }
     }
     ///A named set of permissions assignable to users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserRole {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3408,8 +3437,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub employee_type: ::std::option::Option<EmployeeType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -3450,22 +3478,19 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AccountActionRequest {
-            action: ::std::result::Result<
-                ::std::option::Option<super::AccountAction>,
-                ::std::string::String,
-            >,
+            action: ::std::result::Result<super::AccountAction, ::std::string::String>,
         }
         impl ::std::default::Default for AccountActionRequest {
             fn default() -> Self {
                 Self {
-                    action: Ok(Default::default()),
+                    action: Err("no value supplied for action".to_string()),
                 }
             }
         }
         impl AccountActionRequest {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AccountAction>>,
+                T: ::std::convert::TryInto<super::AccountAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -3537,10 +3562,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AddressRequest {
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
             country: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3557,10 +3579,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
             unit: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3573,12 +3592,12 @@ pub mod types {
         impl ::std::default::Default for AddressRequest {
             fn default() -> Self {
                 Self {
-                    city: Ok(Default::default()),
+                    city: Err("no value supplied for city".to_string()),
                     country: Ok(Default::default()),
                     latitude: Ok(Default::default()),
                     longitude: Ok(Default::default()),
                     state: Ok(Default::default()),
-                    street: Ok(Default::default()),
+                    street: Err("no value supplied for street".to_string()),
                     unit: Ok(Default::default()),
                     zip: Ok(Default::default()),
                 }
@@ -3587,7 +3606,7 @@ pub mod types {
         impl AddressRequest {
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -3647,7 +3666,7 @@ pub mod types {
             }
             pub fn street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street = value
@@ -3775,7 +3794,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_header: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3839,7 +3858,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     franchise_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_header: Ok(Default::default()),
                     invoice_message: Ok(Default::default()),
                     material_sku: Ok(Default::default()),
@@ -4055,7 +4074,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4559,7 +4578,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             invoice_header: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4623,7 +4642,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     external_data: Ok(Default::default()),
                     franchise_id: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     invoice_header: Ok(Default::default()),
                     invoice_message: Ok(Default::default()),
                     material_sku: Ok(Default::default()),
@@ -4839,7 +4858,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5414,7 +5433,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BusinessUnitUpdateRequest {
             external_data: ::std::result::Result<
-                ::std::option::Option<super::ExternalDataUpdateRequest>,
+                ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 ::std::string::String,
             >,
         }
@@ -5429,7 +5448,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalDataUpdateRequest>,
+                    ::servicetitan_core::types::Patch<super::ExternalDataUpdateRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5470,10 +5489,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            color: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            color: ::std::result::Result<::std::string::String, ::std::string::String>,
             importance: ::std::result::Result<
                 ::std::option::Option<super::TagImportance>,
                 ::std::string::String,
@@ -5486,21 +5502,18 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CreateTagTypeRequest {
             fn default() -> Self {
                 Self {
                     allow_to_use_on_timesheet_activity: Ok(Default::default()),
                     code: Ok(Default::default()),
-                    color: Ok(Default::default()),
+                    color: Err("no value supplied for color".to_string()),
                     importance: Ok(Default::default()),
                     is_conversion_opportunity: Ok(Default::default()),
                     is_visible_on_dispatch_board: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                 }
             }
         }
@@ -5533,7 +5546,7 @@ pub mod types {
             }
             pub fn color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.color = value
@@ -5585,7 +5598,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5675,7 +5688,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             last_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5743,7 +5756,7 @@ pub mod types {
                     first_name: Ok(Default::default()),
                     home: Ok(Default::default()),
                     hourly_rate: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     last_name: Ok(Default::default()),
                     login_name: Ok(Default::default()),
                     manager_id: Ok(Default::default()),
@@ -5907,7 +5920,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6300,7 +6313,7 @@ pub mod types {
                 ::std::string::String,
             >,
             account_creation_method: ::std::result::Result<
-                ::std::option::Option<super::AccountCreationMethod>,
+                super::AccountCreationMethod,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
@@ -6313,10 +6326,7 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
             login: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6325,10 +6335,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             password: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6338,29 +6345,28 @@ pub mod types {
                 ::std::string::String,
             >,
             positions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EmployeePosition>>,
+                ::std::vec::Vec<super::EmployeePosition>,
                 ::std::string::String,
             >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            role_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for EmployeeCreateRequest {
             fn default() -> Self {
                 Self {
                     aad_user_id: Ok(Default::default()),
-                    account_creation_method: Ok(Default::default()),
+                    account_creation_method: Err(
+                        "no value supplied for account_creation_method".to_string(),
+                    ),
                     business_unit_id: Ok(Default::default()),
                     custom_fields: Ok(Default::default()),
-                    email: Ok(Default::default()),
+                    email: Err("no value supplied for email".to_string()),
                     login: Ok(Default::default()),
                     mobile_phone_number: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     password: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
-                    positions: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
+                    positions: Err("no value supplied for positions".to_string()),
+                    role_id: Err("no value supplied for role_id".to_string()),
                 }
             }
         }
@@ -6379,9 +6385,7 @@ pub mod types {
             }
             pub fn account_creation_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AccountCreationMethod>,
-                >,
+                T: ::std::convert::TryInto<super::AccountCreationMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_creation_method = value
@@ -6425,7 +6429,7 @@ pub mod types {
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -6463,7 +6467,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6499,9 +6503,7 @@ pub mod types {
             }
             pub fn positions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EmployeePosition>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EmployeePosition>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.positions = value
@@ -6513,7 +6515,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -6567,17 +6569,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EmployeeCreateResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for EmployeeCreateResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl EmployeeCreateResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6687,10 +6691,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EmployeeCustomFieldRequest {
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6699,7 +6700,7 @@ pub mod types {
         impl ::std::default::Default for EmployeeCustomFieldRequest {
             fn default() -> Self {
                 Self {
-                    type_id: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -6707,7 +6708,7 @@ pub mod types {
         impl EmployeeCustomFieldRequest {
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -6797,7 +6798,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             last_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6865,7 +6866,7 @@ pub mod types {
                     first_name: Ok(Default::default()),
                     home: Ok(Default::default()),
                     hourly_rate: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     last_name: Ok(Default::default()),
                     login_name: Ok(Default::default()),
                     manager_id: Ok(Default::default()),
@@ -7029,7 +7030,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7543,49 +7544,51 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EmployeeUpdateRequest {
             aad_user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             account_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::EmployeeCustomFieldRequest>,
                 >,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             login: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             mobile_phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             positions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EmployeePosition>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::EmployeePosition>,
+                >,
                 ::std::string::String,
             >,
             role_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
         }
@@ -7609,7 +7612,9 @@ pub mod types {
         impl EmployeeUpdateRequest {
             pub fn aad_user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.aad_user_id = value
@@ -7621,7 +7626,7 @@ pub mod types {
             }
             pub fn account_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_locked = value
@@ -7635,7 +7640,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -7650,7 +7655,7 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::EmployeeCustomFieldRequest>,
                     >,
                 >,
@@ -7665,7 +7670,9 @@ pub mod types {
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -7677,7 +7684,9 @@ pub mod types {
             }
             pub fn login<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.login = value
@@ -7689,7 +7698,9 @@ pub mod types {
             }
             pub fn mobile_phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.mobile_phone_number = value
@@ -7703,7 +7714,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -7715,7 +7728,9 @@ pub mod types {
             }
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_number = value
@@ -7728,7 +7743,9 @@ pub mod types {
             pub fn positions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EmployeePosition>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::EmployeePosition>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7741,7 +7758,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -7893,10 +7910,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateItem {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7905,7 +7919,7 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateItem {
             fn default() -> Self {
                 Self {
-                    key: Ok(Default::default()),
+                    key: Err("no value supplied for key".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -7913,7 +7927,7 @@ pub mod types {
         impl ExternalDataUpdateItem {
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -7959,12 +7973,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExternalDataUpdateRequest {
-            application_guid: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            application_guid: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             external_data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExternalDataUpdateItem>>,
+                ::std::vec::Vec<super::ExternalDataUpdateItem>,
                 ::std::string::String,
             >,
             patch_mode: ::std::result::Result<
@@ -7975,8 +7986,12 @@ pub mod types {
         impl ::std::default::Default for ExternalDataUpdateRequest {
             fn default() -> Self {
                 Self {
-                    application_guid: Ok(Default::default()),
-                    external_data: Ok(Default::default()),
+                    application_guid: Err(
+                        "no value supplied for application_guid".to_string(),
+                    ),
+                    external_data: Err(
+                        "no value supplied for external_data".to_string(),
+                    ),
                     patch_mode: Ok(Default::default()),
                 }
             }
@@ -7984,7 +7999,7 @@ pub mod types {
         impl ExternalDataUpdateRequest {
             pub fn application_guid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_guid = value
@@ -7999,7 +8014,7 @@ pub mod types {
             pub fn external_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExternalDataUpdateItem>>,
+                    ::std::vec::Vec<super::ExternalDataUpdateItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8054,7 +8069,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             intacct_class: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8084,7 +8099,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     active: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     intacct_class: Ok(Default::default()),
                     intacct_department: Ok(Default::default()),
                     intacct_location_id: Ok(Default::default()),
@@ -8109,7 +8124,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8360,17 +8375,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ModificationResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ModificationResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl ModificationResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8632,7 +8649,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             importance: ::std::result::Result<
                 ::std::option::Option<super::TagImportance>,
                 ::std::string::String,
@@ -8662,7 +8679,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     color: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     importance: Ok(Default::default()),
                     is_conversion_opportunity: Ok(Default::default()),
                     is_visible_on_dispatch_board: Ok(Default::default()),
@@ -8738,7 +8755,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8875,7 +8892,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             importance: ::std::result::Result<
                 ::std::option::Option<super::TagImportance>,
                 ::std::string::String,
@@ -8905,7 +8922,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     color: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     importance: Ok(Default::default()),
                     is_conversion_opportunity: Ok(Default::default()),
                     is_visible_on_dispatch_board: Ok(Default::default()),
@@ -8981,7 +8998,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9370,7 +9387,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_managed_tech: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -9503,7 +9520,7 @@ pub mod types {
                     first_name: Ok(Default::default()),
                     home: Ok(Default::default()),
                     hourly_rate: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_managed_tech: Ok(Default::default()),
                     job_filter: Ok(Default::default()),
                     job_id: Ok(Default::default()),
@@ -9752,7 +9769,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10228,10 +10245,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TechnicianAccountActionRequest {
-            action: ::std::result::Result<
-                ::std::option::Option<super::AccountAction>,
-                ::std::string::String,
-            >,
+            action: ::std::result::Result<super::AccountAction, ::std::string::String>,
             license_type: ::std::result::Result<
                 ::std::option::Option<super::TechnicianLicenseType>,
                 ::std::string::String,
@@ -10244,7 +10258,7 @@ pub mod types {
         impl ::std::default::Default for TechnicianAccountActionRequest {
             fn default() -> Self {
                 Self {
-                    action: Ok(Default::default()),
+                    action: Err("no value supplied for action".to_string()),
                     license_type: Ok(Default::default()),
                     truck_id: Ok(Default::default()),
                 }
@@ -10253,7 +10267,7 @@ pub mod types {
         impl TechnicianAccountActionRequest {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AccountAction>>,
+                T: ::std::convert::TryInto<super::AccountAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -10519,7 +10533,7 @@ pub mod types {
                 ::std::string::String,
             >,
             account_creation_method: ::std::result::Result<
-                ::std::option::Option<super::AccountCreationMethod>,
+                super::AccountCreationMethod,
                 ::std::string::String,
             >,
             bio: ::std::result::Result<
@@ -10561,7 +10575,7 @@ pub mod types {
                 ::std::string::String,
             >,
             license_type: ::std::result::Result<
-                ::std::option::Option<super::LicenseType>,
+                super::LicenseType,
                 ::std::string::String,
             >,
             login: ::std::result::Result<
@@ -10572,10 +10586,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             password: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10585,13 +10596,10 @@ pub mod types {
                 ::std::string::String,
             >,
             positions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TechnicianPosition>>,
+                ::std::vec::Vec<super::TechnicianPosition>,
                 ::std::string::String,
             >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            role_id: ::std::result::Result<i64, ::std::string::String>,
             team: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10601,7 +10609,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     aad_user_id: Ok(Default::default()),
-                    account_creation_method: Ok(Default::default()),
+                    account_creation_method: Err(
+                        "no value supplied for account_creation_method".to_string(),
+                    ),
                     bio: Ok(Default::default()),
                     burden_rate: Ok(Default::default()),
                     business_unit_id: Ok(Default::default()),
@@ -10611,14 +10621,14 @@ pub mod types {
                     home: Ok(Default::default()),
                     job_filter: Ok(Default::default()),
                     job_history_date_filter: Ok(Default::default()),
-                    license_type: Ok(Default::default()),
+                    license_type: Err("no value supplied for license_type".to_string()),
                     login: Ok(Default::default()),
                     memo: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     password: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
-                    positions: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
+                    positions: Err("no value supplied for positions".to_string()),
+                    role_id: Err("no value supplied for role_id".to_string()),
                     team: Ok(Default::default()),
                 }
             }
@@ -10638,9 +10648,7 @@ pub mod types {
             }
             pub fn account_creation_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AccountCreationMethod>,
-                >,
+                T: ::std::convert::TryInto<super::AccountCreationMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_creation_method = value
@@ -10776,7 +10784,7 @@ pub mod types {
             }
             pub fn license_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::LicenseType>>,
+                T: ::std::convert::TryInto<super::LicenseType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.license_type = value
@@ -10812,7 +10820,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -10848,9 +10856,7 @@ pub mod types {
             }
             pub fn positions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TechnicianPosition>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TechnicianPosition>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.positions = value
@@ -10862,7 +10868,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -10944,17 +10950,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TechnicianCreateResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for TechnicianCreateResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl TechnicianCreateResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -11065,10 +11073,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TechnicianCustomFieldRequest {
-            type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            type_id: ::std::result::Result<i64, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11077,7 +11082,7 @@ pub mod types {
         impl ::std::default::Default for TechnicianCustomFieldRequest {
             fn default() -> Self {
                 Self {
-                    type_id: Ok(Default::default()),
+                    type_id: Err("no value supplied for type_id".to_string()),
                     value: Ok(Default::default()),
                 }
             }
@@ -11085,7 +11090,7 @@ pub mod types {
         impl TechnicianCustomFieldRequest {
             pub fn type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_id = value
@@ -11195,7 +11200,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_managed_tech: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -11328,7 +11333,7 @@ pub mod types {
                     first_name: Ok(Default::default()),
                     home: Ok(Default::default()),
                     hourly_rate: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_managed_tech: Ok(Default::default()),
                     job_filter: Ok(Default::default()),
                     job_id: Ok(Default::default()),
@@ -11577,7 +11582,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -12474,81 +12479,83 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TechnicianUpdateRequest {
             aad_user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             account_locked: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             bio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             burden_rate: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             business_unit_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                ::servicetitan_core::types::Patch<
                     ::std::vec::Vec<super::TechnicianCustomFieldRequest>,
                 >,
                 ::std::string::String,
             >,
             daily_goal: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::Decimal>,
+                ::servicetitan_core::types::Patch<::servicetitan_core::types::Decimal>,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             home: ::std::result::Result<
-                ::std::option::Option<super::AddressRequest>,
+                ::servicetitan_core::types::Patch<super::AddressRequest>,
                 ::std::string::String,
             >,
             job_filter: ::std::result::Result<
-                ::std::option::Option<super::JobFilter>,
+                ::servicetitan_core::types::Patch<super::JobFilter>,
                 ::std::string::String,
             >,
             job_history_date_filter: ::std::result::Result<
-                ::std::option::Option<super::JobHistoryDateFilter>,
+                ::servicetitan_core::types::Patch<super::JobHistoryDateFilter>,
                 ::std::string::String,
             >,
             license_type: ::std::result::Result<
-                ::std::option::Option<super::LicenseType>,
+                ::servicetitan_core::types::Patch<super::LicenseType>,
                 ::std::string::String,
             >,
             login: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             positions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TechnicianPosition>>,
+                ::servicetitan_core::types::Patch<
+                    ::std::vec::Vec<super::TechnicianPosition>,
+                >,
                 ::std::string::String,
             >,
             role_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::servicetitan_core::types::Patch<i64>,
                 ::std::string::String,
             >,
             team: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -12580,7 +12587,9 @@ pub mod types {
         impl TechnicianUpdateRequest {
             pub fn aad_user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.aad_user_id = value
@@ -12592,7 +12601,7 @@ pub mod types {
             }
             pub fn account_locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_locked = value
@@ -12606,7 +12615,9 @@ pub mod types {
             }
             pub fn bio<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.bio = value
@@ -12619,7 +12630,9 @@ pub mod types {
             pub fn burden_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12632,7 +12645,7 @@ pub mod types {
             }
             pub fn business_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.business_unit_id = value
@@ -12647,7 +12660,7 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    ::servicetitan_core::types::Patch<
                         ::std::vec::Vec<super::TechnicianCustomFieldRequest>,
                     >,
                 >,
@@ -12663,7 +12676,9 @@ pub mod types {
             pub fn daily_goal<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::Decimal>,
+                    ::servicetitan_core::types::Patch<
+                        ::servicetitan_core::types::Decimal,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12676,7 +12691,9 @@ pub mod types {
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -12688,7 +12705,9 @@ pub mod types {
             }
             pub fn home<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AddressRequest>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::AddressRequest>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.home = value
@@ -12700,7 +12719,9 @@ pub mod types {
             }
             pub fn job_filter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::JobFilter>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::JobFilter>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.job_filter = value
@@ -12713,7 +12734,7 @@ pub mod types {
             pub fn job_history_date_filter<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JobHistoryDateFilter>,
+                    ::servicetitan_core::types::Patch<super::JobHistoryDateFilter>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12728,7 +12749,9 @@ pub mod types {
             }
             pub fn license_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::LicenseType>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::LicenseType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.license_type = value
@@ -12740,7 +12763,9 @@ pub mod types {
             }
             pub fn login<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.login = value
@@ -12752,7 +12777,9 @@ pub mod types {
             }
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -12764,7 +12791,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -12776,7 +12805,9 @@ pub mod types {
             }
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_number = value
@@ -12789,7 +12820,9 @@ pub mod types {
             pub fn positions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TechnicianPosition>>,
+                    ::servicetitan_core::types::Patch<
+                        ::std::vec::Vec<super::TechnicianPosition>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12802,7 +12835,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -12814,7 +12847,9 @@ pub mod types {
             }
             pub fn team<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.team = value
@@ -12919,31 +12954,31 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateTagTypeRequest {
             allow_to_use_on_timesheet_activity: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             color: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             importance: ::std::result::Result<
-                ::std::option::Option<super::TagImportance>,
+                ::servicetitan_core::types::Patch<super::TagImportance>,
                 ::std::string::String,
             >,
             is_conversion_opportunity: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             is_visible_on_dispatch_board: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::servicetitan_core::types::Patch<bool>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::servicetitan_core::types::Patch<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -12963,7 +12998,7 @@ pub mod types {
         impl UpdateTagTypeRequest {
             pub fn allow_to_use_on_timesheet_activity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.allow_to_use_on_timesheet_activity = value
@@ -12977,7 +13012,9 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -12989,7 +13026,9 @@ pub mod types {
             }
             pub fn color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.color = value
@@ -13001,7 +13040,9 @@ pub mod types {
             }
             pub fn importance<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TagImportance>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<super::TagImportance>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.importance = value
@@ -13013,7 +13054,7 @@ pub mod types {
             }
             pub fn is_conversion_opportunity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_conversion_opportunity = value
@@ -13027,7 +13068,7 @@ pub mod types {
             }
             pub fn is_visible_on_dispatch_board<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::servicetitan_core::types::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_visible_on_dispatch_board = value
@@ -13041,7 +13082,9 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::servicetitan_core::types::Patch<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -13099,7 +13142,7 @@ pub mod types {
                 ::std::option::Option<super::EmployeeType>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13111,7 +13154,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     created_on: Ok(Default::default()),
                     employee_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -13157,7 +13200,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -17631,3 +17674,206 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"name\":{\"type\":[\"null\",\"string\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"employeeType\":{\"type\":[\"null\",\"string\"]}}}",
     },
 ];
+impl types::builder::AccountActionRequest {
+    ///The `AccountActionRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AccountActionRequest, servicetitan_core::Error> {
+        types::AccountActionRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AccountActionRequest"),
+                )
+            })
+    }
+}
+impl types::builder::AddressRequest {
+    ///The `AddressRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AddressRequest, servicetitan_core::Error> {
+        types::AddressRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AddressRequest"),
+                )
+            })
+    }
+}
+impl types::builder::BusinessUnitUpdateRequest {
+    ///The `BusinessUnitUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::BusinessUnitUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::BusinessUnitUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "BusinessUnitUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::CreateTagTypeRequest {
+    ///The `CreateTagTypeRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CreateTagTypeRequest, servicetitan_core::Error> {
+        types::CreateTagTypeRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CreateTagTypeRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EmployeeCreateRequest {
+    ///The `EmployeeCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EmployeeCreateRequest, servicetitan_core::Error> {
+        types::EmployeeCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EmployeeCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EmployeeCustomFieldRequest {
+    ///The `EmployeeCustomFieldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::EmployeeCustomFieldRequest,
+        servicetitan_core::Error,
+    > {
+        types::EmployeeCustomFieldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EmployeeCustomFieldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::EmployeeUpdateRequest {
+    ///The `EmployeeUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::EmployeeUpdateRequest, servicetitan_core::Error> {
+        types::EmployeeUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "EmployeeUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateItem {
+    ///The `ExternalDataUpdateItem`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ExternalDataUpdateItem, servicetitan_core::Error> {
+        types::ExternalDataUpdateItem::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateItem"),
+                )
+            })
+    }
+}
+impl types::builder::ExternalDataUpdateRequest {
+    ///The `ExternalDataUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::ExternalDataUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::ExternalDataUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ExternalDataUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianAccountActionRequest {
+    ///The `TechnicianAccountActionRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianAccountActionRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianAccountActionRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianAccountActionRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianCreateRequest {
+    ///The `TechnicianCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianCreateRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianCustomFieldRequest {
+    ///The `TechnicianCustomFieldRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianCustomFieldRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianCustomFieldRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianCustomFieldRequest"),
+                )
+            })
+    }
+}
+impl types::builder::TechnicianUpdateRequest {
+    ///The `TechnicianUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        types::TechnicianUpdateRequest,
+        servicetitan_core::Error,
+    > {
+        types::TechnicianUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "TechnicianUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::UpdateTagTypeRequest {
+    ///The `UpdateTagTypeRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::UpdateTagTypeRequest, servicetitan_core::Error> {
+        types::UpdateTagTypeRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "UpdateTagTypeRequest"),
+                )
+            })
+    }
+}

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 11
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -119,24 +119,18 @@ pub mod types {
         }
     }
     ///A postal address as sent in a request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AddressInput {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub longitude: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub unit: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
+        pub unit: ::std::string::String,
+        pub zip: ::std::string::String,
     }
     impl AddressInput {
         pub fn builder() -> builder::AddressInput {
@@ -400,15 +394,14 @@ pub mod types {
         }
     }
     ///A call with its job, business unit and customer (v2 listing).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallBundle {
         #[serde(
             rename = "businessUnit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit: ::std::option::Option<BusinessUnit>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -603,7 +596,7 @@ pub mod types {
         }
     }
     ///A call as the export feed returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -634,8 +627,7 @@ pub mod types {
         pub excuse_memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub job: ::std::option::Option<JobRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -712,12 +704,10 @@ pub mod types {
         }
     }
     ///A call reason given by name.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallReasonInput {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lead: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub lead: bool,
+        pub name: ::std::string::String,
     }
     impl CallReasonInput {
         pub fn builder() -> builder::CallReasonInput {
@@ -979,7 +969,7 @@ pub mod types {
         }
     }
     ///New values for a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallUpdateRequest {
         #[serde(
             rename = "agentId",
@@ -1001,24 +991,17 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub campaign_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer: ::std::option::Option<CustomerInput>,
-        #[serde(
-            rename = "excuseMemo",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub excuse_memo: ::std::option::Option<::std::string::String>,
+        pub customer: CustomerInput,
+        #[serde(rename = "excuseMemo")]
+        pub excuse_memo: ::std::string::String,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<LocationInput>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reason: ::std::option::Option<CallReasonInput>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
+        pub location: LocationInput,
+        pub reason: CallReasonInput,
+        pub tag: ::std::string::String,
     }
     impl CallUpdateRequest {
         pub fn builder() -> builder::CallUpdateRequest {
@@ -1026,15 +1009,14 @@ pub mod types {
         }
     }
     ///A call together with the job it led to (v3).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallV3 {
         #[serde(
             rename = "businessUnit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit: ::std::option::Option<NamedRef>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1179,16 +1161,14 @@ pub mod types {
         }
     }
     ///A contact method as sent in a request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memo: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub memo: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        pub value: ::std::string::String,
     }
     impl ContactInput {
         pub fn builder() -> builder::ContactInput {
@@ -1291,16 +1271,12 @@ pub mod types {
         }
     }
     ///The customer to link to a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerInput {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<AddressInput>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contacts: ::std::option::Option<::std::vec::Vec<ContactInput>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub address: AddressInput,
+        pub contacts: ::std::vec::Vec<ContactInput>,
+        pub id: i64,
+        pub name: ::std::string::String,
     }
     impl CustomerInput {
         pub fn builder() -> builder::CustomerInput {
@@ -1459,15 +1435,14 @@ pub mod types {
         }
     }
     ///A call with its job, full business unit and full customer records (v2).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DetailedCallBundle {
         #[serde(
             rename = "businessUnit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub business_unit: ::std::option::Option<BusinessUnit>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1771,16 +1746,12 @@ pub mod types {
         }
     }
     ///The location to link to a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LocationInput {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<AddressInput>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contacts: ::std::option::Option<::std::vec::Vec<ContactInput>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub address: AddressInput,
+        pub contacts: ::std::vec::Vec<ContactInput>,
+        pub id: i64,
+        pub name: ::std::string::String,
     }
     impl LocationInput {
         pub fn builder() -> builder::LocationInput {
@@ -1890,20 +1861,12 @@ pub mod types {
         }
     }
     ///Phone numbers to opt out and the scope of the opt-out.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OptOutCreateRequest {
-        #[serde(
-            rename = "contactNumbers",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub contact_numbers: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        #[serde(
-            rename = "optOutType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub opt_out_type: ::std::option::Option<OptOutType>,
+        #[serde(rename = "contactNumbers")]
+        pub contact_numbers: ::std::vec::Vec<::std::string::String>,
+        #[serde(rename = "optOutType")]
+        pub opt_out_type: OptOutType,
     }
     impl OptOutCreateRequest {
         pub fn builder() -> builder::OptOutCreateRequest {
@@ -2007,15 +1970,10 @@ pub mod types {
         }
     }
     ///Phone numbers whose opt-out status is wanted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OptOutLookupRequest {
-        #[serde(
-            rename = "contactNumbers",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub contact_numbers: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        #[serde(rename = "contactNumbers")]
+        pub contact_numbers: ::std::vec::Vec<::std::string::String>,
     }
     impl OptOutLookupRequest {
         pub fn builder() -> builder::OptOutLookupRequest {
@@ -2349,14 +2307,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AddressInput {
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
             latitude: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -2365,41 +2317,29 @@ pub mod types {
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            street: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            unit: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            zip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit: ::std::result::Result<::std::string::String, ::std::string::String>,
+            zip: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for AddressInput {
             fn default() -> Self {
                 Self {
-                    city: Ok(Default::default()),
-                    country: Ok(Default::default()),
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
                     latitude: Ok(Default::default()),
                     longitude: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    street: Ok(Default::default()),
-                    unit: Ok(Default::default()),
-                    zip: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                    zip: Err("no value supplied for zip".to_string()),
                 }
             }
         }
         impl AddressInput {
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -2411,7 +2351,7 @@ pub mod types {
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
@@ -2447,7 +2387,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -2459,7 +2399,7 @@ pub mod types {
             }
             pub fn street<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street = value
@@ -2471,7 +2411,7 @@ pub mod types {
             }
             pub fn unit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit = value
@@ -2483,7 +2423,7 @@ pub mod types {
             }
             pub fn zip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.zip = value
@@ -3818,7 +3758,7 @@ pub mod types {
                 ::std::option::Option<super::BusinessUnit>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3840,7 +3780,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     business_unit: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_number: Ok(Default::default()),
                     lead_call: Ok(Default::default()),
                     project_id: Ok(Default::default()),
@@ -3863,7 +3803,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4112,7 +4052,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job: ::std::result::Result<
                 ::std::option::Option<super::JobRef>,
                 ::std::string::String,
@@ -4171,7 +4111,7 @@ pub mod types {
                     duration: Ok(Default::default()),
                     excuse_memo: Ok(Default::default()),
                     from: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job: Ok(Default::default()),
                     lead: Ok(Default::default()),
                     location: Ok(Default::default()),
@@ -4313,7 +4253,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4699,27 +4639,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CallReasonInput {
-            lead: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            lead: ::std::result::Result<bool, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CallReasonInput {
             fn default() -> Self {
                 Self {
-                    lead: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    lead: Err("no value supplied for lead".to_string()),
+                    name: Err("no value supplied for name".to_string()),
                 }
             }
         }
         impl CallReasonInput {
             pub fn lead<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead = value
@@ -4731,7 +4665,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -4876,30 +4810,18 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            customer: ::std::result::Result<
-                ::std::option::Option<super::CustomerInput>,
-                ::std::string::String,
-            >,
+            customer: ::std::result::Result<super::CustomerInput, ::std::string::String>,
             excuse_memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            location: ::std::result::Result<
-                ::std::option::Option<super::LocationInput>,
-                ::std::string::String,
-            >,
-            reason: ::std::result::Result<
-                ::std::option::Option<super::CallReasonInput>,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            location: ::std::result::Result<super::LocationInput, ::std::string::String>,
+            reason: ::std::result::Result<super::CallReasonInput, ::std::string::String>,
+            tag: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CallUpdateRequest {
             fn default() -> Self {
@@ -4908,12 +4830,12 @@ pub mod types {
                     call_id: Ok(Default::default()),
                     call_type: Ok(Default::default()),
                     campaign_id: Ok(Default::default()),
-                    customer: Ok(Default::default()),
-                    excuse_memo: Ok(Default::default()),
+                    customer: Err("no value supplied for customer".to_string()),
+                    excuse_memo: Err("no value supplied for excuse_memo".to_string()),
                     job_id: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    reason: Ok(Default::default()),
-                    tag: Ok(Default::default()),
+                    location: Err("no value supplied for location".to_string()),
+                    reason: Err("no value supplied for reason".to_string()),
+                    tag: Err("no value supplied for tag".to_string()),
                 }
             }
         }
@@ -4968,7 +4890,7 @@ pub mod types {
             }
             pub fn customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CustomerInput>>,
+                T: ::std::convert::TryInto<super::CustomerInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer = value
@@ -4980,7 +4902,7 @@ pub mod types {
             }
             pub fn excuse_memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.excuse_memo = value
@@ -5004,7 +4926,7 @@ pub mod types {
             }
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::LocationInput>>,
+                T: ::std::convert::TryInto<super::LocationInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location = value
@@ -5016,9 +4938,7 @@ pub mod types {
             }
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CallReasonInput>,
-                >,
+                T: ::std::convert::TryInto<super::CallReasonInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason = value
@@ -5030,7 +4950,7 @@ pub mod types {
             }
             pub fn tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag = value
@@ -5082,7 +5002,7 @@ pub mod types {
                 ::std::option::Option<super::NamedRef>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5104,7 +5024,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     business_unit: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_number: Ok(Default::default()),
                     lead_call: Ok(Default::default()),
                     project_id: Ok(Default::default()),
@@ -5127,7 +5047,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5828,26 +5748,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ContactInput {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            memo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            memo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ContactInput {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
-                    memo: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    memo: Err("no value supplied for memo".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
@@ -5864,7 +5775,7 @@ pub mod types {
             }
             pub fn memo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.memo = value
@@ -5876,7 +5787,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -5888,7 +5799,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -6409,34 +6320,28 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomerInput {
-            address: ::std::result::Result<
-                ::std::option::Option<super::AddressInput>,
-                ::std::string::String,
-            >,
+            address: ::std::result::Result<super::AddressInput, ::std::string::String>,
             contacts: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ContactInput>>,
+                ::std::vec::Vec<super::ContactInput>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CustomerInput {
             fn default() -> Self {
                 Self {
-                    address: Ok(Default::default()),
-                    contacts: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    address: Err("no value supplied for address".to_string()),
+                    contacts: Err("no value supplied for contacts".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
                 }
             }
         }
         impl CustomerInput {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AddressInput>>,
+                T: ::std::convert::TryInto<super::AddressInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -6448,9 +6353,7 @@ pub mod types {
             }
             pub fn contacts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ContactInput>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ContactInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contacts = value
@@ -6462,7 +6365,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6472,7 +6375,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6926,7 +6829,7 @@ pub mod types {
                 ::std::option::Option<super::BusinessUnit>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6948,7 +6851,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     business_unit: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_number: Ok(Default::default()),
                     lead_call: Ok(Default::default()),
                     project_id: Ok(Default::default()),
@@ -6971,7 +6874,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7702,34 +7605,28 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LocationInput {
-            address: ::std::result::Result<
-                ::std::option::Option<super::AddressInput>,
-                ::std::string::String,
-            >,
+            address: ::std::result::Result<super::AddressInput, ::std::string::String>,
             contacts: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ContactInput>>,
+                ::std::vec::Vec<super::ContactInput>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for LocationInput {
             fn default() -> Self {
                 Self {
-                    address: Ok(Default::default()),
-                    contacts: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    address: Err("no value supplied for address".to_string()),
+                    contacts: Err("no value supplied for contacts".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
                 }
             }
         }
         impl LocationInput {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AddressInput>>,
+                T: ::std::convert::TryInto<super::AddressInput>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -7741,9 +7638,7 @@ pub mod types {
             }
             pub fn contacts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ContactInput>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ContactInput>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contacts = value
@@ -7755,7 +7650,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7765,7 +7660,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -8289,28 +8184,28 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OptOutCreateRequest {
             contact_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             opt_out_type: ::std::result::Result<
-                ::std::option::Option<super::OptOutType>,
+                super::OptOutType,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for OptOutCreateRequest {
             fn default() -> Self {
                 Self {
-                    contact_numbers: Ok(Default::default()),
-                    opt_out_type: Ok(Default::default()),
+                    contact_numbers: Err(
+                        "no value supplied for contact_numbers".to_string(),
+                    ),
+                    opt_out_type: Err("no value supplied for opt_out_type".to_string()),
                 }
             }
         }
         impl OptOutCreateRequest {
             pub fn contact_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_numbers = value
@@ -8324,7 +8219,7 @@ pub mod types {
             }
             pub fn opt_out_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::OptOutType>>,
+                T: ::std::convert::TryInto<super::OptOutType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opt_out_type = value
@@ -8444,23 +8339,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OptOutLookupRequest {
             contact_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for OptOutLookupRequest {
             fn default() -> Self {
                 Self {
-                    contact_numbers: Ok(Default::default()),
+                    contact_numbers: Err(
+                        "no value supplied for contact_numbers".to_string(),
+                    ),
                 }
             }
         }
         impl OptOutLookupRequest {
             pub fn contact_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_numbers = value
@@ -11005,3 +10900,107 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "",
     },
 ];
+impl types::builder::AddressInput {
+    ///The `AddressInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::AddressInput, servicetitan_core::Error> {
+        types::AddressInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "AddressInput"),
+                )
+            })
+    }
+}
+impl types::builder::CallReasonInput {
+    ///The `CallReasonInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CallReasonInput, servicetitan_core::Error> {
+        types::CallReasonInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CallReasonInput"),
+                )
+            })
+    }
+}
+impl types::builder::CallUpdateRequest {
+    ///The `CallUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CallUpdateRequest, servicetitan_core::Error> {
+        types::CallUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CallUpdateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ContactInput {
+    ///The `ContactInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ContactInput, servicetitan_core::Error> {
+        types::ContactInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ContactInput"),
+                )
+            })
+    }
+}
+impl types::builder::CustomerInput {
+    ///The `CustomerInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::CustomerInput, servicetitan_core::Error> {
+        types::CustomerInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "CustomerInput"),
+                )
+            })
+    }
+}
+impl types::builder::LocationInput {
+    ///The `LocationInput`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::LocationInput, servicetitan_core::Error> {
+        types::LocationInput::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "LocationInput"),
+                )
+            })
+    }
+}
+impl types::builder::OptOutCreateRequest {
+    ///The `OptOutCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::OptOutCreateRequest, servicetitan_core::Error> {
+        types::OptOutCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "OptOutCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::OptOutLookupRequest {
+    ///The `OptOutLookupRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::OptOutLookupRequest, servicetitan_core::Error> {
+        types::OptOutLookupRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "OptOutLookupRequest"),
+                )
+            })
+    }
+}

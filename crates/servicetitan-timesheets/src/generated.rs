@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 5
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///A span of time a technician or employee spent on an activity type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Activity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -134,8 +134,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -193,7 +192,7 @@ pub mod types {
         }
     }
     ///A broad group of activity types.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityCategory {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -207,8 +206,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isDefault",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -230,7 +228,7 @@ pub mod types {
         }
     }
     ///An activity category as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityCategoryExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -244,8 +242,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isDefault",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -316,7 +313,7 @@ pub mod types {
         }
     }
     ///One activity category, as fetched by ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityCategoryResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -330,8 +327,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_on: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isDefault",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -452,13 +448,10 @@ pub mod types {
         }
     }
     ///Body for adding a timesheet activity.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityCreateRequest {
-        #[serde(
-            rename = "activityTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub activity_type_id: ::std::option::Option<i64>,
+        #[serde(rename = "activityTypeId")]
+        pub activity_type_id: i64,
         #[serde(
             rename = "appointmentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -474,16 +467,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub budget_code_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "employeeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub employee_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "employeeType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub employee_type: ::std::option::Option<EmployeeType>,
+        #[serde(rename = "employeeId")]
+        pub employee_id: i64,
+        #[serde(rename = "employeeType")]
+        pub employee_type: EmployeeType,
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -521,16 +508,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub project_label: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "startTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub start_time: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "tagTypes",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_types: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "startTime")]
+        pub start_time: ::servicetitan_core::types::DateTime,
+        #[serde(rename = "tagTypes")]
+        pub tag_types: ::std::vec::Vec<i64>,
     }
     impl ActivityCreateRequest {
         pub fn builder() -> builder::ActivityCreateRequest {
@@ -538,7 +519,7 @@ pub mod types {
         }
     }
     ///An activity as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -582,8 +563,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -687,7 +667,7 @@ pub mod types {
         }
     }
     ///One timesheet activity, as fetched by ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -731,8 +711,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -787,7 +766,7 @@ pub mod types {
         }
     }
     ///A kind of timesheet activity and the rules for entering it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -844,8 +823,7 @@ pub mod types {
         pub dont_allow_to_change_tag: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isArchived",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -928,7 +906,7 @@ pub mod types {
         }
     }
     ///An activity type as delivered by the export feed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityTypeExportItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -985,8 +963,7 @@ pub mod types {
         pub dont_allow_to_change_tag: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isArchived",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1118,7 +1095,7 @@ pub mod types {
         }
     }
     ///An activity type as the list returns it, with the rules for entering it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityTypesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1168,8 +1145,7 @@ pub mod types {
         pub dont_allow_to_change_tag: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icon: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(
             rename = "isArchived",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1252,15 +1228,11 @@ pub mod types {
         }
     }
     ///Body that replaces a timesheet activity.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ActivityUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(
-            rename = "activityTypeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub activity_type_id: ::std::option::Option<i64>,
+        pub active: bool,
+        #[serde(rename = "activityTypeId")]
+        pub activity_type_id: i64,
         #[serde(
             rename = "appointmentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1313,16 +1285,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub project_label: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "startTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub start_time: ::std::option::Option<::servicetitan_core::types::DateTime>,
-        #[serde(
-            rename = "tagTypes",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_types: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "startTime")]
+        pub start_time: ::servicetitan_core::types::DateTime,
+        #[serde(rename = "tagTypes")]
+        pub tag_types: ::std::vec::Vec<i64>,
     }
     impl ActivityUpdateRequest {
         pub fn builder() -> builder::ActivityUpdateRequest {
@@ -1552,10 +1518,9 @@ pub mod types {
         }
     }
     ///The ID of the record that was created or changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ModificationResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
     }
     impl ModificationResponse {
         pub fn builder() -> builder::ModificationResponse {
@@ -1633,7 +1598,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -1687,7 +1652,7 @@ pub mod types {
                     employee_type: Ok(Default::default()),
                     end_coordinate: Ok(Default::default()),
                     end_time: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     labor_type_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
@@ -1826,7 +1791,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2034,7 +1999,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_default: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2058,7 +2023,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     allow_edit: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_default: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -2107,7 +2072,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2213,7 +2178,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_default: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2237,7 +2202,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     allow_edit: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_default: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -2286,7 +2251,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2609,7 +2574,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_default: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2633,7 +2598,7 @@ pub mod types {
                     active: Ok(Default::default()),
                     allow_edit: Ok(Default::default()),
                     created_on: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_default: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -2682,7 +2647,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2842,10 +2807,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ActivityCreateRequest {
-            activity_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            activity_type_id: ::std::result::Result<i64, ::std::string::String>,
             appointment_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -2858,12 +2820,9 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            employee_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            employee_id: ::std::result::Result<i64, ::std::string::String>,
             employee_type: ::std::result::Result<
-                ::std::option::Option<super::EmployeeType>,
+                super::EmployeeType,
                 ::std::string::String,
             >,
             end_time: ::std::result::Result<
@@ -2899,23 +2858,27 @@ pub mod types {
                 ::std::string::String,
             >,
             start_time: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             tag_types: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ActivityCreateRequest {
             fn default() -> Self {
                 Self {
-                    activity_type_id: Ok(Default::default()),
+                    activity_type_id: Err(
+                        "no value supplied for activity_type_id".to_string(),
+                    ),
                     appointment_id: Ok(Default::default()),
                     budget_code_id: Ok(Default::default()),
                     budget_code_name: Ok(Default::default()),
-                    employee_id: Ok(Default::default()),
-                    employee_type: Ok(Default::default()),
+                    employee_id: Err("no value supplied for employee_id".to_string()),
+                    employee_type: Err(
+                        "no value supplied for employee_type".to_string(),
+                    ),
                     end_time: Ok(Default::default()),
                     job_id: Ok(Default::default()),
                     labor_type_id: Ok(Default::default()),
@@ -2924,15 +2887,15 @@ pub mod types {
                     non_job_event_assignment_id: Ok(Default::default()),
                     project_id: Ok(Default::default()),
                     project_label: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    tag_types: Ok(Default::default()),
+                    start_time: Err("no value supplied for start_time".to_string()),
+                    tag_types: Err("no value supplied for tag_types".to_string()),
                 }
             }
         }
         impl ActivityCreateRequest {
             pub fn activity_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.activity_type_id = value
@@ -2988,7 +2951,7 @@ pub mod types {
             }
             pub fn employee_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_id = value
@@ -3000,7 +2963,7 @@ pub mod types {
             }
             pub fn employee_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmployeeType>>,
+                T: ::std::convert::TryInto<super::EmployeeType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_type = value
@@ -3112,9 +3075,7 @@ pub mod types {
             }
             pub fn start_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_time = value
@@ -3126,7 +3087,7 @@ pub mod types {
             }
             pub fn tag_types<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_types = value
@@ -3224,7 +3185,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -3278,7 +3239,7 @@ pub mod types {
                     employee_type: Ok(Default::default()),
                     end_coordinate: Ok(Default::default()),
                     end_time: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     labor_type_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
@@ -3417,7 +3378,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3857,7 +3818,7 @@ pub mod types {
                 ::std::option::Option<::servicetitan_core::types::DateTime>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             job_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -3911,7 +3872,7 @@ pub mod types {
                     employee_type: Ok(Default::default()),
                     end_coordinate: Ok(Default::default()),
                     end_time: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     job_id: Ok(Default::default()),
                     labor_type_id: Ok(Default::default()),
                     memo: Ok(Default::default()),
@@ -4050,7 +4011,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4298,7 +4259,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_archived: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -4376,7 +4337,7 @@ pub mod types {
                     dont_allow_to_change_memo: Ok(Default::default()),
                     dont_allow_to_change_tag: Ok(Default::default()),
                     icon: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_archived: Ok(Default::default()),
                     is_default: Ok(Default::default()),
                     is_draft: Ok(Default::default()),
@@ -4570,7 +4531,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4909,7 +4870,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_archived: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -4987,7 +4948,7 @@ pub mod types {
                     dont_allow_to_change_memo: Ok(Default::default()),
                     dont_allow_to_change_tag: Ok(Default::default()),
                     icon: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_archived: Ok(Default::default()),
                     is_default: Ok(Default::default()),
                     is_draft: Ok(Default::default()),
@@ -5181,7 +5142,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5728,7 +5689,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             is_archived: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -5805,7 +5766,7 @@ pub mod types {
                     dont_allow_to_change_memo: Ok(Default::default()),
                     dont_allow_to_change_tag: Ok(Default::default()),
                     icon: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_archived: Ok(Default::default()),
                     is_default: Ok(Default::default()),
                     is_draft: Ok(Default::default()),
@@ -5983,7 +5944,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -6270,14 +6231,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ActivityUpdateRequest {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            activity_type_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            active: ::std::result::Result<bool, ::std::string::String>,
+            activity_type_id: ::std::result::Result<i64, ::std::string::String>,
             appointment_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6323,19 +6278,21 @@ pub mod types {
                 ::std::string::String,
             >,
             start_time: ::std::result::Result<
-                ::std::option::Option<::servicetitan_core::types::DateTime>,
+                ::servicetitan_core::types::DateTime,
                 ::std::string::String,
             >,
             tag_types: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ActivityUpdateRequest {
             fn default() -> Self {
                 Self {
-                    active: Ok(Default::default()),
-                    activity_type_id: Ok(Default::default()),
+                    active: Err("no value supplied for active".to_string()),
+                    activity_type_id: Err(
+                        "no value supplied for activity_type_id".to_string(),
+                    ),
                     appointment_id: Ok(Default::default()),
                     budget_code_id: Ok(Default::default()),
                     budget_code_name: Ok(Default::default()),
@@ -6347,15 +6304,15 @@ pub mod types {
                     non_job_event_assignment_id: Ok(Default::default()),
                     project_id: Ok(Default::default()),
                     project_label: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    tag_types: Ok(Default::default()),
+                    start_time: Err("no value supplied for start_time".to_string()),
+                    tag_types: Err("no value supplied for tag_types".to_string()),
                 }
             }
         }
         impl ActivityUpdateRequest {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -6367,7 +6324,7 @@ pub mod types {
             }
             pub fn activity_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.activity_type_id = value
@@ -6523,9 +6480,7 @@ pub mod types {
             }
             pub fn start_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::servicetitan_core::types::DateTime>,
-                >,
+                T: ::std::convert::TryInto<::servicetitan_core::types::DateTime>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_time = value
@@ -6537,7 +6492,7 @@ pub mod types {
             }
             pub fn tag_types<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_types = value
@@ -6597,17 +6552,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ModificationResponse {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ModificationResponse {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         impl ModificationResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9076,3 +9033,29 @@ pub const OPERATIONS: &[servicetitan_core::operations::OperationMeta] = &[
         item_schema: "{\"type\":[\"null\",\"object\"],\"properties\":{\"id\":{\"type\":[\"null\",\"integer\"]},\"code\":{\"type\":[\"null\",\"string\"]},\"categoryId\":{\"type\":[\"null\",\"integer\"]},\"description\":{\"type\":[\"null\",\"string\"]},\"icon\":{\"type\":[\"null\",\"string\"]},\"businessUnitId\":{\"type\":[\"null\",\"integer\"]},\"isUsersHomeBusinessUnit\":{\"type\":[\"null\",\"boolean\"]},\"laborTypeId\":{\"type\":[\"null\",\"integer\"]},\"isTechnicianProfileLaborType\":{\"type\":[\"null\",\"boolean\"]},\"visibleToRoles\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"defaultTagTypeIds\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":[\"null\",\"integer\"]}},\"tagAssociation\":{\"type\":[\"null\",\"string\"]},\"jobAssociation\":{\"type\":[\"null\",\"string\"]},\"projectAssociation\":{\"type\":[\"null\",\"string\"]},\"projectLabelAssociation\":{\"type\":[\"null\",\"string\"]},\"budgetCodeAssociation\":{\"type\":[\"null\",\"string\"]},\"laborTypeAssociation\":{\"type\":[\"null\",\"string\"]},\"memoAssociation\":{\"type\":[\"null\",\"string\"]},\"defaultMemo\":{\"type\":[\"null\",\"string\"]},\"dontAllowToChangeMemo\":{\"type\":[\"null\",\"boolean\"]},\"dontAllowToChangeTag\":{\"type\":[\"null\",\"boolean\"]},\"isArchived\":{\"type\":[\"null\",\"boolean\"]},\"isDraft\":{\"type\":[\"null\",\"boolean\"]},\"isDefault\":{\"type\":[\"null\",\"boolean\"]},\"isInUse\":{\"type\":[\"null\",\"boolean\"]},\"active\":{\"type\":[\"null\",\"boolean\"]},\"createdOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"modifiedOn\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"displayedTechnicianStatus\":{\"type\":[\"null\",\"string\"]}}}",
     },
 ];
+impl types::builder::ActivityCreateRequest {
+    ///The `ActivityCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ActivityCreateRequest, servicetitan_core::Error> {
+        types::ActivityCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ActivityCreateRequest"),
+                )
+            })
+    }
+}
+impl types::builder::ActivityUpdateRequest {
+    ///The `ActivityUpdateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ActivityUpdateRequest, servicetitan_core::Error> {
+        types::ActivityUpdateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ActivityUpdateRequest"),
+                )
+            })
+    }
+}

@@ -5,9 +5,11 @@
 //! strings; schema renaming; server layout and tenant binding (warning about paths without a
 //! tenant); operation ids; parameter fixes (shadowed path parameters, duplicate names); upload
 //! operations set aside for the multipart emitter; one request media type per body; enum
-//! de-duplication; lenient models (no integer bounds either); runtime types for date-time, date
-//! and decimal; paged operations.
+//! de-duplication; loose constraints; strict request models (shared ones split) and lenient
+//! response models, with resources' ids kept required; integer bounds; runtime types for
+//! date-time, date and decimal; paged operations.
 
+mod strict;
 mod swagger2;
 mod v31;
 
@@ -46,6 +48,12 @@ pub struct Normalized {
     pub schema_origins: BTreeMap<String, String>,
     /// Each operation id → the operation's pointer in the input document, for errors.
     pub operation_origins: BTreeMap<String, String>,
+    /// Models of PATCH request bodies: their optional fields can be left out, cleared or set.
+    pub patch_bodies: BTreeSet<String>,
+    /// Models request bodies use: they keep the document's `required`.
+    pub strict_models: BTreeSet<String>,
+    /// Response models whose integer `id` stays required.
+    pub required_ids: BTreeSet<String>,
 }
 
 impl Normalized {
@@ -83,6 +91,8 @@ pub struct Upload {
     /// The multipart field that carries the file.
     pub file_field: String,
     pub summary: String,
+    /// Rust type of the JSON success body (`types::ImageUploadResult`), when there is one.
+    pub response_type: Option<String>,
 }
 
 /// A list or export operation and the schema of the page it returns.
@@ -168,7 +178,12 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
     set_aside_uploads(&mut n);
     request_media_types(&mut n);
     dedupe_enums(&mut n);
-    lenient_models(&mut n.doc);
+    loose_constraints(&mut n.doc);
+    let models = strict::split_request_models(&mut n);
+    strict::outside_requests(&mut n.doc, &models.strict, lenient_models);
+    n.patch_bodies = models.patch_bodies;
+    n.strict_models = models.strict;
+    n.required_ids = strict::required_resource_ids(&mut n);
     integer_bounds(&mut n);
     decimal_parameters(&mut n.doc);
     object_array_parameters(&mut n.doc);
@@ -637,7 +652,16 @@ fn set_aside_uploads(n: &mut Normalized) {
                         .collect()
                 })
                 .unwrap_or_default();
+            let response_type = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(code, _)| code.starts_with('2'))
+                .find_map(|(_, r)| r.pointer("/content/application~1json/schema"))
+                .and_then(simple_rust_type);
             uploads.push(Upload {
+                response_type,
                 operation_id: op["operationId"].as_str().unwrap_or("").to_string(),
                 method: method.clone(),
                 path: path.clone(),
@@ -926,10 +950,9 @@ fn walk_schemas(v: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
     visit_doc(v, f);
 }
 
-/// The server breaks its own documents: fields marked required arrive null or absent, and
-/// objects carry fields nobody listed. Every property becomes optional and nullable, no object
-/// refuses unknown fields, and no string is checked for length or pattern.
-fn lenient_models(doc: &mut Value) {
+/// Constraints no model checks: an object never refuses unknown fields, and no string is checked
+/// for length or pattern.
+fn loose_constraints(doc: &mut Value) {
     walk_schemas(doc, &mut |s| {
         if s.get("additionalProperties") == Some(&json!(false)) {
             s.remove("additionalProperties");
@@ -947,6 +970,14 @@ fn lenient_models(doc: &mut Value) {
         ) {
             s.remove("enum");
         }
+    });
+}
+
+/// The server breaks its own documents: fields marked required arrive null or absent. Every
+/// property of the models it writes (all but the request side, see [`strict`]) becomes optional
+/// and nullable.
+fn lenient_models(doc: &mut Value) {
+    walk_schemas(doc, &mut |s| {
         if s.contains_key("properties") {
             s.remove("required");
         }

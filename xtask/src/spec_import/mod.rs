@@ -19,6 +19,7 @@ use std::time::Instant;
 use serde_json::{json, Map, Value};
 
 use crate::codegen::{documents_in, module_key};
+use crate::deprecations::DEPRECATED_NOTE_KEY;
 use crate::load::{self, Dialect, Document};
 use crate::{generate, normalize, pointer};
 use overlay::{operation_key, split_operation_key, Overlay};
@@ -416,7 +417,7 @@ fn import_file(
                     ordered.insert("description".into(), json!(d));
                 }
                 if let Some(n) = &w.deprecated_note {
-                    ordered.insert("x-deprecated-note".into(), json!(n));
+                    ordered.insert(DEPRECATED_NOTE_KEY.into(), json!(n));
                 }
             }
             for (k, v) in std::mem::take(op) {
@@ -506,6 +507,19 @@ fn import_file(
             match property_mut(schema, prop) {
                 Some(p) => set_description(p, d),
                 None => err(format!("models: {key}: no property {prop:?}")),
+            }
+        }
+        if let Some(note) = &m.deprecated_note {
+            if let Err(e) = set_deprecated_note(schema, note) {
+                err(format!("models: {key}: deprecated_note: {e}"));
+            }
+        }
+        for (prop, note) in &m.deprecated_notes {
+            let result = property_mut(schema, prop)
+                .ok_or_else(|| format!("no property {prop:?}"))
+                .and_then(|p| set_deprecated_note(p, note));
+            if let Err(e) = result {
+                err(format!("models: {key}: deprecated_notes: {e}"));
             }
         }
     }
@@ -633,6 +647,16 @@ fn set_description(v: &mut Value, text: &str) {
         }
     }
     *o = ordered;
+}
+
+/// Puts our note beside the document's `deprecated: true`; a note for something the document does
+/// not deprecate is an error, so a lifted deprecation reaches a person.
+fn set_deprecated_note(schema: &mut Value, note: &str) -> Result<(), String> {
+    if schema.get("deprecated") != Some(&json!(true)) {
+        return Err("the document does not deprecate it".into());
+    }
+    schema[DEPRECATED_NOTE_KEY] = json!(note);
+    Ok(())
 }
 
 /// A property of an object schema, also when it sits in an `allOf` member.

@@ -68,6 +68,11 @@ pub struct ModelOverlay {
     /// Property name → our description.
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// Shown in `#[deprecated]` when the document deprecates the model.
+    pub deprecated_note: Option<String>,
+    /// Property name → what `#[deprecated]` says, for properties the document deprecates.
+    #[serde(default)]
+    pub deprecated_notes: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

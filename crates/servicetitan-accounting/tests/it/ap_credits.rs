@@ -71,7 +71,7 @@ async fn list_ap_credits_sends_filters_and_decodes_a_page() {
     assert_eq!(page.total_count, Some(51));
     assert_eq!(page.has_more, Some(false));
     let credit = &page.data.unwrap()[0];
-    assert_eq!(credit.id, Some(5501));
+    assert_eq!(credit.id, 5501);
     assert_eq!(credit.inventory_return_id, Some(801));
     assert_eq!(credit.job_id, None);
     assert_eq!(credit.amount.unwrap().to_string(), "1234.10");
@@ -147,7 +147,7 @@ async fn stream_items_walks_every_page_of_ap_credits() {
     first.assert_async().await;
     second.assert_async().await;
 
-    let ids: Vec<_> = credits.iter().map(|c| c.id.unwrap()).collect();
+    let ids: Vec<_> = credits.iter().map(|c| c.id).collect();
     assert_eq!(ids, [5501, 5502]);
     assert_eq!(credits[1].status, Some(types::VendorCreditStatus::Canceled));
     assert_eq!(credits[1].amount.unwrap().to_string(), "15.00");
@@ -179,12 +179,8 @@ async fn mark_ap_credits_as_exported_posts_the_ids_and_decodes_results() {
     let results = client(&api)
         .mark_ap_credits_as_exported()
         .body(vec![
-            types::ApCreditMarkExportedRequest {
-                ap_credit_id: Some(5501),
-            },
-            types::ApCreditMarkExportedRequest {
-                ap_credit_id: Some(5502),
-            },
+            types::ApCreditMarkExportedRequest { ap_credit_id: 5501 },
+            types::ApCreditMarkExportedRequest { ap_credit_id: 5502 },
         ])
         .send()
         .await

@@ -60,7 +60,7 @@ async fn list_ap_payments_sends_filters_and_decodes_a_page() {
 
     assert_eq!(page.total_count, None);
     let payment = &page.data.unwrap()[0];
-    assert_eq!(payment.id, Some(6601));
+    assert_eq!(payment.id, 6601);
     assert_eq!(payment.method, Some(types::ApPaymentMethod::ServiceTitan));
     assert_eq!(payment.status, Some(types::ApPaymentStatus::Paid));
     assert_eq!(
@@ -105,7 +105,7 @@ async fn mark_ap_payments_as_exported_sends_external_references() {
     let results = client(&api)
         .mark_ap_payments_as_exported()
         .body(vec![types::ApPaymentMarkExportedRequest {
-            ap_payment_id: Some(6601),
+            ap_payment_id: 6601,
             external_id: Some("QB-BILLPMT-9912".into()),
             external_message: Some("Synced to QuickBooks".into()),
         }])

@@ -76,7 +76,7 @@ async fn export_invoices_follows_the_continuation_token_over_two_pages() {
     assert_eq!(batches[1].continue_from.as_deref(), Some("inv-token-2"));
 
     let invoice = &batches[0].items[0];
-    assert_eq!(invoice.id, Some(90001));
+    assert_eq!(invoice.id, 90001);
     assert_eq!(invoice.sent_status, Some(types::InvoiceSentStatus::Sent));
     assert_eq!(
         invoice.review_status,
@@ -187,7 +187,7 @@ async fn export_payments_decodes_applications() {
 
     assert_eq!(page.continue_from.as_deref(), Some("pay-token-1"));
     let payment = &page.data.unwrap()[0];
-    assert_eq!(payment.id, Some(7701));
+    assert_eq!(payment.id, 7701);
     assert_eq!(payment.type_id.as_deref(), Some("2"));
     let applied = &payment.applied_to.as_ref().unwrap()[0];
     assert_eq!(applied.applied_to, Some(90001));
@@ -234,7 +234,7 @@ async fn export_inventory_bills_decodes_bill_lines() {
     mock.assert_async().await;
 
     let bill = &page.data.unwrap()[0];
-    assert_eq!(bill.id, Some(7001));
+    assert_eq!(bill.id, 7001);
     assert_eq!(bill.purchase_order_id, Some(3301));
     assert_eq!(bill.bill_amount.as_deref(), Some("512.30"));
     assert_eq!(

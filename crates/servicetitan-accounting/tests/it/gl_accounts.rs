@@ -56,7 +56,7 @@ async fn list_gl_accounts_sends_filters_and_decodes_the_page() {
 
     assert_eq!(accounts.len(), 1);
     let account = &accounts[0];
-    assert_eq!(account.id, Some(4000));
+    assert_eq!(account.id, 4000);
     assert_eq!(account.number.as_deref(), Some("4000"));
     assert_eq!(account.type_.as_deref(), Some("Income"));
     assert_eq!(
@@ -109,7 +109,7 @@ async fn create_gl_account_posts_the_body_and_decodes_the_created_account() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(account.id, Some(4000));
+    assert_eq!(account.id, 4000);
     assert_eq!(account.active, Some(true));
 }
 
@@ -136,7 +136,7 @@ async fn get_gl_account_puts_the_id_in_the_path() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(account.id, Some(4000));
+    assert_eq!(account.id, 4000);
     assert_eq!(account.subtype.as_deref(), Some("ServiceRevenue"));
     assert_eq!(
         account.modified_on.unwrap().to_string(),
@@ -192,8 +192,8 @@ async fn update_gl_account_patches_only_the_given_fields() {
         .update_gl_account()
         .account_id(4000)
         .body(types::GlAccountUpdateRequest {
-            active: Some(false),
-            name: Some("Old Service Revenue".into()),
+            active: servicetitan_core::types::Patch::Set(false),
+            name: servicetitan_core::types::Patch::Set("Old Service Revenue".into()),
             ..Default::default()
         })
         .send()

@@ -64,7 +64,7 @@ async fn list_inventory_bills_sends_filters_and_decodes_the_array() {
     mock.assert_async().await;
 
     let bill = &bills[0];
-    assert_eq!(bill.id, Some(7001));
+    assert_eq!(bill.id, 7001);
     assert_eq!(bill.sync_status.as_deref(), Some("Pending"));
     assert_eq!(bill.tax_amount.as_deref(), Some("12.30"));
     assert_eq!(bill.modified_on, None);
@@ -111,7 +111,7 @@ async fn list_inventory_bill_custom_field_types_decodes_a_page() {
     mock.assert_async().await;
 
     let field = &page.data.unwrap()[0];
-    assert_eq!(field.id, Some(61));
+    assert_eq!(field.id, 61);
     assert_eq!(field.data_type, Some(types::CustomFieldDataType::Dropdown));
     assert_eq!(field.data_type_options.as_ref().unwrap().len(), 2);
 }
@@ -134,12 +134,12 @@ async fn update_inventory_bill_custom_fields_patches_the_operations() {
     client(&api)
         .update_inventory_bill_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(7001),
-                custom_fields: Some(vec![types::CustomFieldPair {
-                    name: Some("Approver".parse().unwrap()),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 7001,
+                custom_fields: vec![types::CustomFieldPair {
+                    name: "Approver".parse().unwrap(),
                     value: Some("Lee".into()),
-                }]),
+                }],
             }]),
         })
         .send()
@@ -169,7 +169,7 @@ async fn mark_inventory_bills_as_exported_posts_the_ids() {
     let results = client(&api)
         .mark_inventory_bills_as_exported()
         .body(types::InventoryBillMarkExportedRequest {
-            inventory_bill_ids: Some(vec![7001, 7002]),
+            inventory_bill_ids: vec![7001, 7002],
         })
         .send()
         .await

@@ -89,7 +89,7 @@ async fn list_invoices_sends_filters_and_decodes_a_page() {
 
     assert_eq!(page.has_more, Some(true));
     let invoice = &page.data.unwrap()[0];
-    assert_eq!(invoice.id, Some(90001));
+    assert_eq!(invoice.id, 90001);
     assert_eq!(invoice.sent_status, Some(types::InvoiceSentStatus::Opened));
     assert_eq!(
         invoice.review_status,
@@ -170,22 +170,23 @@ async fn create_adjustment_invoice_posts_decimals_as_written_and_returns_the_new
 
     let new_id = client(&api)
         .create_adjustment_invoice()
-        .body(types::AdjustmentInvoiceCreateRequest {
-            adjustment_to_id: Some(90001),
-            number: Some("90001-A".into()),
-            invoiced_on: Some("2024-03-15T00:00:00Z".parse().unwrap()),
-            subtotal: Some("-100.00".parse().unwrap()),
-            tax: Some("-8.25".parse().unwrap()),
-            royalty_status: Some(types::RoyaltyStatus::Pending),
-            review_status: Some(types::InvoiceReviewStatus::NeedsReview),
-            items: Some(vec![types::InvoiceItemUpdateRequest {
-                sku_id: Some(120),
-                description: Some("Credit for capacitor".into()),
-                quantity: Some("1.0".parse().unwrap()),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        })
+        .body(
+            types::AdjustmentInvoiceCreateRequest::builder()
+                .adjustment_to_id(90001)
+                .number("90001-A".to_string())
+                .invoiced_on("2024-03-15T00:00:00Z".parse::<DateTime>().unwrap())
+                .subtotal("-100.00".parse::<Decimal>().unwrap())
+                .tax("-8.25".parse::<Decimal>().unwrap())
+                .royalty_status(types::RoyaltyStatus::Pending)
+                .review_status(types::InvoiceReviewStatus::NeedsReview)
+                .items(vec![types::InvoiceItemUpdateRequest::try_from(
+                    types::InvoiceItemUpdateRequest::builder()
+                        .sku_id(120i64)
+                        .description("Credit for capacitor".to_string())
+                        .quantity("1.0".parse::<Decimal>().unwrap()),
+                )
+                .unwrap()]),
+        )
         .send()
         .await
         .unwrap()
@@ -217,12 +218,18 @@ async fn update_invoice_patches_settlements_by_invoice_id() {
         .update_invoice()
         .id(90001)
         .body(types::InvoiceUpdateRequest {
-            summary: Some("<p>Replaced capacitor and cleaned coil</p>".into()),
-            assigned_to_id: Some(72),
-            payments: Some(vec![types::PaymentSettlementUpdate {
-                id: Some(7701),
-                settlement_status: Some(types::SettlementStatus::Settled),
-                settlement_date: Some("2024-03-20T00:00:00Z".parse().unwrap()),
+            summary: servicetitan_core::types::Patch::Set(
+                "<p>Replaced capacitor and cleaned coil</p>".into(),
+            ),
+            assigned_to_id: servicetitan_core::types::Patch::Set(72),
+            payments: servicetitan_core::types::Patch::Set(vec![types::PaymentSettlementUpdate {
+                id: 7701,
+                settlement_status: servicetitan_core::types::Patch::Set(
+                    types::SettlementStatus::Settled,
+                ),
+                settlement_date: servicetitan_core::types::Patch::Set(
+                    "2024-03-20T00:00:00Z".parse().unwrap(),
+                ),
             }]),
             ..Default::default()
         })
@@ -252,14 +259,14 @@ async fn update_invoice_items_patches_one_item() {
     client(&api)
         .update_invoice_items()
         .invoice_id(90001)
-        .body(types::InvoiceItemUpdateRequest {
-            id: Some(4401),
-            description: Some("Capacitor 45/5".into()),
-            quantity: Some(Decimal::from(3)),
-            unit_price: Some("89.00".parse().unwrap()),
-            is_add_on: Some(false),
-            ..Default::default()
-        })
+        .body(
+            types::InvoiceItemUpdateRequest::builder()
+                .id(4401i64)
+                .description("Capacitor 45/5".to_string())
+                .quantity(Decimal::from(3))
+                .unit_price("89.00".parse::<Decimal>().unwrap())
+                .is_add_on(false),
+        )
         .send()
         .await
         .unwrap();
@@ -308,7 +315,7 @@ async fn mark_invoices_as_exported_decodes_per_invoice_results() {
     let results = client(&api)
         .mark_invoices_as_exported()
         .body(vec![types::InvoiceMarkExportedRequest {
-            invoice_id: Some(90001),
+            invoice_id: 90001,
             external_id: Some("QB-INV-1".into()),
             external_message: Some("ok".into()),
         }])
@@ -366,12 +373,12 @@ async fn invoice_custom_fields_list_types_and_update_values() {
 
     c.update_invoice_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(90001),
-                custom_fields: Some(vec![types::CustomFieldPair {
-                    name: Some(field.name.as_deref().unwrap().parse().unwrap()),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 90001,
+                custom_fields: vec![types::CustomFieldPair {
+                    name: field.name.as_deref().unwrap().parse().unwrap(),
                     value: Some("WC-12".into()),
-                }]),
+                }],
             }]),
         })
         .send()

@@ -227,8 +227,8 @@ async fn update_journal_entry_sends_status_and_clears_a_custom_field_with_null()
         .update_journal_entry()
         .id(ENTRY_ID)
         .body(types::JournalEntryUpdateRequest {
-            status: Some(types::JournalEntryStatus::Closed),
-            custom_fields: Some(custom),
+            status: servicetitan_core::types::Patch::Set(types::JournalEntryStatus::Closed),
+            custom_fields: servicetitan_core::types::Patch::Set(custom),
         })
         .send()
         .await
@@ -266,10 +266,12 @@ async fn update_journal_entry_sync_records_the_synced_version() {
         .update_journal_entry_sync()
         .id(ENTRY_ID)
         .body(types::JournalEntrySyncUpdateRequest {
-            sync_status: Some(types::JournalEntrySyncStatus::Synced),
-            version_id: Some(4),
-            message: Some("Posted to ERP as JE-88".into()),
-            custom_fields: None,
+            sync_status: servicetitan_core::types::Patch::Set(
+                types::JournalEntrySyncStatus::Synced,
+            ),
+            version_id: servicetitan_core::types::Patch::Set(4),
+            message: servicetitan_core::types::Patch::Set("Posted to ERP as JE-88".into()),
+            custom_fields: servicetitan_core::types::Patch::Absent,
         })
         .send()
         .await

@@ -47,7 +47,7 @@ async fn ap_credits_with_unknown_enums_extra_fields_and_nulls_still_decode() {
     mock.assert_async().await;
 
     let credit = &page.data.unwrap()[0];
-    assert_eq!(credit.id, Some(5503));
+    assert_eq!(credit.id, 5503);
     // Unknown enum values are kept as they were sent.
     assert_eq!(
         credit.status,

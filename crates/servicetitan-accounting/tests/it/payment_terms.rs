@@ -55,7 +55,7 @@ async fn list_payment_terms_sends_paging_and_decodes_a_page() {
 
     assert_eq!(page.total_count, Some(1));
     let term = &page.data.unwrap()[0];
-    assert_eq!(term.id, Some(14));
+    assert_eq!(term.id, 14);
     assert_eq!(
         term.due_day_type,
         Some(types::PaymentTermDueDayType::NumberOfDays)

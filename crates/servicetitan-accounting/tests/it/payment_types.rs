@@ -74,6 +74,6 @@ async fn get_payment_type_puts_the_id_in_the_path() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(kind.id, Some(3));
+    assert_eq!(kind.id, 3);
     assert_eq!(kind.name.as_deref(), Some("Credit Card"));
 }

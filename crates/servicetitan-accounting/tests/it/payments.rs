@@ -69,7 +69,7 @@ async fn list_payments_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let payment = &page.data.unwrap()[0];
-    assert_eq!(payment.id, Some(7701));
+    assert_eq!(payment.id, 7701);
     assert_eq!(payment.total.as_deref(), Some("1234.10"));
     assert_eq!(payment.check_number.as_deref(), Some("1001"));
     assert_eq!(
@@ -110,26 +110,26 @@ async fn create_payment_posts_splits_with_exact_amounts() {
 
     let payment = client(&api)
         .create_payment()
-        .body(types::PaymentCreateRequest {
-            type_id: Some(2),
-            memo: Some("Check from Jane".into()),
-            check_number: Some("1001".into()),
-            paid_on: Some("2024-03-03T00:00:00".parse().unwrap()),
-            status: Some(types::PaymentStatus::Pending),
-            splits: Some(vec![types::PaymentSplit {
-                invoice_id: Some(90001),
-                amount: Some("1234.10".parse().unwrap()),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        })
+        .body(
+            types::PaymentCreateRequest::builder()
+                .type_id(2)
+                .memo("Check from Jane".to_string())
+                .check_number("1001".to_string())
+                .paid_on("2024-03-03T00:00:00".parse::<DateTime>().unwrap())
+                .status(types::PaymentStatus::Pending)
+                .splits(vec![types::PaymentSplit {
+                    invoice_id: Some(90001),
+                    amount: Some("1234.10".parse().unwrap()),
+                    ..Default::default()
+                }]),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(payment.id, Some(7701));
+    assert_eq!(payment.id, 7701);
     assert_eq!(
         payment.transaction_status,
         Some(types::TransactionProcessingStatus::Success)
@@ -161,11 +161,15 @@ async fn update_payment_patches_by_id() {
         .update_payment()
         .id(7701)
         .body(types::PaymentUpdateRequest {
-            type_id: Some(2),
-            active: Some(false),
-            status: Some(types::PaymentStatus::Exported),
-            splits: Some(vec![]),
-            ..Default::default()
+            type_id: servicetitan_core::types::Patch::Set(2),
+            active: servicetitan_core::types::Patch::Set(false),
+            status: servicetitan_core::types::Patch::Set(types::PaymentStatus::Exported),
+            splits: servicetitan_core::types::Patch::Set(vec![]),
+            auth_code: servicetitan_core::types::Patch::Absent,
+            check_number: servicetitan_core::types::Patch::Absent,
+            export_id: servicetitan_core::types::Patch::Absent,
+            memo: servicetitan_core::types::Patch::Absent,
+            paid_on: servicetitan_core::types::Patch::Absent,
         })
         .send()
         .await
@@ -193,8 +197,8 @@ async fn update_payment_statuses_posts_the_ids() {
     client(&api)
         .update_payment_statuses()
         .body(types::PaymentStatusUpdateRequest {
-            status: Some(types::PaymentStatus::Exported),
-            payment_ids: Some(vec![7701, 7702]),
+            status: types::PaymentStatus::Exported,
+            payment_ids: vec![7701, 7702],
         })
         .send()
         .await
@@ -244,12 +248,12 @@ async fn payment_custom_fields_list_types_and_update_values() {
     );
     c.update_payment_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(7701),
-                custom_fields: Some(vec![types::CustomFieldPair {
-                    name: Some("Deposit".parse().unwrap()),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 7701,
+                custom_fields: vec![types::CustomFieldPair {
+                    name: "Deposit".parse().unwrap(),
                     value: Some("42".into()),
-                }]),
+                }],
             }]),
         })
         .send()

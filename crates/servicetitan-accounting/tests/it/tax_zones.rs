@@ -47,7 +47,7 @@ async fn list_tax_zones_decodes_rates() {
     mock.assert_async().await;
 
     let zone = &page.data.unwrap()[0];
-    assert_eq!(zone.id, Some(3));
+    assert_eq!(zone.id, 3);
     assert_eq!(zone.color, Some(16711680));
     assert_eq!(zone.is_tax_rate_separated, Some(true));
     let rates = zone.rates.as_ref().unwrap();

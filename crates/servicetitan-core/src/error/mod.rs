@@ -575,6 +575,13 @@ pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
     msg
 }
 
+impl From<crate::types::ParseValueError> for Error {
+    /// A date, time or decimal given as text that does not parse: the request cannot be built.
+    fn from(e: crate::types::ParseValueError) -> Self {
+        Error::InvalidRequest(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

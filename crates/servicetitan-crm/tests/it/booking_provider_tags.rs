@@ -49,7 +49,7 @@ async fn list_booking_provider_tags_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let tag = &page.data.unwrap()[0];
-    assert_eq!(tag.id, Some(61));
+    assert_eq!(tag.id, 61);
     assert_eq!(tag.type_, Some(types::BookingAgentTagType::V2Api));
     assert_eq!(tag.active, Some(true));
     assert_eq!(
@@ -124,8 +124,8 @@ async fn create_and_update_a_booking_provider_tag() {
     let created = client
         .create_booking_provider_tag()
         .body(types::BookingProviderTagCreateRequest {
-            tag_name: Some("Call Center".into()),
-            description: Some("Outsourced call center".into()),
+            tag_name: "Call Center".into(),
+            description: "Outsourced call center".into(),
         })
         .send()
         .await
@@ -135,8 +135,8 @@ async fn create_and_update_a_booking_provider_tag() {
         .update_booking_provider_tag()
         .id(62)
         .body(types::BookingProviderTagUpdateRequest {
-            description: Some("Night shift call center".into()),
-            tag_name: None,
+            description: servicetitan_core::types::Patch::Set("Night shift call center".into()),
+            tag_name: servicetitan_core::types::Patch::Absent,
         })
         .send()
         .await
@@ -145,7 +145,7 @@ async fn create_and_update_a_booking_provider_tag() {
     create.assert_async().await;
     update.assert_async().await;
 
-    assert_eq!(created.id, Some(62));
+    assert_eq!(created.id, 62);
     assert_eq!(created.type_, Some(types::BookingAgentTagType::V2Api));
     assert_eq!(
         updated.description.as_deref(),
@@ -174,8 +174,8 @@ async fn duplicate_booking_provider_tag_is_a_conflict() {
     let result = client(&api)
         .create_booking_provider_tag()
         .body(types::BookingProviderTagCreateRequest {
-            tag_name: Some("Call Center".into()),
-            description: Some("dup".into()),
+            tag_name: "Call Center".into(),
+            description: "dup".into(),
         })
         .send()
         .await;

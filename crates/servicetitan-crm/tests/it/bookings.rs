@@ -66,7 +66,7 @@ async fn list_bookings_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let booking = &page.data.unwrap()[0];
-    assert_eq!(booking.id, Some(700123));
+    assert_eq!(booking.id, 700123);
     assert_eq!(booking.status, Some(types::BookingStatus::New));
     assert_eq!(booking.priority, Some(types::Priority::High));
     assert_eq!(
@@ -132,7 +132,7 @@ async fn get_booking_and_its_contacts() {
     assert_eq!(booking.status, Some(types::BookingStatus::Converted));
     assert_eq!(booking.job_id, Some(81234));
     let contact = &page.data.unwrap()[0];
-    assert_eq!(contact.id, Some(4001));
+    assert_eq!(contact.id, 4001);
     assert_eq!(contact.type_, Some(types::ContactType::MobilePhone));
 }
 
@@ -178,7 +178,7 @@ async fn provider_bookings_stream_across_pages() {
     first.assert_async().await;
     second.assert_async().await;
 
-    let ids: Vec<_> = bookings.iter().map(|b| b.id.unwrap()).collect();
+    let ids: Vec<_> = bookings.iter().map(|b| b.id).collect();
     assert_eq!(ids, [700123, 700124]);
     assert_eq!(bookings[1].status, Some(types::BookingStatus::Dismissed));
 }
@@ -236,29 +236,32 @@ async fn create_get_and_update_a_provider_booking() {
         .create_provider_booking()
         .booking_provider(61)
         .body(types::BookingCreateRequest {
-            source: Some("Scheduling Widget".into()),
-            name: Some("George McFly".into()),
-            summary: Some("AC not cooling".into()),
-            is_first_time_client: Some(true),
-            external_id: Some("WID-88213".into()),
+            source: "Scheduling Widget".into(),
+            name: "George McFly".into(),
+            summary: "AC not cooling".into(),
+            is_first_time_client: true,
+            external_id: "WID-88213".into(),
             customer_type: Some("Residential".into()),
             priority: Some(types::Priority::High),
             start: Some(at("2024-03-08T15:00:00Z")),
             campaign_id: Some(3301),
-            address: Some(types::Address {
-                street: Some("1727 Bushnell Ave".into()),
-                city: Some("Hill Valley".into()),
-                state: Some("CA".into()),
-                zip: Some("95420".into()),
-                country: Some("USA".into()),
+            address: Some(types::AddressInput {
+                street: "1727 Bushnell Ave".into(),
+                city: "Hill Valley".into(),
+                state: "CA".into(),
+                zip: "95420".into(),
+                country: "USA".into(),
                 unit: None,
             }),
             contacts: Some(vec![types::NewBookingContact {
-                type_: Some(types::ContactType::MobilePhone),
-                value: Some("5305550111".into()),
+                type_: types::ContactType::MobilePhone,
+                value: "5305550111".into(),
                 memo: None,
             }]),
-            ..Default::default()
+            business_unit_id: None,
+            is_send_confirmation_email: None,
+            job_type_id: None,
+            uploaded_images: None,
         })
         .send()
         .await
@@ -277,9 +280,9 @@ async fn create_get_and_update_a_provider_booking() {
         .booking_provider(61)
         .id(700125)
         .body(types::BookingUpdateRequest {
-            start: Some(at("2024-03-09T16:30:00Z")),
-            priority: Some(types::Priority::Urgent),
-            customer_type: Some(types::CustomerType::Commercial),
+            start: servicetitan_core::types::Patch::Set(at("2024-03-09T16:30:00Z")),
+            priority: servicetitan_core::types::Patch::Set(types::Priority::Urgent),
+            customer_type: servicetitan_core::types::Patch::Set(types::CustomerType::Commercial),
             ..Default::default()
         })
         .send()
@@ -290,7 +293,7 @@ async fn create_get_and_update_a_provider_booking() {
     get.assert_async().await;
     update.assert_async().await;
 
-    assert_eq!(created.id, Some(700125));
+    assert_eq!(created.id, 700125);
     assert_eq!(fetched.external_id.as_deref(), Some("WID-88213"));
     assert_eq!(updated.status, Some(types::BookingStatus::Accepted));
     assert_eq!(updated.priority, Some(types::Priority::Urgent));
@@ -362,8 +365,8 @@ async fn provider_booking_contacts_list_create_update_and_delete() {
         .booking_provider(61)
         .id(700125)
         .body(types::BookingContactCreateRequest {
-            type_: Some("Email".into()),
-            value: Some("george@example.com".into()),
+            type_: "Email".into(),
+            value: "george@example.com".into(),
             memo: Some("personal".into()),
         })
         .send()
@@ -375,10 +378,10 @@ async fn provider_booking_contacts_list_create_update_and_delete() {
         .booking_provider(61)
         .id(700125)
         .contact_id(4001)
-        .body(types::BookingContactUpdateRequest {
-            type_: Some(types::ContactType::MobilePhone),
-            memo: Some("cell".into()),
-            value: None,
+        .body(types::BookingContactUpdateRequestInput {
+            type_: servicetitan_core::types::Patch::Set(types::ContactType::MobilePhone),
+            memo: servicetitan_core::types::Patch::Set("cell".into()),
+            value: servicetitan_core::types::Patch::Absent,
         })
         .send()
         .await
@@ -399,7 +402,7 @@ async fn provider_booking_contacts_list_create_update_and_delete() {
 
     assert_eq!(page.total_count, Some(1));
     assert_eq!(page.data.unwrap()[0].type_, Some(types::ContactType::Phone));
-    assert_eq!(created.id, Some(4002));
+    assert_eq!(created.id, 4002);
     assert_eq!(created.type_, Some(types::ContactType::Email));
     assert_eq!(applied.type_, Some(types::ContactType::MobilePhone));
     assert_eq!(applied.value.as_deref(), Some("5305550111"));

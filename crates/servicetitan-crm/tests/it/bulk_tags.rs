@@ -28,8 +28,8 @@ async fn add_bulk_tags_puts_customer_and_tag_ids() {
     let response = client(&api)
         .add_bulk_tags()
         .body(types::BulkTagsAddRequest {
-            customer_ids: Some(vec![4402113, 4402200]),
-            tag_type_ids: Some(vec![12, 14]),
+            customer_ids: vec![4402113, 4402200],
+            tag_type_ids: vec![12, 14],
         })
         .send()
         .await
@@ -56,8 +56,8 @@ async fn remove_bulk_tags_sends_a_delete_with_a_body() {
     let response = client(&api)
         .remove_bulk_tags()
         .body(types::BulkTagsRemoveRequest {
-            customer_ids: Some(vec![4402113]),
-            tag_type_ids: Some(vec![12]),
+            customer_ids: vec![4402113],
+            tag_type_ids: vec![12],
         })
         .send()
         .await
@@ -83,8 +83,8 @@ async fn bulk_tag_conflict_is_an_api_error() {
     let result = client(&api)
         .add_bulk_tags()
         .body(types::BulkTagsAddRequest {
-            customer_ids: Some(vec![4402113]),
-            tag_type_ids: Some(vec![14]),
+            customer_ids: vec![4402113],
+            tag_type_ids: vec![14],
         })
         .send()
         .await;

@@ -154,8 +154,8 @@ async fn create_upsert_update_and_delete_a_contact_method() {
         .create_contact_method()
         .contact_id(uuid(CONTACT_ID))
         .body(types::ContactMethodCreateRequest {
-            type_: Some(types::ContactType::Phone),
-            value: Some("+16025550100".into()),
+            type_: types::ContactType::Phone,
+            value: "+16025550100".into(),
             memo: Some("desk".into()),
             reference_id: Some("PH-1".into()),
         })
@@ -168,9 +168,10 @@ async fn create_upsert_update_and_delete_a_contact_method() {
         .contact_id(uuid(CONTACT_ID))
         .contact_method_id(uuid(METHOD_ID))
         .body(types::ContactMethodUpsertRequest {
-            type_: Some(types::ContactType::Fax),
-            value: Some("+16025550199".into()),
-            ..Default::default()
+            type_: types::ContactType::Fax,
+            value: "+16025550199".into(),
+            memo: None,
+            reference_id: None,
         })
         .send()
         .await
@@ -181,8 +182,8 @@ async fn create_upsert_update_and_delete_a_contact_method() {
         .contact_id(uuid(CONTACT_ID))
         .contact_method_id(uuid(METHOD_ID))
         .body(types::ContactMethodUpdateRequest {
-            memo: Some("front office fax".into()),
-            value: None,
+            memo: servicetitan_core::types::Patch::Set("front office fax".into()),
+            value: servicetitan_core::types::Patch::Absent,
         })
         .send()
         .await

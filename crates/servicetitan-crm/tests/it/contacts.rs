@@ -176,7 +176,7 @@ async fn create_replace_update_and_delete_a_contact() {
             name: Some("Lorraine McFly".into()),
             title: Some("Office Manager".into()),
             reference_id: Some("HR-2231".into()),
-            is_archived: Some(false),
+            is_archived: false,
         })
         .send()
         .await
@@ -186,8 +186,10 @@ async fn create_replace_update_and_delete_a_contact() {
         .update_contact()
         .id(contact_id())
         .body(types::ContactUpdateRequest {
-            is_archived: Some(true),
-            ..Default::default()
+            is_archived: servicetitan_core::types::Patch::Set(true),
+            name: servicetitan_core::types::Patch::Absent,
+            reference_id: servicetitan_core::types::Patch::Absent,
+            title: servicetitan_core::types::Patch::Absent,
         })
         .send()
         .await

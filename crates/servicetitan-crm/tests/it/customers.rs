@@ -83,7 +83,7 @@ async fn list_customers_sends_filters_and_decodes_a_page() {
     assert_eq!(page.total_count, Some(101));
     assert_eq!(page.has_more, Some(false));
     let customer = &page.data.unwrap()[0];
-    assert_eq!(customer.id, Some(4402113));
+    assert_eq!(customer.id, 4402113);
     assert_eq!(customer.type_, Some(types::CustomerType::Commercial));
     assert_eq!(customer.balance.unwrap().to_string(), "1234.10");
     assert_eq!(
@@ -222,47 +222,58 @@ async fn create_customer_sends_its_locations_and_decodes_the_new_records() {
         })
         .await;
 
-    let address = types::CustomerAddress {
-        street: Some("1640 Riverside Dr".into()),
-        city: Some("Hill Valley".into()),
-        state: Some("CA".into()),
-        zip: Some("95420".into()),
-        country: Some("USA".into()),
-        ..Default::default()
+    let address = types::CustomerAddressInput {
+        street: "1640 Riverside Dr".into(),
+        city: "Hill Valley".into(),
+        state: "CA".into(),
+        zip: "95420".into(),
+        country: "USA".into(),
+        unit: None,
+        latitude: None,
+        longitude: None,
     };
     let body = types::CustomerCreateRequest {
-        name: Some("Doc Brown".into()),
+        name: "Doc Brown".into(),
         type_: Some(types::CustomerType::Residential),
         do_not_mail: Some(false),
-        address: Some(address.clone()),
+        address: address.clone(),
         contacts: Some(vec![types::NewCustomerContact {
-            type_: Some(types::ContactType::MobilePhone),
-            value: Some("+15555550123".into()),
+            type_: types::ContactType::MobilePhone,
+            value: "+15555550123".into(),
             memo: Some("cell".into()),
         }]),
-        locations: Some(vec![types::NewLocation {
-            name: Some("Lab".into()),
-            address: Some(address),
+        locations: vec![types::NewLocation {
+            name: "Lab".into(),
+            address,
             contacts: Some(vec![types::NewCustomerContact {
-                type_: Some(types::ContactType::Email),
-                value: Some("lab@example.com".into()),
+                type_: types::ContactType::Email,
+                value: "lab@example.com".into(),
                 memo: None,
             }]),
-            ..Default::default()
-        }]),
+            coordinates_source: None,
+            coordinates_verification_status: None,
+            custom_fields: None,
+            external_data: None,
+            tag_type_ids: None,
+        }],
         custom_fields: Some(vec![types::CustomFieldUpdate {
-            type_id: Some(77),
-            value: Some("4411".into()),
+            type_id: 77,
+            value: "4411".into(),
         }]),
         tag_type_ids: Some(vec![12]),
         external_data: Some(types::ExternalDataCreate {
-            application_guid: Some(uuid::Uuid::parse_str(APP_GUID).unwrap()),
-            external_data: Some(vec![types::ExternalDataEntry {
-                key: Some("erpId".into()),
-                value: Some("C-0101".into()),
-            }]),
+            application_guid: uuid::Uuid::parse_str(APP_GUID).unwrap(),
+            external_data: vec![types::ExternalDataEntryInput {
+                key: "erpId".into(),
+                value: "C-0101".into(),
+            }],
         }),
-        ..Default::default()
+        credit_limit: None,
+        credit_limit_balance: None,
+        do_not_service: None,
+        national_account: None,
+        payment_term_id: None,
+        tax_exempt: None,
     };
     let created = client(&api)
         .create_customer()
@@ -273,10 +284,10 @@ async fn create_customer_sends_its_locations_and_decodes_the_new_records() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(4402200));
+    assert_eq!(created.id, 4402200);
     assert_eq!(created.balance.unwrap().to_string(), "0.00");
     let location = &created.locations.unwrap()[0];
-    assert_eq!(location.id, Some(5500001));
+    assert_eq!(location.id, 5500001);
     assert_eq!(location.customer_id, Some(4402200));
     assert_eq!(location.contacts.as_ref().unwrap()[0].id, Some(9001));
     let contact = &created.contacts.unwrap()[0];
@@ -314,15 +325,15 @@ async fn update_customer_patches_fields_and_external_data() {
         .await;
 
     let body = types::CustomerUpdateRequest {
-        name: Some("Hill Valley Dental Group".into()),
-        do_not_service: Some(true),
-        external_data: Some(types::ExternalDataUpdate {
+        name: servicetitan_core::types::Patch::Set("Hill Valley Dental Group".into()),
+        do_not_service: servicetitan_core::types::Patch::Set(true),
+        external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdate {
             patch_mode: Some(types::ExternalDataPatchMode::Merge),
-            application_guid: Some(uuid::Uuid::parse_str(APP_GUID).unwrap()),
-            external_data: Some(vec![types::ExternalDataUpdateEntry {
-                key: Some("erpId".into()),
+            application_guid: uuid::Uuid::parse_str(APP_GUID).unwrap(),
+            external_data: vec![types::ExternalDataUpdateEntry {
+                key: "erpId".into(),
                 value: Some("C-0099-B".into()),
-            }]),
+            }],
         }),
         ..Default::default()
     };
@@ -386,7 +397,7 @@ async fn stream_items_walks_every_page_of_customers() {
     first.assert_async().await;
     second.assert_async().await;
 
-    let ids: Vec<_> = customers.iter().map(|c| c.id.unwrap()).collect();
+    let ids: Vec<_> = customers.iter().map(|c| c.id).collect();
     assert_eq!(ids, [1, 2, 3]);
     assert_eq!(customers[2].balance.unwrap().to_string(), "99.99");
 }
@@ -446,7 +457,7 @@ async fn customer_notes_list_create_and_delete() {
         .create_customer_note()
         .id(4402113)
         .body(types::CustomerNoteCreateRequest {
-            text: Some("Gate code changed".into()),
+            text: "Gate code changed".into(),
             pin_to_top: Some(false),
             add_to_locations: Some(true),
         })
@@ -466,12 +477,12 @@ async fn customer_notes_list_create_and_delete() {
     delete.assert_async().await;
 
     let listed = &notes.data.unwrap()[0];
-    assert_eq!((listed.id, listed.is_pinned), (Some(880), Some(true)));
+    assert_eq!((listed.id, listed.is_pinned), (880, Some(true)));
     assert_eq!(
         listed.created_on.unwrap().to_string(),
         "2024-02-10T09:30:00.1Z"
     );
-    assert_eq!(note.id, Some(881));
+    assert_eq!(note.id, 881);
 }
 
 #[tokio::test]
@@ -546,8 +557,8 @@ async fn customer_contacts_list_create_update_and_delete() {
         .create_customer_contact()
         .id(4402113)
         .body(types::CustomerContactCreateRequest {
-            type_: Some(types::ContactType::Email),
-            value: Some("billing@hvdental.com".into()),
+            type_: types::ContactType::Email,
+            value: "billing@hvdental.com".into(),
             memo: None,
         })
         .send()
@@ -559,7 +570,7 @@ async fn customer_contacts_list_create_update_and_delete() {
         .id(4402113)
         .contact_id(9000)
         .body(types::CustomerContactUpdateRequest {
-            memo: Some("front desk".into()),
+            memo: servicetitan_core::types::Patch::Set("front desk".into()),
             ..Default::default()
         })
         .send()
@@ -584,7 +595,7 @@ async fn customer_contacts_list_create_update_and_delete() {
         contact.phone_settings.as_ref().unwrap().do_not_text,
         Some(true)
     );
-    assert_eq!(created.id, Some(9002));
+    assert_eq!(created.id, 9002);
     assert!(created.phone_settings.is_none());
     assert_eq!(updated.memo.as_deref(), Some("front desk"));
 }
@@ -700,7 +711,7 @@ async fn customer_custom_field_types_are_listed() {
 
     let types = page.data.unwrap();
     assert_eq!(types.len(), 2);
-    assert_eq!(types[1].id, Some(78));
+    assert_eq!(types[1].id, 78);
     assert_eq!(
         types[1].data_type_options.as_deref(),
         Some(&["North".to_string(), "South".to_string()][..])

@@ -99,7 +99,7 @@ async fn export_customers_streams_two_pages_passing_the_token_back() {
         Some("eyJwYWdlIjoyfQ==")
     );
     let last = &batches[1].items[0];
-    assert_eq!(last.id, Some(1003));
+    assert_eq!(last.id, 1003);
     assert_eq!(last.type_, Some(types::CustomerType::Commercial));
     assert_eq!(last.balance.unwrap().to_string(), "98765.43");
 }
@@ -190,7 +190,7 @@ async fn export_leads_decodes_the_feed() {
         .unwrap();
     page.assert_async().await;
 
-    assert_eq!(items[0].id, Some(300501));
+    assert_eq!(items[0].id, 300501);
     assert_eq!(items[0].status, Some(types::LeadStatus::Open));
     assert_eq!(items[0].priority, Some(types::Priority::High));
 }

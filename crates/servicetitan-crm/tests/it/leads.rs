@@ -68,7 +68,7 @@ async fn list_leads_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let lead = &page.data.unwrap()[0];
-    assert_eq!(lead.id, Some(300501));
+    assert_eq!(lead.id, 300501);
     assert_eq!(lead.status, Some(types::LeadStatus::Open));
     assert_eq!(lead.priority, Some(types::Priority::Normal));
     assert_eq!(lead.booking_id, None);
@@ -147,16 +147,16 @@ async fn create_and_update_a_lead() {
 
     let created = client
         .create_lead()
-        .body(types::LeadCreateRequest {
-            customer_id: Some(4402113),
-            location_id: Some(5500001),
-            campaign_id: Some(3301),
-            summary: Some("Quote for new furnace".into()),
-            priority: Some(types::Priority::Low),
-            follow_up_date: Some(at("2024-03-10T17:00:00Z")),
-            tag_type_ids: Some(vec![31]),
-            ..Default::default()
-        })
+        .body(
+            types::LeadCreateRequest::builder()
+                .customer_id(4402113_i64)
+                .location_id(5500001_i64)
+                .campaign_id(3301)
+                .summary("Quote for new furnace".to_string())
+                .priority(types::Priority::Low)
+                .follow_up_date(at("2024-03-10T17:00:00Z"))
+                .tag_type_ids(vec![31_i64]),
+        )
         .send()
         .await
         .unwrap()
@@ -165,8 +165,8 @@ async fn create_and_update_a_lead() {
         .update_lead()
         .id(300502)
         .body(types::LeadUpdateRequest {
-            priority: Some(types::Priority::High),
-            business_unit_id: Some(14),
+            priority: servicetitan_core::types::Patch::Set(types::Priority::High),
+            business_unit_id: servicetitan_core::types::Patch::Set(14),
             ..Default::default()
         })
         .send()
@@ -176,7 +176,7 @@ async fn create_and_update_a_lead() {
     create.assert_async().await;
     update.assert_async().await;
 
-    assert_eq!(created.id, Some(300502));
+    assert_eq!(created.id, 300502);
     assert_eq!(created.priority, Some(types::Priority::Low));
     assert_eq!(updated.priority, Some(types::Priority::High));
     assert_eq!(updated.business_unit_id, Some(14));
@@ -240,7 +240,7 @@ async fn lead_follow_up_notes_and_dismissal() {
         .create_lead_follow_up()
         .id(300501)
         .body(types::LeadFollowUpCreateRequest {
-            follow_up_date: Some(at("2024-03-15T16:00:00Z")),
+            follow_up_date: at("2024-03-15T16:00:00Z"),
             text: Some("Call after 4pm".into()),
             pin_to_top: Some(true),
         })
@@ -260,7 +260,7 @@ async fn lead_follow_up_notes_and_dismissal() {
         .create_lead_note()
         .id(300501)
         .body(types::LeadNoteCreateRequest {
-            text: Some("Sent brochure".into()),
+            text: "Sent brochure".into(),
             pin_to_top: Some(false),
         })
         .send()
@@ -271,7 +271,7 @@ async fn lead_follow_up_notes_and_dismissal() {
         .dismiss_lead()
         .id(300501)
         .body(types::LeadDismissRequest {
-            dismissing_reason_id: Some(8),
+            dismissing_reason_id: 8,
         })
         .send()
         .await
@@ -286,8 +286,8 @@ async fn lead_follow_up_notes_and_dismissal() {
         scheduled.follow_up_date.unwrap().to_string(),
         "2024-03-15T16:00:00Z"
     );
-    assert_eq!(page.data.unwrap()[0].id, Some(660));
-    assert_eq!(added.id, Some(661));
+    assert_eq!(page.data.unwrap()[0].id, 660);
+    assert_eq!(added.id, 661);
 }
 
 #[tokio::test]
@@ -315,17 +315,19 @@ async fn submit_lead_form_sends_the_optional_id_and_contact_details() {
         .submit_lead_form()
         .id(42)
         .body(types::LeadFormSubmitRequest {
-            name: Some("Biff Tannen".into()),
+            name: "Biff Tannen".into(),
             email: Some("biff@example.com".into()),
             phone_number: Some("5305550188".into()),
             summary: Some("Car detailing quote".into()),
-            address: Some(types::CustomerAddress {
-                street: Some("1809 Mason St".into()),
-                city: Some("Hill Valley".into()),
-                state: Some("CA".into()),
-                zip: Some("95420".into()),
-                country: Some("USA".into()),
-                ..Default::default()
+            address: Some(types::CustomerAddressInput {
+                street: "1809 Mason St".into(),
+                city: "Hill Valley".into(),
+                state: "CA".into(),
+                zip: "95420".into(),
+                country: "USA".into(),
+                unit: None,
+                latitude: None,
+                longitude: None,
             }),
         })
         .send()

@@ -66,7 +66,7 @@ async fn list_locations_sends_filters_and_decodes_a_page() {
 
     assert_eq!(page.total_count, None);
     let location = &page.data.unwrap()[0];
-    assert_eq!(location.id, Some(5500001));
+    assert_eq!(location.id, 5500001);
     assert_eq!(location.customer_id, Some(4402113));
     assert_eq!((location.zone_id, location.tax_zone_id), (Some(3), Some(8)));
     assert_eq!(
@@ -135,25 +135,28 @@ async fn create_location_sends_the_customer_and_address() {
         .await;
 
     let body = types::LocationCreateRequest {
-        customer_id: Some(4402113),
-        name: Some("Warehouse".into()),
-        address: Some(types::CustomerAddress {
-            street: Some("200 Industrial Way".into()),
-            city: Some("Tempe".into()),
-            state: Some("AZ".into()),
-            zip: Some("85281".into()),
-            country: Some("USA".into()),
+        customer_id: 4402113,
+        name: "Warehouse".into(),
+        address: types::CustomerAddressInput {
+            street: "200 Industrial Way".into(),
+            city: "Tempe".into(),
+            state: "AZ".into(),
+            zip: "85281".into(),
+            country: "USA".into(),
             latitude: Some(33.4255),
             longitude: Some(-111.94),
             unit: None,
-        }),
+        },
         contacts: Some(vec![types::NewCustomerContact {
-            type_: Some(types::ContactType::Phone),
-            value: Some("4805550142".into()),
+            type_: types::ContactType::Phone,
+            value: "4805550142".into(),
             memo: None,
         }]),
         tag_type_ids: Some(vec![21]),
-        ..Default::default()
+        coordinates_source: None,
+        coordinates_verification_status: None,
+        custom_fields: None,
+        external_data: None,
     };
     let created = client(&api)
         .create_location()
@@ -164,7 +167,7 @@ async fn create_location_sends_the_customer_and_address() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(5500002));
+    assert_eq!(created.id, 5500002);
     assert_eq!(
         created.created_on.unwrap().to_string(),
         "2024-03-03T08:00:00.0000001Z"
@@ -196,14 +199,14 @@ async fn update_location_patches_the_address_and_tax_zone() {
         .update_location()
         .id(5500001)
         .body(types::LocationUpdateRequest {
-            tax_zone_id: Some(9),
-            address: Some(types::LocationAddressPatch {
-                street: Some("1650 Riverside Dr".into()),
-                unit: Some(String::new()),
-                city: Some("Phoenix".into()),
-                state: Some("AZ".into()),
-                zip: Some("85004".into()),
-                country: Some("USA".into()),
+            tax_zone_id: servicetitan_core::types::Patch::Set(9),
+            address: servicetitan_core::types::Patch::Set(types::LocationAddressPatch {
+                street: "1650 Riverside Dr".into(),
+                unit: String::new(),
+                city: "Phoenix".into(),
+                state: "AZ".into(),
+                zip: "85004".into(),
+                country: "USA".into(),
                 latitude: None,
                 longitude: None,
             }),
@@ -271,7 +274,7 @@ async fn location_notes_list_create_and_delete() {
         .create_location_note()
         .id(5500001)
         .body(types::LocationNoteCreateRequest {
-            text: Some("Use side entrance".into()),
+            text: "Use side entrance".into(),
             pin_to_top: Some(true),
             add_to_customer: Some(false),
         })
@@ -291,7 +294,7 @@ async fn location_notes_list_create_and_delete() {
     delete.assert_async().await;
 
     assert_eq!(notes.data.unwrap()[0].text.as_deref(), Some("Dog in yard"));
-    assert_eq!((note.id, note.is_pinned), (Some(771), Some(true)));
+    assert_eq!((note.id, note.is_pinned), (771, Some(true)));
 }
 
 #[tokio::test]
@@ -358,8 +361,8 @@ async fn location_contacts_list_create_update_and_delete() {
         .create_location_contact()
         .id(5500001)
         .body(types::LocationContactCreateRequest {
-            type_: Some(types::ContactType::Email),
-            value: Some("site@hvdental.com".into()),
+            type_: types::ContactType::Email,
+            value: "site@hvdental.com".into(),
             memo: Some("site".into()),
         })
         .send()
@@ -371,9 +374,9 @@ async fn location_contacts_list_create_update_and_delete() {
         .id(5500001)
         .contact_id(9100)
         .body(types::LocationContactUpdateRequest {
-            type_: Some(types::ContactType::Phone),
-            value: Some("4805550143".into()),
-            memo: None,
+            type_: servicetitan_core::types::Patch::Set(types::ContactType::Phone),
+            value: servicetitan_core::types::Patch::Set("4805550143".into()),
+            memo: servicetitan_core::types::Patch::Absent,
             ..Default::default()
         })
         .send()
@@ -394,7 +397,7 @@ async fn location_contacts_list_create_update_and_delete() {
 
     let listed = &page.data.unwrap()[0];
     assert_eq!(listed.type_, Some(types::ContactType::MobilePhone));
-    assert_eq!(created.id, Some(9101));
+    assert_eq!(created.id, 9101);
     assert_eq!(updated.type_, Some(types::ContactType::Phone));
     assert_eq!(
         updated.phone_settings.unwrap().phone_number.as_deref(),
@@ -515,7 +518,7 @@ async fn location_custom_field_types_are_listed() {
     mock.assert_async().await;
 
     let field = &page.data.unwrap()[0];
-    assert_eq!(field.id, Some(91));
+    assert_eq!(field.id, 91);
     assert_eq!(field.data_type.as_deref(), Some("Text"));
 }
 
@@ -540,7 +543,7 @@ async fn update_location_conflict_is_an_api_error() {
         .update_location()
         .id(5500001)
         .body(types::LocationUpdateRequest {
-            customer_id: Some(4402200),
+            customer_id: servicetitan_core::types::Patch::Set(4402200),
             ..Default::default()
         })
         .send()

@@ -62,7 +62,7 @@ async fn list_appointment_assignments_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let assignment = &page.data.unwrap()[0];
-    assert_eq!(assignment.id, Some(77001));
+    assert_eq!(assignment.id, 77001);
     assert_eq!(assignment.technician_id, Some(5201));
     assert_eq!(assignment.assigned_by_id, Some(4101));
     assert_eq!(
@@ -99,8 +99,8 @@ async fn assign_technicians_posts_the_appointment_and_technicians() {
     let appointment = client(&api)
         .assign_technicians()
         .body(types::AssignTechniciansRequest {
-            job_appointment_id: Some(650124),
-            technician_ids: Some(vec![5201, 5202]),
+            job_appointment_id: 650124,
+            technician_ids: vec![5201, 5202],
         })
         .send()
         .await
@@ -108,7 +108,7 @@ async fn assign_technicians_posts_the_appointment_and_technicians() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(appointment.id, Some(650124));
+    assert_eq!(appointment.id, 650124);
     assert_eq!(appointment.job_id, Some(650123));
     assert_eq!(
         appointment.status,
@@ -146,10 +146,7 @@ async fn assign_technicians_conflict_is_an_api_error() {
 
     let result = client(&api)
         .assign_technicians()
-        .body_map(|b| {
-            b.job_appointment_id(Some(650124))
-                .technician_ids(Some(vec![5201]))
-        })
+        .body_map(|b| b.job_appointment_id(650124).technician_ids(vec![5201]))
         .send()
         .await;
 
@@ -183,8 +180,8 @@ async fn unassign_technicians_posts_the_technicians_to_remove() {
     let appointment = client(&api)
         .unassign_technicians()
         .body(types::UnassignTechniciansRequest {
-            job_appointment_id: Some(650124),
-            technician_ids: Some(vec![5202]),
+            job_appointment_id: 650124,
+            technician_ids: vec![5202],
         })
         .send()
         .await
@@ -192,7 +189,7 @@ async fn unassign_technicians_posts_the_technicians_to_remove() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(appointment.id, Some(650124));
+    assert_eq!(appointment.id, 650124);
     assert_eq!(appointment.start.unwrap(), at("2024-03-04T16:00:00Z"));
 }
 
@@ -249,9 +246,9 @@ async fn export_appointment_assignments_streams_two_batches() {
     assert_eq!(batches.len(), 2);
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("aa-1"));
-    assert_eq!(batches[0].items[0].id, Some(77001));
+    assert_eq!(batches[0].items[0].id, 77001);
     let done = &batches[1].items[0];
-    assert_eq!(done.id, Some(77002));
+    assert_eq!(done.id, 77002);
     assert_eq!(done.status, Some(types::AppointmentAssignmentStatus::Done));
     assert_eq!(done.active, Some(false));
     assert_eq!(batches[1].continue_from.as_deref(), Some("aa-2"));
@@ -286,7 +283,7 @@ async fn assignment_decoding_is_lenient() {
 
     mock.assert_async().await;
     let assignment = &page.data.unwrap()[0];
-    assert_eq!(assignment.id, Some(77003));
+    assert_eq!(assignment.id, 77003);
     assert_eq!(
         assignment.status,
         Some(types::AppointmentAssignmentStatus::Unknown(

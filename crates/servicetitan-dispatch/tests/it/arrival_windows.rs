@@ -45,7 +45,7 @@ async fn list_arrival_windows_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(2));
     let windows = page.data.unwrap();
-    assert_eq!(windows[0].id, Some(12));
+    assert_eq!(windows[0].id, 12);
     assert_eq!(windows[0].start.as_deref(), Some("08:00:00"));
     assert_eq!(windows[0].duration.as_deref(), Some("04:00:00"));
     assert_eq!(windows[0].business_unit_ids, Some(vec![301, 302]));
@@ -75,7 +75,7 @@ async fn get_arrival_window_decodes_the_window() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(window.id, Some(12));
+    assert_eq!(window.id, 12);
     assert_eq!(window.active, Some(false));
     assert_eq!(window.business_unit_ids, Some(vec![301]));
 }
@@ -105,9 +105,9 @@ async fn create_arrival_window_posts_the_window() {
     let window = client(&api)
         .create_arrival_window()
         .body(types::ArrivalWindowCreateRequest {
-            start: Some("07:30:00".into()),
-            duration: Some("03:00:00".into()),
-            business_unit_ids: Some(vec![301]),
+            start: "07:30:00".into(),
+            duration: "03:00:00".into(),
+            business_unit_ids: vec![301],
         })
         .send()
         .await
@@ -115,7 +115,7 @@ async fn create_arrival_window_posts_the_window() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(window.id, Some(14));
+    assert_eq!(window.id, 14);
     assert_eq!(window.active, Some(true));
 }
 
@@ -145,9 +145,9 @@ async fn update_arrival_window_puts_the_new_settings() {
         .update_arrival_window()
         .id(14)
         .body_map(|b| {
-            b.start(Some("08:00:00".to_string()))
-                .duration(Some("02:00:00".to_string()))
-                .business_unit_ids(Some(vec![301, 305]))
+            b.start("08:00:00".to_string())
+                .duration("02:00:00".to_string())
+                .business_unit_ids(vec![301, 305])
         })
         .send()
         .await
@@ -177,9 +177,7 @@ async fn set_arrival_window_active_accepts_an_empty_response() {
     let response = client(&api)
         .set_arrival_window_active()
         .id(14)
-        .body(types::ArrivalWindowStatusRequest {
-            is_active: Some(false),
-        })
+        .body(types::ArrivalWindowStatusRequest { is_active: false })
         .send()
         .await
         .unwrap();
@@ -223,7 +221,7 @@ async fn arrival_window_configuration_reads_and_updates() {
     let changed = client
         .update_arrival_window_configuration()
         .body(types::ArrivalWindowConfigurationUpdateRequest {
-            configuration: Some(types::ArrivalWindowConfiguration::EndTimeOfArrivalWindow),
+            configuration: types::ArrivalWindowConfiguration::EndTimeOfArrivalWindow,
         })
         .send()
         .await

@@ -5,11 +5,8 @@ use httpmock::prelude::*;
 use servicetitan_core::testing::MockApi;
 use servicetitan_dispatch::types;
 
-fn range(from_hour: i32, to_hour: i32) -> types::TimeRange {
-    types::TimeRange {
-        from_hour: Some(from_hour),
-        to_hour: Some(to_hour),
-    }
+fn range(from_hour: i32, to_hour: i32) -> types::TimeRangeInput {
+    types::TimeRangeInput { from_hour, to_hour }
 }
 
 #[tokio::test]
@@ -68,9 +65,9 @@ async fn create_business_hours_posts_every_day_group() {
     let saved = client(&api)
         .create_business_hours()
         .body(types::BusinessHoursCreateRequest {
-            weekdays: Some(vec![range(8, 17)]),
-            saturday: Some(vec![range(9, 12)]),
-            sunday: Some(vec![]),
+            weekdays: vec![range(8, 17)],
+            saturday: vec![range(9, 12)],
+            sunday: vec![],
         })
         .send()
         .await

@@ -41,11 +41,11 @@ async fn get_capacity_posts_the_period_and_decodes_slots() {
     let capacity = client(&api)
         .get_capacity()
         .body(types::CapacityRequest {
-            starts_on_or_after: Some(at("2024-03-04T00:00:00Z")),
-            ends_on_or_before: Some(at("2024-03-05T00:00:00Z")),
+            starts_on_or_after: at("2024-03-04T00:00:00Z"),
+            ends_on_or_before: at("2024-03-05T00:00:00Z"),
             business_unit_ids: Some(vec![301]),
             job_type_id: Some(88),
-            skill_based_availability: Some(true),
+            skill_based_availability: true,
         })
         .send()
         .await

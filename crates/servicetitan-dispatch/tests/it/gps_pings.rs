@@ -40,20 +40,20 @@ async fn create_gps_pings_posts_the_batch_under_the_provider() {
         .await;
 
     let ping = types::GpsPingCreateRequest {
-        unit_id: Some("TRK-12".into()),
-        unit_name: Some("Truck 12".into()),
-        event_time: Some(at("2024-03-01T10:00:00Z")),
+        unit_id: "TRK-12".into(),
+        unit_name: "Truck 12".into(),
+        event_time: at("2024-03-01T10:00:00Z"),
         latitude: Some(34.1425),
         longitude: Some(-118.2551),
         speed: Some(27.5),
-        street: Some("1200 Elm St".into()),
-        city: Some("Glendale".into()),
-        region: Some("CA".into()),
-        postal_code: Some("91203".into()),
-        message: Some("Moving".into()),
-        external_id: Some("ping-0001".into()),
-        is_new: Some(true),
-        status_message: Some("OK".into()),
+        street: "1200 Elm St".into(),
+        city: "Glendale".into(),
+        region: "CA".into(),
+        postal_code: "91203".into(),
+        message: "Moving".into(),
+        external_id: "ping-0001".into(),
+        is_new: true,
+        status_message: "OK".into(),
     };
     let results = client(&api)
         .create_gps_pings()

@@ -85,12 +85,12 @@ async fn list_non_job_appointments_streams_items_with_filters() {
     page1.assert_async().await;
     page2.assert_async().await;
     assert_eq!(appointments.len(), 2);
-    assert_eq!(appointments[0].id, Some(9301));
+    assert_eq!(appointments[0].id, 9301);
     assert_eq!(
         appointments[0].modified_on.unwrap(),
         at("2024-03-02T11:00:00.7654321Z")
     );
-    assert_eq!(appointments[1].id, Some(9302));
+    assert_eq!(appointments[1].id, 9302);
     assert_eq!(appointments[1].all_day, Some(true));
     assert_eq!(appointments[1].duration.as_deref(), Some("1.00:00:00"));
 }
@@ -118,7 +118,7 @@ async fn get_non_job_appointment_decodes_the_detail() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(detail.id, Some(9301));
+    assert_eq!(detail.id, 9301);
     assert_eq!(detail.technician_id, Some(5201));
     assert_eq!(detail.start.unwrap(), at("2024-03-05T17:00:00Z"));
     assert_eq!(detail.duration.as_deref(), Some("02:00:00"));
@@ -166,27 +166,27 @@ async fn create_non_job_appointment_posts_a_repeating_block() {
 
     let created = client(&api)
         .create_non_job_appointment()
-        .body(types::NonJobAppointmentCreateRequest {
-            technician_id: Some(5201),
-            start: Some(at("2024-03-05T17:00:00Z")),
-            duration: Some("01:30:00".into()),
-            name: Some("Team huddle".into()),
-            timesheet_code_id: Some(41),
-            repeat: Some(true),
-            interval: Some(1),
-            frequency: Some(types::RepeatFrequency::Weekly),
-            end_type: Some(types::RepeatEndType::On),
-            end_on: Some(at("2024-06-25T00:00:00Z")),
-            days_of_week: Some("Tuesday".into()),
-            ..Default::default()
-        })
+        .body(
+            types::NonJobAppointmentCreateRequest::builder()
+                .technician_id(5201)
+                .start(at("2024-03-05T17:00:00Z"))
+                .duration("01:30:00".to_string())
+                .name("Team huddle".to_string())
+                .timesheet_code_id(41_i64)
+                .repeat(true)
+                .interval(1_i32)
+                .frequency(types::RepeatFrequency::Weekly)
+                .end_type(types::RepeatEndType::On)
+                .end_on(at("2024-06-25T00:00:00Z"))
+                .days_of_week("Tuesday".to_string()),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(9310));
+    assert_eq!(created.id, 9310);
     // The create result reports the repeat settings as numbers.
     assert_eq!(created.frequency.map(|f| *f), Some(1));
     assert_eq!(created.end_type.map(|e| *e), Some(2));
@@ -216,21 +216,21 @@ async fn update_non_job_appointment_puts_the_new_values() {
     let updated = client(&api)
         .update_non_job_appointment()
         .id(9301)
-        .body(types::NonJobAppointmentUpdateRequest {
-            technician_id: Some(5201),
-            start: Some(at("2024-03-05T18:00:00Z")),
-            duration: Some("02:30:00".into()),
-            name: Some("Safety training".into()),
-            all_day: Some(false),
-            ..Default::default()
-        })
+        .body(
+            types::NonJobAppointmentUpdateRequest::builder()
+                .technician_id(5201)
+                .start(at("2024-03-05T18:00:00Z"))
+                .duration("02:30:00".to_string())
+                .name("Safety training".to_string())
+                .all_day(false),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(updated.id, Some(9301));
+    assert_eq!(updated.id, 9301);
     assert_eq!(updated.name.as_deref(), Some("Safety training"));
 }
 

@@ -45,7 +45,7 @@ async fn list_teams_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(2));
     let teams = page.data.unwrap();
-    assert_eq!(teams[0].id, Some(21));
+    assert_eq!(teams[0].id, 21);
     assert_eq!(teams[0].created_by, Some(4101));
     assert_eq!(
         teams[0].created_on.unwrap(),
@@ -79,7 +79,7 @@ async fn get_team_decodes_the_team() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(team.id, Some(21));
+    assert_eq!(team.id, 21);
     assert_eq!(team.name.as_deref(), Some("North"));
     assert_eq!(team.modified_on.unwrap(), at("2023-05-01T08:00:00Z"));
 }
@@ -107,7 +107,7 @@ async fn create_team_posts_the_team() {
     let created = client(&api)
         .create_team()
         .body(types::TeamCreateRequest {
-            active: Some(true),
+            active: true,
             name: Some("Installers".into()),
         })
         .send()
@@ -116,7 +116,7 @@ async fn create_team_posts_the_team() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(23));
+    assert_eq!(created.id, 23);
     assert_eq!(created.created, Some(true));
     assert_eq!(created.created_by, Some(4101));
 }

@@ -53,7 +53,7 @@ async fn list_technician_shifts_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let shift = &page.data.unwrap()[0];
-    assert_eq!(shift.id, Some(3301));
+    assert_eq!(shift.id, 3301);
     assert_eq!(shift.shift_type, Some(types::ShiftType::OnCall));
     assert_eq!(shift.technician_id, Some(5201));
     assert_eq!(shift.start.unwrap(), at("2024-03-09T16:00:00Z"));
@@ -118,16 +118,17 @@ async fn create_technician_shift_posts_a_repeating_shift() {
         .await;
 
     let body = types::TechnicianShiftCreateRequest {
-        technician_ids: Some(vec![5201, 5202]),
-        shift_type: Some(types::ShiftType::Normal),
-        title: Some("Day shift".into()),
-        start: Some(at("2024-03-04T15:00:00Z")),
-        end: Some(at("2024-03-05T00:00:00Z")),
-        repeat_type: Some(types::ShiftRepeatType::Weekly),
+        technician_ids: vec![5201, 5202],
+        shift_type: types::ShiftType::Normal,
+        title: "Day shift".into(),
+        start: at("2024-03-04T15:00:00Z"),
+        end: at("2024-03-05T00:00:00Z"),
+        repeat_type: types::ShiftRepeatType::Weekly,
         repeat_end_date: Some(at("2024-06-30T00:00:00Z")),
         repeat_interval: Some(1),
         shift_days: Some("Monday, Wednesday, Friday".into()),
-        ..Default::default()
+        note: None,
+        timesheet_code_id: None,
     };
     let created = client(&api)
         .create_technician_shift()
@@ -139,7 +140,7 @@ async fn create_technician_shift_posts_a_repeating_shift() {
 
     mock.assert_async().await;
     assert_eq!(created.created, Some(true));
-    assert_eq!(created.technician_shifts.unwrap()[0].id, Some(3301));
+    assert_eq!(created.technician_shifts.unwrap()[0].id, 3301);
 }
 
 #[tokio::test]
@@ -173,9 +174,9 @@ async fn update_technician_shift_patches_the_given_fields() {
         .update_technician_shift()
         .id(3301)
         .body(types::TechnicianShiftUpdateRequest {
-            shift_type: Some(types::ShiftType::TimeOff),
-            end: Some(at("2024-03-10T02:00:00Z")),
-            timesheet_code_id: Some(42),
+            shift_type: servicetitan_core::types::Patch::Set(types::ShiftType::TimeOff),
+            end: servicetitan_core::types::Patch::Set(at("2024-03-10T02:00:00Z")),
+            timesheet_code_id: servicetitan_core::types::Patch::Set(42),
             ..Default::default()
         })
         .send()
@@ -241,8 +242,8 @@ async fn bulk_delete_technician_shifts_posts_the_period() {
     let result = client(&api)
         .bulk_delete_technician_shifts()
         .body(types::TechnicianShiftBulkDeleteRequest {
-            start: Some(at("2024-03-01T00:00:00Z")),
-            end: Some(at("2024-03-31T00:00:00Z")),
+            start: at("2024-03-01T00:00:00Z"),
+            end: at("2024-03-31T00:00:00Z"),
         })
         .send()
         .await

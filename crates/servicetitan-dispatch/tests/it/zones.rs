@@ -48,7 +48,7 @@ async fn list_zones_sends_filters_and_decodes_a_page() {
     assert_eq!(page.page, Some(3));
     assert_eq!(page.has_more, Some(true));
     let zone = &page.data.unwrap()[0];
-    assert_eq!(zone.id, Some(14));
+    assert_eq!(zone.id, 14);
     assert_eq!(zone.zips.as_ref().unwrap(), &["91201", "91203"]);
     assert_eq!(zone.technicians, Some(vec![5201, 5202]));
 }

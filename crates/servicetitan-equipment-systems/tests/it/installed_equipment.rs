@@ -95,7 +95,7 @@ async fn list_installed_equipment_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let eq = &page.data.unwrap()[0];
-    assert_eq!(eq.id, Some(880001));
+    assert_eq!(eq.id, 880001);
     assert_eq!(eq.cost.unwrap().to_string(), "12500.10");
     assert_eq!(eq.installed_on, Some(at("2021-06-15T14:00:00Z")));
     assert_eq!(eq.created_on, Some(at("2021-06-15T14:05:00.1234567Z")));
@@ -141,7 +141,7 @@ async fn stream_items_walks_the_pages() {
         .list_installed_equipment()
         .page_size(1)
         .stream_items()
-        .map_ok(|eq| eq.id.unwrap())
+        .map_ok(|eq| eq.id)
         .try_collect()
         .await
         .unwrap();
@@ -214,36 +214,36 @@ async fn create_installed_equipment_posts_the_record() {
 
     let created = client(&api)
         .create_installed_equipment()
-        .body(types::InstalledEquipmentCreateRequest {
-            location_id: Some(6060),
-            name: Some("Rooftop unit #2".into()),
-            installed_on: Some(at("2021-06-15T14:00:00Z")),
-            actual_replacement_date: Some(day("2031-06-01")),
-            serial_number: Some("RTU-99-0042".into()),
-            manufacturer: Some("Carrier".into()),
-            model: Some("48FC".into()),
-            cost: Some(dec("12500.10")),
-            custom_fields: Some(vec![types::CustomFieldRequest {
-                id: None,
-                type_id: Some(31),
-                value: Some("R-410A".into()),
-            }]),
-            attachments: Some(vec![types::Attachment {
-                alias: Some("Nameplate".into()),
-                file_name: Some("nameplate.jpg".into()),
-                type_: Some(types::AttachmentType::Image),
-                url: Some("eq/2024/03/nameplate.jpg".into()),
-            }]),
-            tag_type_ids: Some(vec![17, 18]),
-            ..Default::default()
-        })
+        .body(
+            types::InstalledEquipmentCreateRequest::builder()
+                .location_id(6060)
+                .name("Rooftop unit #2".to_string())
+                .installed_on(at("2021-06-15T14:00:00Z"))
+                .actual_replacement_date(day("2031-06-01"))
+                .serial_number("RTU-99-0042".to_string())
+                .manufacturer("Carrier".to_string())
+                .model("48FC".to_string())
+                .cost(dec("12500.10"))
+                .custom_fields(vec![types::CustomFieldRequest {
+                    id: None,
+                    type_id: Some(31),
+                    value: Some("R-410A".into()),
+                }])
+                .attachments(vec![types::AttachmentInput {
+                    alias: Some("Nameplate".into()),
+                    file_name: Some("nameplate.jpg".into()),
+                    type_: types::AttachmentType::Image,
+                    url: "eq/2024/03/nameplate.jpg".into(),
+                }])
+                .tag_type_ids(vec![17_i64, 18]),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(880001));
+    assert_eq!(created.id, 880001);
     assert_eq!(created.serial_number.as_deref(), Some("RTU-99-0042"));
 }
 
@@ -275,17 +275,22 @@ async fn update_installed_equipment_patches_the_given_fields() {
         .update_installed_equipment()
         .id(880001)
         .body(types::InstalledEquipmentUpdateRequest {
-            memo: Some("Compressor replaced".into()),
-            service_provider_warranty_end: Some(at("2026-03-01T00:00:00Z")),
-            custom_fields: Some(vec![Some(types::CustomFieldRequest {
-                id: Some(5),
-                type_id: Some(31),
-                value: Some("R-32".into()),
-            })]),
-            attachments: Some(vec![Some(types::Attachment {
-                type_: Some(types::AttachmentType::Document),
-                url: Some("eq/2024/03/invoice.pdf".into()),
-                ..Default::default()
+            memo: servicetitan_core::types::Patch::Set("Compressor replaced".into()),
+            service_provider_warranty_end: servicetitan_core::types::Patch::Set(at(
+                "2026-03-01T00:00:00Z",
+            )),
+            custom_fields: servicetitan_core::types::Patch::Set(vec![Some(
+                types::CustomFieldRequest {
+                    id: Some(5),
+                    type_id: Some(31),
+                    value: Some("R-32".into()),
+                },
+            )]),
+            attachments: servicetitan_core::types::Patch::Set(vec![Some(types::AttachmentInput {
+                type_: types::AttachmentType::Document,
+                url: "eq/2024/03/invoice.pdf".into(),
+                alias: None,
+                file_name: None,
             })]),
             ..Default::default()
         })
@@ -341,10 +346,10 @@ async fn export_installed_equipment_streams_two_pages_with_the_token() {
     assert_eq!(batches.len(), 2);
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("eq-token-1"));
-    assert_eq!(batches[0].items[0].id, Some(880001));
+    assert_eq!(batches[0].items[0].id, 880001);
     assert!(!batches[1].has_more);
     assert_eq!(batches[1].continue_from.as_deref(), Some("eq-token-2"));
-    assert_eq!(batches[1].items[0].id, Some(880003));
+    assert_eq!(batches[1].items[0].id, 880003);
     assert_eq!(batches[1].items[0].active, Some(false));
 }
 
@@ -379,7 +384,7 @@ async fn upload_attachment_sends_multipart_with_the_file() {
 
     mock.assert_async().await;
     assert_eq!(response.status().as_u16(), 201);
-    let stored: types::AttachmentUploadResult = response.json().await.unwrap();
+    let stored: types::AttachmentUploadResult = response.into_inner();
     assert_eq!(
         stored.path.as_deref(),
         Some("eq/2024/03/0f3c9a/nameplate.jpg")
@@ -566,7 +571,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(eq.id, Some(880009));
+    assert_eq!(eq.id, 880009);
     assert_eq!(eq.name, None);
     assert_eq!(eq.serial_number, None);
     assert_eq!(eq.cost, None);

@@ -78,7 +78,7 @@ async fn list_findings_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let f = &page.data.unwrap()[0];
-    assert_eq!(f.id, Some(61001));
+    assert_eq!(f.id, 61001);
     assert_eq!(f.urgency_level, Some(types::FindingUrgencyLevel::Critical));
     assert_eq!(f.source_job_id, Some(123456789012));
     assert_eq!(f.internal_notes, None);
@@ -117,7 +117,7 @@ async fn list_findings_stream_items_walks_the_pages() {
     let ids: Vec<i64> = client(&api)
         .list_findings()
         .stream_items()
-        .map_ok(|f| f.id.unwrap())
+        .map_ok(|f| f.id)
         .try_collect()
         .await
         .unwrap();
@@ -201,18 +201,19 @@ async fn create_and_update_a_finding() {
     let created = c
         .create_finding()
         .body(types::FindingCreateRequest {
-            location_id: Some(6060),
+            location_id: 6060,
             name: Some("Cracked heat exchanger".into()),
             description: Some("Visible crack near burner 2".into()),
-            urgency_level: Some(types::FindingUrgencyLevel::Critical),
+            urgency_level: types::FindingUrgencyLevel::Critical,
             installed_equipment_id: Some(880001),
             source_job_id: Some(123456789012),
             attachments: Some(vec![types::FindingAttachmentCreateModel {
-                file_name: Some("crack.jpg".into()),
-                url: Some("findings/2024/03/crack.jpg".into()),
-                type_: Some(types::AttachmentAssetType::Image),
+                file_name: "crack.jpg".into(),
+                url: "findings/2024/03/crack.jpg".into(),
+                type_: types::AttachmentAssetType::Image,
             }]),
-            ..Default::default()
+            internal_notes: None,
+            recommended_solution: None,
         })
         .send()
         .await
@@ -222,8 +223,8 @@ async fn create_and_update_a_finding() {
         .update_finding()
         .id(61001)
         .body(types::FindingUpdateRequest {
-            urgency_level: Some(types::FindingUrgencyLevel::High),
-            archived: Some(true),
+            urgency_level: servicetitan_core::types::Patch::Set(types::FindingUrgencyLevel::High),
+            archived: servicetitan_core::types::Patch::Set(true),
             ..Default::default()
         })
         .send()
@@ -233,7 +234,7 @@ async fn create_and_update_a_finding() {
 
     create.assert_async().await;
     update.assert_async().await;
-    assert_eq!(created.id, Some(61001));
+    assert_eq!(created.id, 61001);
     assert_eq!(
         updated.urgency_level,
         Some(types::FindingUrgencyLevel::High)
@@ -349,9 +350,9 @@ async fn create_update_and_delete_a_finding_attachment() {
         .create_finding_attachment()
         .id(61001)
         .body(types::FindingAttachmentCreateRequest {
-            file_name: Some("report.pdf".into()),
-            url: Some("findings/2024/03/report.pdf".into()),
-            type_: Some(types::AttachmentAssetType::Document),
+            file_name: "report.pdf".into(),
+            url: "findings/2024/03/report.pdf".into(),
+            type_: types::AttachmentAssetType::Document,
         })
         .send()
         .await
@@ -362,7 +363,7 @@ async fn create_update_and_delete_a_finding_attachment() {
         .id(61001)
         .attachment_id(73)
         .body(types::FindingAttachmentUpdateRequest {
-            file_name: Some("inspection-report.pdf".into()),
+            file_name: servicetitan_core::types::Patch::Set("inspection-report.pdf".into()),
             ..Default::default()
         })
         .send()
@@ -380,7 +381,7 @@ async fn create_update_and_delete_a_finding_attachment() {
     create.assert_async().await;
     update.assert_async().await;
     delete.assert_async().await;
-    assert_eq!(created.id, Some(73));
+    assert_eq!(created.id, 73);
     assert_eq!(renamed.file_name.as_deref(), Some("inspection-report.pdf"));
     assert_eq!(deleted.status().as_u16(), 200);
 }
@@ -403,9 +404,9 @@ async fn a_conflicting_attachment_is_a_409_api_error() {
         .create_finding_attachment()
         .id(61001)
         .body(types::FindingAttachmentCreateRequest {
-            file_name: Some("crack.jpg".into()),
-            url: Some("findings/2024/03/crack.jpg".into()),
-            type_: Some(types::AttachmentAssetType::Image),
+            file_name: "crack.jpg".into(),
+            url: "findings/2024/03/crack.jpg".into(),
+            type_: types::AttachmentAssetType::Image,
         })
         .send()
         .await;
@@ -442,7 +443,7 @@ async fn upload_finding_asset_sends_multipart_and_returns_the_path() {
         .unwrap();
 
     mock.assert_async().await;
-    let uploaded: types::FindingAssetUpload = response.json().await.unwrap();
+    let uploaded: types::FindingAssetUpload = response.into_inner();
     assert_eq!(
         uploaded.path.as_deref(),
         Some("findings/2024/03/5d1e/crack.png")
@@ -597,7 +598,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(f.id, Some(61009));
+    assert_eq!(f.id, 61009);
     assert_eq!(
         f.status,
         Some(types::FindingStatus::Unknown("QuoteSent".into()))

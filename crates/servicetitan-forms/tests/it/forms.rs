@@ -67,7 +67,7 @@ async fn list_forms_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let form = &page.data.unwrap()[0];
-    assert_eq!(form.id, Some(7001));
+    assert_eq!(form.id, 7001);
     assert_eq!(form.published, Some(true));
     assert_eq!(form.has_conditional_logic, Some(true));
     assert_eq!(form.created_by_id, Some(88));
@@ -117,10 +117,7 @@ async fn list_forms_stream_items_walks_the_pages() {
 
     first.assert_async().await;
     second.assert_async().await;
-    assert_eq!(
-        forms.iter().map(|f| f.id.unwrap()).collect::<Vec<_>>(),
-        [1, 2]
-    );
+    assert_eq!(forms.iter().map(|f| f.id).collect::<Vec<_>>(), [1, 2]);
     assert_eq!(forms[1].has_triggers, Some(true));
 }
 
@@ -181,7 +178,7 @@ async fn list_form_submissions_sends_filters_and_decodes_answers() {
 
     mock.assert_async().await;
     let submission = &page.data.unwrap()[0];
-    assert_eq!(submission.id, Some(91001));
+    assert_eq!(submission.id, 91001);
     assert_eq!(submission.status, Some(types::SubmissionStatus::Completed));
     assert_eq!(
         submission.submitted_on,
@@ -333,7 +330,7 @@ async fn create_job_attachment_uploads_multipart() {
         .unwrap();
 
     mock.assert_async().await;
-    let uploaded: types::JobAttachmentUploadResult = response.json().await.unwrap();
+    let uploaded: types::JobAttachmentUploadResult = response.into_inner();
     assert_eq!(uploaded.file_name.as_deref(), Some("site report.pdf"));
 }
 
@@ -457,7 +454,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
 
     mock.assert_async().await;
     let s = &page.data.unwrap()[0];
-    assert_eq!(s.id, Some(91002));
+    assert_eq!(s.id, 91002);
     assert_eq!(s.form_id, None);
     assert_eq!(s.submitted_on, None);
     assert_eq!(

@@ -75,7 +75,7 @@ async fn list_adjustments_sends_filters_and_decodes_a_page() {
 
     assert_eq!(page.total_count, Some(1));
     let adjustment = &page.data.unwrap()[0];
-    assert_eq!(adjustment.id, Some(8801));
+    assert_eq!(adjustment.id, 8801);
     assert_eq!(adjustment.sync_status, Some(types::SyncStatus::Pending));
     assert_eq!(adjustment.memo.as_deref(), Some("Quarterly count\nShelf B"));
     assert_eq!(adjustment.batch.as_ref().unwrap().id, Some(31));
@@ -118,13 +118,13 @@ async fn update_adjustment_replaces_external_data() {
         .update_adjustment()
         .id(8801)
         .body(types::AdjustmentUpdateRequest {
-            external_data: Some(types::ExternalDataUpdateRequest {
+            external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Replace),
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalDataUpdateItem {
-                    key: Some("erpId".into()),
+                application_guid: APP_GUID.parse().unwrap(),
+                external_data: vec![types::ExternalDataUpdateItem {
+                    key: "erpId".into(),
                     value: Some("ADJ-E-8801-v2".into()),
-                }]),
+                }],
             }),
         })
         .send()
@@ -133,7 +133,7 @@ async fn update_adjustment_replaces_external_data() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(8801));
+    assert_eq!(result.id, 8801);
 }
 
 #[tokio::test]
@@ -154,12 +154,12 @@ async fn update_adjustment_custom_fields_patches_the_operations() {
     client(&api)
         .update_adjustment_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(8801),
-                custom_fields: Some(vec![types::CustomFieldInput {
-                    name: Some("Counter".into()),
-                    value: Some("Lee".into()),
-                }]),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 8801,
+                custom_fields: vec![types::CustomFieldInput {
+                    name: "Counter".into(),
+                    value: "Lee".into(),
+                }],
             }]),
         })
         .send()
@@ -219,9 +219,9 @@ async fn export_adjustments_follows_the_continuation_token_over_two_pages() {
     assert_eq!(batches[0].continue_from.as_deref(), Some("adj-token-1"));
     assert!(!batches[1].has_more);
     assert_eq!(batches[1].continue_from.as_deref(), Some("adj-token-2"));
-    assert_eq!(batches[0].items[0].id, Some(8801));
+    assert_eq!(batches[0].items[0].id, 8801);
     let second_item = &batches[1].items[0];
-    assert_eq!(second_item.id, Some(8802));
+    assert_eq!(second_item.id, 8802);
     assert_eq!(
         second_item.items.as_ref().unwrap()[0]
             .quantity

@@ -45,7 +45,7 @@ async fn returns_with_unknown_enums_extra_fields_and_nulls_still_decode() {
     mock.assert_async().await;
 
     let ret = &page.data.unwrap()[0];
-    assert_eq!(ret.id, Some(802));
+    assert_eq!(ret.id, 802);
     assert_eq!(
         ret.status,
         Some(types::InventoryReturnStatus::Unknown(

@@ -43,7 +43,7 @@ async fn list_purchase_order_markups_decodes_ranges() {
     mock.assert_async().await;
 
     let markup = &page.data.unwrap()[0];
-    assert_eq!(markup.id, Some(21));
+    assert_eq!(markup.id, 21);
     assert_eq!(markup.from.unwrap().to_string(), "100.00");
     assert_eq!(markup.to.unwrap().to_string(), "499.99");
     assert_eq!(markup.percent.unwrap().to_string(), "35.50");
@@ -73,9 +73,9 @@ async fn create_purchase_order_markup_posts_the_range() {
     let markup = client(&api)
         .create_purchase_order_markup()
         .body(types::PurchaseOrderMarkupCreateRequest {
-            from: Some("100.00".parse().unwrap()),
-            to: Some("499.99".parse().unwrap()),
-            percent: Some("35.50".parse().unwrap()),
+            from: "100.00".parse().unwrap(),
+            to: "499.99".parse().unwrap(),
+            percent: "35.50".parse().unwrap(),
         })
         .send()
         .await
@@ -83,7 +83,7 @@ async fn create_purchase_order_markup_posts_the_range() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(markup.id, Some(21));
+    assert_eq!(markup.id, 21);
 }
 
 #[tokio::test]
@@ -131,9 +131,9 @@ async fn update_purchase_order_markup_patches_the_range() {
         .update_purchase_order_markup()
         .id(21)
         .body(types::PurchaseOrderMarkupUpdateRequest {
-            from: Some("100.00".parse().unwrap()),
-            to: Some("499.99".parse().unwrap()),
-            percent: Some("30.00".parse().unwrap()),
+            from: servicetitan_core::types::Patch::Set("100.00".parse().unwrap()),
+            to: servicetitan_core::types::Patch::Set("499.99".parse().unwrap()),
+            percent: servicetitan_core::types::Patch::Set("30.00".parse().unwrap()),
         })
         .send()
         .await

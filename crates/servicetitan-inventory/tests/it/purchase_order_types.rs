@@ -40,7 +40,7 @@ async fn list_purchase_order_types_decodes_settings() {
     mock.assert_async().await;
 
     let kind = &page.data.unwrap()[0];
-    assert_eq!(kind.id, Some(2));
+    assert_eq!(kind.id, 2);
     assert_eq!(kind.default_required_date_days_offset, Some(3));
     assert_eq!(kind.skip_weekends, Some(true));
     assert_eq!(
@@ -62,7 +62,8 @@ async fn create_purchase_order_type_posts_all_settings() {
                     "automaticallyReceive": false, "displayToTechnician": false,
                     "excludeTaxFromJobCosting": true, "impactToTechnicianPayroll": false,
                     "allowTechniciansToSendPo": false, "defaultRequiredDateDaysOffset": 7,
-                    "skipWeekends": true, "includeInSalesTax": false, "isDefault": false,
+                    "skipWeekends": true, "requireJobBeforeReceipt": false,
+                    "includeInSalesTax": false, "isDefault": false,
                     "copyPurchaseOrderItemsToInvoiceWhenReceived": false,
                     "isDefaultForConsignment": false,
                     "alertSettings": {
@@ -80,36 +81,37 @@ async fn create_purchase_order_type_posts_all_settings() {
 
     let created = client(&api)
         .create_purchase_order_type()
-        .body(types::PurchaseOrderTypeCreateRequest {
-            name: Some("Stock PO".into()),
-            active: Some(true),
-            include_in_po_screen: Some(true),
-            automatically_receive: Some(false),
-            display_to_technician: Some(false),
-            exclude_tax_from_job_costing: Some(true),
-            impact_to_technician_payroll: Some(false),
-            allow_technicians_to_send_po: Some(false),
-            default_required_date_days_offset: Some(7),
-            skip_weekends: Some(true),
-            include_in_sales_tax: Some(false),
-            is_default: Some(false),
-            copy_purchase_order_items_to_invoice_when_received: Some(false),
-            is_default_for_consignment: Some(false),
-            alert_settings: Some(types::PurchaseOrderTypeAlertSettings {
-                send_email_to_technician_when_po_moved_to_send: Some(false),
-                send_email_to_technician_when_po_moved_to_received: Some(true),
-                send_email_to_pm_when_po_moved_to_send: Some(false),
-                send_email_to_pm_when_po_moved_to_received: Some(true),
-            }),
-            ..Default::default()
-        })
+        .body(
+            types::PurchaseOrderTypeCreateRequest::builder()
+                .name("Stock PO".to_string())
+                .active(true)
+                .include_in_po_screen(true)
+                .automatically_receive(false)
+                .display_to_technician(false)
+                .exclude_tax_from_job_costing(true)
+                .impact_to_technician_payroll(false)
+                .allow_technicians_to_send_po(false)
+                .default_required_date_days_offset(7)
+                .skip_weekends(true)
+                .require_job_before_receipt(false)
+                .include_in_sales_tax(false)
+                .is_default(false)
+                .copy_purchase_order_items_to_invoice_when_received(false)
+                .is_default_for_consignment(false)
+                .alert_settings(types::PurchaseOrderTypeAlertSettings {
+                    send_email_to_technician_when_po_moved_to_send: false,
+                    send_email_to_technician_when_po_moved_to_received: true,
+                    send_email_to_pm_when_po_moved_to_send: false,
+                    send_email_to_pm_when_po_moved_to_received: true,
+                }),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(3));
+    assert_eq!(created.id, 3);
 }
 
 #[tokio::test]
@@ -133,10 +135,7 @@ async fn update_purchase_order_type_conflict_is_an_api_error() {
     let result = client(&api)
         .update_purchase_order_type()
         .id(3)
-        .body(types::PurchaseOrderTypeUpdateRequest {
-            is_default: Some(true),
-            ..Default::default()
-        })
+        .body(types::PurchaseOrderTypeUpdateRequest::builder().is_default(true))
         .send()
         .await;
     mock.assert_async().await;
@@ -164,16 +163,16 @@ async fn update_purchase_order_type_patches_by_id() {
     let result = client(&api)
         .update_purchase_order_type()
         .id(3)
-        .body(types::PurchaseOrderTypeUpdateRequest {
-            name: Some("Stock replenishment".into()),
-            active: Some(false),
-            ..Default::default()
-        })
+        .body(
+            types::PurchaseOrderTypeUpdateRequest::builder()
+                .name("Stock replenishment".to_string())
+                .active(false),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(3));
+    assert_eq!(result.id, 3);
 }

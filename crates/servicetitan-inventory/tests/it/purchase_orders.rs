@@ -70,7 +70,7 @@ async fn list_purchase_orders_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let po = &page.data.unwrap()[0];
-    assert_eq!(po.id, Some(3301));
+    assert_eq!(po.id, 3301);
     assert_eq!(po.status.as_deref(), Some("Sent"));
     assert_eq!(po.total.unwrap().to_string(), "1063.85");
     assert_eq!(po.shipping.unwrap().to_string(), "0.00");
@@ -142,36 +142,40 @@ async fn create_purchase_order_posts_items_and_ship_to() {
     let created = client(&api)
         .create_purchase_order()
         .body(types::PurchaseOrderCreateRequest {
-            vendor_id: Some(44),
-            type_id: Some(2),
-            business_unit_id: Some(12),
-            inventory_location_id: Some(501),
+            vendor_id: 44,
+            type_id: 2,
+            business_unit_id: 12,
+            inventory_location_id: 501,
             job_id: Some(101),
-            impacts_technician_payroll: Some(false),
-            date: Some("2024-03-10T00:00:00".parse().unwrap()),
-            required_on: Some("2024-03-14T00:00:00".parse().unwrap()),
-            tax: Some("63.85".parse().unwrap()),
-            shipping: Some("0.00".parse().unwrap()),
-            ship_to: Some(types::AddressCreateRequest {
-                description: Some("Main warehouse".into()),
-                address: Some(types::AddressInput {
-                    street: Some("100 Warehouse Rd".into()),
-                    unit: Some(String::new()),
-                    city: Some("Springfield".into()),
-                    state: Some("IL".into()),
-                    zip: Some("62702".into()),
-                    country: Some("USA".into()),
-                }),
-            }),
-            items: Some(vec![types::PurchaseOrderItemCreateRequest {
-                sku_id: Some(220),
-                description: Some("3 ton coil".into()),
-                vendor_part_number: Some("CE-COIL-3".into()),
-                quantity: Some(2i64.into()),
-                cost: Some("500.00".parse().unwrap()),
-                ..Default::default()
-            }]),
-            ..Default::default()
+            impacts_technician_payroll: false,
+            date: "2024-03-10T00:00:00".parse().unwrap(),
+            required_on: "2024-03-14T00:00:00".parse().unwrap(),
+            tax: "63.85".parse().unwrap(),
+            shipping: "0.00".parse().unwrap(),
+            ship_to: types::AddressCreateRequest {
+                description: "Main warehouse".into(),
+                address: types::AddressInput {
+                    street: "100 Warehouse Rd".into(),
+                    unit: String::new(),
+                    city: "Springfield".into(),
+                    state: "IL".into(),
+                    zip: "62702".into(),
+                    country: "USA".into(),
+                },
+            },
+            items: vec![types::PurchaseOrderItemCreateRequest {
+                sku_id: 220,
+                description: "3 ton coil".into(),
+                vendor_part_number: "CE-COIL-3".into(),
+                quantity: 2i64.into(),
+                cost: "500.00".parse().unwrap(),
+                budget_code_id: None,
+            }],
+            budget_code_id: None,
+            memo: None,
+            project_id: None,
+            technician_id: None,
+            vendor_invoice_number: None,
         })
         .send()
         .await
@@ -179,7 +183,7 @@ async fn create_purchase_order_posts_items_and_ship_to() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(3301));
+    assert_eq!(created.id, 3301);
 }
 
 #[tokio::test]
@@ -207,16 +211,18 @@ async fn update_purchase_order_patches_items_by_id() {
         .update_purchase_order()
         .id(3301)
         .body(types::PurchaseOrderUpdateRequest {
-            memo: Some("Vendor backordered one coil".into()),
-            items: Some(vec![types::PurchaseOrderItemUpdateRequest {
-                id: Some(1),
-                sku_id: Some(220),
-                description: Some("3 ton coil".into()),
-                vendor_part_number: Some("CE-COIL-3".into()),
-                quantity: Some(1i64.into()),
-                cost: Some("489.99".parse().unwrap()),
-                ..Default::default()
-            }]),
+            memo: servicetitan_core::types::Patch::Set("Vendor backordered one coil".into()),
+            items: servicetitan_core::types::Patch::Set(vec![
+                types::PurchaseOrderItemUpdateRequest {
+                    id: 1,
+                    sku_id: servicetitan_core::types::Patch::Set(220),
+                    description: servicetitan_core::types::Patch::Set("3 ton coil".into()),
+                    vendor_part_number: servicetitan_core::types::Patch::Set("CE-COIL-3".into()),
+                    quantity: servicetitan_core::types::Patch::Set(1i64.into()),
+                    cost: servicetitan_core::types::Patch::Set("489.99".parse().unwrap()),
+                    budget_code_id: servicetitan_core::types::Patch::Absent,
+                },
+            ]),
             ..Default::default()
         })
         .send()
@@ -225,7 +231,7 @@ async fn update_purchase_order_patches_items_by_id() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(3301));
+    assert_eq!(result.id, 3301);
 }
 
 #[tokio::test]
@@ -247,7 +253,9 @@ async fn cancel_purchase_order_sends_the_reason() {
         .cancel_purchase_order()
         .id(3301)
         .body(types::PurchaseOrderCancelRequest {
-            canceled_reason: Some(types::PurchaseOrderCancelReason::VendorIssue),
+            canceled_reason: servicetitan_core::types::Patch::Set(
+                types::PurchaseOrderCancelReason::VendorIssue,
+            ),
         })
         .send()
         .await
@@ -255,7 +263,7 @@ async fn cancel_purchase_order_sends_the_reason() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(3301));
+    assert_eq!(result.id, 3301);
 }
 
 #[tokio::test]
@@ -293,7 +301,7 @@ async fn list_purchase_order_requests_filters_by_approval_state() {
     mock.assert_async().await;
 
     let request = &page.data.unwrap()[0];
-    assert_eq!(request.id, Some(6101));
+    assert_eq!(request.id, 6101);
     assert_eq!(request.request_status.as_deref(), Some("PendingApproval"));
     assert!(request.ship_to.is_none());
     assert_eq!(request.shipping.unwrap().to_string(), "15.00");
@@ -336,7 +344,9 @@ async fn approve_and_reject_purchase_order_requests() {
         .reject_purchase_order_request()
         .id(6102)
         .body(types::PoRequestRejection {
-            rejection_reason: Some(types::PoRequestRejectionReason::CostTooHigh),
+            rejection_reason: servicetitan_core::types::Patch::Set(
+                types::PoRequestRejectionReason::CostTooHigh,
+            ),
         })
         .send()
         .await
@@ -345,8 +355,8 @@ async fn approve_and_reject_purchase_order_requests() {
     approve.assert_async().await;
     reject.assert_async().await;
 
-    assert_eq!(approved.id, Some(3302));
-    assert_eq!(rejected.id, Some(6102));
+    assert_eq!(approved.id, 3302);
+    assert_eq!(rejected.id, 6102);
 }
 
 #[tokio::test]

@@ -58,7 +58,7 @@ async fn list_receipts_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let receipt = &page.data.unwrap()[0];
-    assert_eq!(receipt.id, Some(7401));
+    assert_eq!(receipt.id, 7401);
     assert_eq!(receipt.bill_id, Some(7001));
     assert_eq!(receipt.sync_status, Some(types::SyncStatus::Posted));
     assert_eq!(receipt.receipt_amount.unwrap().to_string(), "512.30");
@@ -103,19 +103,23 @@ async fn create_receipt_posts_received_lines() {
     let created = client(&api)
         .create_receipt()
         .body(types::ReceiptCreateRequest {
-            purchase_order_id: Some(3301),
-            date_received: Some("2024-03-12T08:30:00Z".parse().unwrap()),
+            purchase_order_id: 3301,
+            date_received: "2024-03-12T08:30:00Z".parse().unwrap(),
             vendor_document_number: Some("SO-7781".into()),
-            tax: Some("12.30".parse().unwrap()),
-            shipping: Some("0".parse().unwrap()),
-            items: Some(vec![types::ReceiptItemCreateRequest {
+            tax: "12.30".parse().unwrap(),
+            shipping: "0".parse().unwrap(),
+            items: vec![types::ReceiptItemCreateRequest {
                 purchase_order_item_id: Some(1),
-                sku_id: Some(220),
-                quantity: Some("1.000".parse().unwrap()),
-                cost: Some("500.00".parse().unwrap()),
-                ..Default::default()
-            }]),
-            ..Default::default()
+                sku_id: 220,
+                quantity: "1.000".parse().unwrap(),
+                cost: "500.00".parse().unwrap(),
+                budget_code_id: None,
+                description: None,
+                vendor_part_number: None,
+            }],
+            budget_code_id: None,
+            job_id: None,
+            memo: None,
         })
         .send()
         .await
@@ -123,7 +127,7 @@ async fn create_receipt_posts_received_lines() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(7401));
+    assert_eq!(created.id, 7401);
 }
 
 #[tokio::test]
@@ -144,12 +148,12 @@ async fn update_receipt_custom_fields_patches_the_operations() {
     client(&api)
         .update_receipt_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(7401),
-                custom_fields: Some(vec![types::CustomFieldInput {
-                    name: Some("Dock".into()),
-                    value: Some("3".into()),
-                }]),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 7401,
+                custom_fields: vec![types::CustomFieldInput {
+                    name: "Dock".into(),
+                    value: "3".into(),
+                }],
             }]),
         })
         .send()
@@ -181,7 +185,9 @@ async fn cancel_receipt_sends_the_path_id_and_the_query_id_separately() {
         .id_in_path(7401)
         .id(7401)
         .body(types::ReceiptCancelRequest {
-            canceled_reason: Some(types::ReceiptCancelReason::Duplicate),
+            canceled_reason: servicetitan_core::types::Patch::Set(
+                types::ReceiptCancelReason::Duplicate,
+            ),
         })
         .send()
         .await
@@ -189,7 +195,7 @@ async fn cancel_receipt_sends_the_path_id_and_the_query_id_separately() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(7401));
+    assert_eq!(result.id, 7401);
 }
 
 #[tokio::test]
@@ -211,7 +217,9 @@ async fn cancel_receipt_without_the_query_id_leaves_it_out() {
         .cancel_receipt()
         .id_in_path(7402)
         .body(types::ReceiptCancelRequest {
-            canceled_reason: Some(types::ReceiptCancelReason::Other),
+            canceled_reason: servicetitan_core::types::Patch::Set(
+                types::ReceiptCancelReason::Other,
+            ),
         })
         .send()
         .await
@@ -219,5 +227,5 @@ async fn cancel_receipt_without_the_query_id_leaves_it_out() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(7402));
+    assert_eq!(result.id, 7402);
 }

@@ -41,7 +41,7 @@ async fn list_return_types_sends_the_required_active_only_flag() {
     mock.assert_async().await;
 
     let kind = &page.data.unwrap()[0];
-    assert_eq!(kind.id, Some(5));
+    assert_eq!(kind.id, 5);
     assert_eq!(kind.automatically_receive_vendor_credit, Some(true));
     assert_eq!(
         kind.created_on.unwrap().to_string(),
@@ -81,11 +81,11 @@ async fn create_return_type_posts_the_settings() {
     let created = client(&api)
         .create_return_type()
         .body(types::ReturnTypeCreateRequest {
-            name: Some("Restock".into()),
-            automatically_receive_vendor_credit: Some(false),
-            include_in_sales_tax: Some(true),
-            is_default: Some(false),
-            is_default_for_consignment: Some(false),
+            name: "Restock".into(),
+            automatically_receive_vendor_credit: false,
+            include_in_sales_tax: true,
+            is_default: false,
+            is_default_for_consignment: false,
         })
         .send()
         .await
@@ -93,7 +93,7 @@ async fn create_return_type_posts_the_settings() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(6));
+    assert_eq!(created.id, 6);
 }
 
 #[tokio::test]
@@ -114,16 +114,16 @@ async fn update_return_type_sends_the_id_in_path_and_body() {
     let result = client(&api)
         .update_return_type()
         .id(6)
-        .body(types::ReturnTypeUpdateRequest {
-            id: Some(6),
-            active: Some(false),
-            ..Default::default()
-        })
+        .body(
+            types::ReturnTypeUpdateRequest::builder()
+                .id(6)
+                .active(false),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(6));
+    assert_eq!(result.id, 6);
 }

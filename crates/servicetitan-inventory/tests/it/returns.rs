@@ -66,7 +66,7 @@ async fn list_returns_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let ret = &page.data.unwrap()[0];
-    assert_eq!(ret.id, Some(801));
+    assert_eq!(ret.id, 801);
     assert_eq!(ret.status, Some(types::InventoryReturnStatus::Returned));
     assert_eq!(ret.shipping_amount.unwrap().to_string(), "25.00");
     assert_eq!(ret.credit_received_on, None);
@@ -98,22 +98,27 @@ async fn create_return_posts_fees_and_lines() {
     let created = client(&api)
         .create_return()
         .body(types::InventoryReturnCreateRequest {
-            vendor_id: Some(44),
-            return_type_id: Some(5),
-            business_unit_id: Some(12),
-            inventory_location_id: Some(501),
-            return_date: Some("2024-03-20T00:00:00Z".parse().unwrap()),
+            vendor_id: 44,
+            return_type_id: 5,
+            business_unit_id: 12,
+            inventory_location_id: 501,
+            return_date: "2024-03-20T00:00:00Z".parse().unwrap(),
             reference_number: Some("RMA-77".into()),
-            tax: Some("12.30".parse().unwrap()),
-            shipping: Some("0.00".parse().unwrap()),
-            restocking_fee: Some("25.00".parse().unwrap()),
+            tax: "12.30".parse().unwrap(),
+            shipping: "0.00".parse().unwrap(),
+            restocking_fee: "25.00".parse().unwrap(),
             items: Some(vec![types::InventoryReturnItemCreateRequest {
-                sku_id: Some(220),
-                quantity: Some(1i64.into()),
-                cost: Some("500.00".parse().unwrap()),
-                ..Default::default()
+                sku_id: 220,
+                quantity: 1i64.into(),
+                cost: "500.00".parse().unwrap(),
+                budget_code_id: None,
+                description: None,
+                shipment_item_id: None,
             }]),
-            ..Default::default()
+            budget_code_id: None,
+            job_id: None,
+            memo: None,
+            purchase_order_id: None,
         })
         .send()
         .await
@@ -121,7 +126,7 @@ async fn create_return_posts_fees_and_lines() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(801));
+    assert_eq!(created.id, 801);
 }
 
 #[tokio::test]
@@ -147,16 +152,20 @@ async fn update_return_patches_by_id() {
         .update_return()
         .id(801)
         .body(types::InventoryReturnUpdateRequest {
-            memo: Some("Damaged; vendor pays freight".into()),
-            shipping: Some("0.00".parse().unwrap()),
-            items: Some(vec![types::InventoryReturnItemUpdateRequest {
-                id: Some(1),
-                sku_id: Some(220),
-                item_description: Some("3 ton coil (dented)".into()),
-                quantity: Some(1i64.into()),
-                cost: Some("500.00".parse().unwrap()),
-                ..Default::default()
-            }]),
+            memo: servicetitan_core::types::Patch::Set("Damaged; vendor pays freight".into()),
+            shipping: servicetitan_core::types::Patch::Set("0.00".parse().unwrap()),
+            items: servicetitan_core::types::Patch::Set(vec![
+                types::InventoryReturnItemUpdateRequest {
+                    id: 1,
+                    sku_id: servicetitan_core::types::Patch::Set(220),
+                    item_description: servicetitan_core::types::Patch::Set(
+                        "3 ton coil (dented)".into(),
+                    ),
+                    quantity: servicetitan_core::types::Patch::Set(1i64.into()),
+                    cost: servicetitan_core::types::Patch::Set("500.00".parse().unwrap()),
+                    budget_code_id: servicetitan_core::types::Patch::Absent,
+                },
+            ]),
             ..Default::default()
         })
         .send()
@@ -165,7 +174,7 @@ async fn update_return_patches_by_id() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(801));
+    assert_eq!(result.id, 801);
 }
 
 #[tokio::test]
@@ -187,7 +196,9 @@ async fn cancel_return_sends_the_reason() {
         .cancel_return()
         .id(801)
         .body(types::InventoryReturnCancelRequest {
-            canceled_reason: Some(types::InventoryReturnCancelReason::NotRequired),
+            canceled_reason: servicetitan_core::types::Patch::Set(
+                types::InventoryReturnCancelReason::NotRequired,
+            ),
         })
         .send()
         .await
@@ -195,7 +206,7 @@ async fn cancel_return_sends_the_reason() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(801));
+    assert_eq!(result.id, 801);
 }
 
 #[tokio::test]
@@ -216,12 +227,12 @@ async fn update_return_custom_fields_patches_the_operations() {
     client(&api)
         .update_return_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(801),
-                custom_fields: Some(vec![types::CustomFieldInput {
-                    name: Some("RMA".into()),
-                    value: Some("RMA-77".into()),
-                }]),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 801,
+                custom_fields: vec![types::CustomFieldInput {
+                    name: "RMA".into(),
+                    value: "RMA-77".into(),
+                }],
             }]),
         })
         .send()

@@ -61,7 +61,7 @@ async fn list_transfers_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let transfer = &page.data.unwrap()[0];
-    assert_eq!(transfer.id, Some(9901));
+    assert_eq!(transfer.id, 9901);
     assert_eq!(transfer.status.as_deref(), Some("Picked"));
     assert_eq!(transfer.sync_status, Some(types::SyncStatus::Pending));
     assert_eq!(transfer.picked_by_id, Some(55));
@@ -96,13 +96,13 @@ async fn update_transfer_merges_external_data() {
         .update_transfer()
         .id(9901)
         .body(types::TransferUpdateRequest {
-            external_data: Some(types::ExternalDataUpdateRequest {
+            external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Merge),
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalDataUpdateItem {
-                    key: Some("wmsId".into()),
+                application_guid: APP_GUID.parse().unwrap(),
+                external_data: vec![types::ExternalDataUpdateItem {
+                    key: "wmsId".into(),
                     value: Some("W-42".into()),
-                }]),
+                }],
             }),
         })
         .send()
@@ -111,7 +111,7 @@ async fn update_transfer_merges_external_data() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(9901));
+    assert_eq!(result.id, 9901);
 }
 
 #[tokio::test]
@@ -132,12 +132,12 @@ async fn update_transfer_custom_fields_patches_the_operations() {
     client(&api)
         .update_transfer_custom_fields()
         .body(types::CustomFieldUpdateRequest {
-            operations: Some(vec![types::CustomFieldOperation {
-                object_id: Some(9901),
-                custom_fields: Some(vec![types::CustomFieldInput {
-                    name: Some("Driver".into()),
-                    value: Some("Sam".into()),
-                }]),
+            operations: servicetitan_core::types::Patch::Set(vec![types::CustomFieldOperation {
+                object_id: 9901,
+                custom_fields: vec![types::CustomFieldInput {
+                    name: "Driver".into(),
+                    value: "Sam".into(),
+                }],
             }]),
         })
         .send()

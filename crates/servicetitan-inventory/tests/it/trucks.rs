@@ -47,7 +47,7 @@ async fn list_trucks_sends_external_data_filters() {
     mock.assert_async().await;
 
     let truck = &page.data.unwrap()[0];
-    assert_eq!(truck.id, Some(601));
+    assert_eq!(truck.id, 601);
     assert_eq!(truck.warehouse_id, Some(501));
     assert_eq!(truck.technician_ids.as_deref(), Some(&[55, 56][..]));
     assert_eq!(
@@ -78,13 +78,13 @@ async fn update_truck_replaces_external_data() {
         .update_truck()
         .id(601)
         .body(types::TruckUpdateRequest {
-            external_data: Some(types::ExternalDataUpdateRequest {
+            external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdateRequest {
                 patch_mode: None,
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalDataUpdateItem {
-                    key: Some("fleetId".into()),
+                application_guid: APP_GUID.parse().unwrap(),
+                external_data: vec![types::ExternalDataUpdateItem {
+                    key: "fleetId".into(),
                     value: Some("F-12B".into()),
-                }]),
+                }],
             }),
             ..Default::default()
         })
@@ -94,5 +94,5 @@ async fn update_truck_replaces_external_data() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(601));
+    assert_eq!(result.id, 601);
 }

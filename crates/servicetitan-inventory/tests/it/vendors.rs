@@ -54,7 +54,7 @@ async fn list_vendors_repeats_ids_and_decodes_a_page() {
     mock.assert_async().await;
 
     let vendor = &page.data.unwrap()[0];
-    assert_eq!(vendor.id, Some(44));
+    assert_eq!(vendor.id, 44);
     assert_eq!(vendor.default_tax_rate.unwrap().to_string(), "0.0825");
     assert_eq!(vendor.delivery_option.as_deref(), Some("EmailAsPdf"));
     assert_eq!(
@@ -96,35 +96,41 @@ async fn create_vendor_posts_address_contacts_and_tax_rate() {
     let created = client(&api)
         .create_vendor()
         .body(types::VendorCreateRequest {
-            name: Some("Acme Supply".into()),
-            active: Some(true),
-            is_truck_replenishment: Some(false),
-            restricted_mobile_creation: Some(true),
+            name: "Acme Supply".into(),
+            active: true,
+            is_truck_replenishment: false,
+            restricted_mobile_creation: true,
             delivery_option: Some(types::PurchaseOrderDeliveryOption::EmailAsPdf),
-            tax_rate: Some("0.0825".parse().unwrap()),
-            address: Some(types::AddressInput {
-                street: Some("9 Industrial Way".into()),
-                unit: Some(String::new()),
-                city: Some("Peoria".into()),
-                state: Some("IL".into()),
-                zip: Some("61602".into()),
-                country: Some("USA".into()),
-            }),
-            tags: Some(vec![types::TagInput {
-                tag_type_id: Some(3),
-            }]),
+            tax_rate: "0.0825".parse().unwrap(),
+            address: types::AddressInput {
+                street: "9 Industrial Way".into(),
+                unit: String::new(),
+                city: "Peoria".into(),
+                state: "IL".into(),
+                zip: "61602".into(),
+                country: "USA".into(),
+            },
+            tags: Some(vec![types::TagInput { tag_type_id: 3 }]),
             vendor_contacts: Some(vec![types::VendorContactCreateRequest {
-                name: Some("Pat Lee".into()),
-                email: Some("pat@acme.example".into()),
+                name: "Pat Lee".into(),
+                email: "pat@acme.example".into(),
             }]),
             external_data: Some(types::ExternalDataCreateRequest {
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalData {
-                    key: Some("erpVendor".into()),
-                    value: Some("V-44".into()),
-                }]),
+                application_guid: APP_GUID.parse().unwrap(),
+                external_data: vec![types::ExternalDataInput {
+                    key: "erpVendor".into(),
+                    value: "V-44".into(),
+                }],
             }),
-            ..Default::default()
+            email: None,
+            fax: None,
+            first_name: None,
+            last_name: None,
+            memo: None,
+            payment_term_id: None,
+            phone: None,
+            remittance_vendor_id: None,
+            vendor_quickbooks_item: None,
         })
         .send()
         .await
@@ -132,7 +138,7 @@ async fn create_vendor_posts_address_contacts_and_tax_rate() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(44));
+    assert_eq!(created.id, 44);
 }
 
 #[tokio::test]
@@ -192,12 +198,16 @@ async fn update_vendor_patches_contacts_and_delivery() {
         .update_vendor()
         .id(44)
         .body(types::VendorUpdateRequest {
-            delivery_option: Some(types::PurchaseOrderDeliveryOption::VendorPortal),
-            vendor_contacts: Some(vec![types::VendorContactUpdateRequest {
-                id: Some(7),
-                name: Some("Pat Lee".into()),
-                email: Some("pat.lee@acme.example".into()),
-            }]),
+            delivery_option: servicetitan_core::types::Patch::Set(
+                types::PurchaseOrderDeliveryOption::VendorPortal,
+            ),
+            vendor_contacts: servicetitan_core::types::Patch::Set(vec![
+                types::VendorContactUpdateRequest {
+                    id: servicetitan_core::types::Patch::Set(7),
+                    name: servicetitan_core::types::Patch::Set("Pat Lee".into()),
+                    email: servicetitan_core::types::Patch::Set("pat.lee@acme.example".into()),
+                },
+            ]),
             ..Default::default()
         })
         .send()
@@ -206,5 +216,5 @@ async fn update_vendor_patches_contacts_and_delivery() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(44));
+    assert_eq!(result.id, 44);
 }

@@ -45,7 +45,7 @@ async fn list_warehouses_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let warehouse = &page.data.unwrap()[0];
-    assert_eq!(warehouse.id, Some(501));
+    assert_eq!(warehouse.id, 501);
     assert_eq!(
         warehouse.address.as_ref().unwrap().unit.as_deref(),
         Some("B")
@@ -79,13 +79,13 @@ async fn update_warehouse_merges_external_data() {
         .update_warehouse()
         .id(501)
         .body(types::WarehouseUpdateRequest {
-            external_data: Some(types::ExternalDataUpdateRequest {
+            external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Merge),
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalDataUpdateItem {
-                    key: Some("wmsSite".into()),
+                application_guid: APP_GUID.parse().unwrap(),
+                external_data: vec![types::ExternalDataUpdateItem {
+                    key: "wmsSite".into(),
                     value: Some("SPR-1".into()),
-                }]),
+                }],
             }),
         })
         .send()
@@ -94,5 +94,5 @@ async fn update_warehouse_merges_external_data() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(result.id, Some(501));
+    assert_eq!(result.id, 501);
 }

@@ -68,7 +68,7 @@ async fn list_call_reasons_sends_filters_and_decodes_a_page() {
     assert_eq!(page.total_count, Some(57));
     let reasons = page.data.unwrap();
     assert_eq!(reasons.len(), 2);
-    assert_eq!(reasons[0].id, Some(90210));
+    assert_eq!(reasons[0].id, 90210);
     assert_eq!(reasons[0].name.as_deref(), Some("No heat"));
     assert_eq!(reasons[0].is_lead, Some(false));
     assert_eq!(
@@ -79,7 +79,7 @@ async fn list_call_reasons_sends_filters_and_decodes_a_page() {
         reasons[0].modified_on.unwrap().0.timestamp_subsec_nanos(),
         765_432_100
     );
-    assert_eq!(reasons[1].id, Some(90211));
+    assert_eq!(reasons[1].id, 90211);
     assert_eq!(reasons[1].is_lead, Some(true));
     assert_eq!(reasons[1].active, Some(false));
 }
@@ -131,7 +131,7 @@ async fn stream_items_walks_every_page() {
 
     first.assert_async().await;
     second.assert_async().await;
-    let ids: Vec<_> = reasons.iter().map(|r| r.id.unwrap()).collect();
+    let ids: Vec<_> = reasons.iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 2, 3]);
     assert_eq!(reasons[2].name.as_deref(), Some("Maintenance"));
 }
@@ -166,7 +166,7 @@ async fn lenient_decoding_accepts_unknown_fields_and_nulls() {
 
     mock.assert_async().await;
     let reason = &page.data.unwrap()[0];
-    assert_eq!(reason.id, Some(7));
+    assert_eq!(reason.id, 7);
     assert_eq!(reason.name, None);
     assert_eq!(reason.created_on, None);
     // An offset-less time is UTC.

@@ -61,7 +61,7 @@ async fn list_appointments_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let appointment = &page.data.unwrap()[0];
-    assert_eq!(appointment.id, Some(650124));
+    assert_eq!(appointment.id, 650124);
     assert_eq!(appointment.job_id, Some(650123));
     assert_eq!(
         appointment.status,
@@ -143,9 +143,9 @@ async fn create_appointment_posts_the_slot_and_technicians() {
     let created = client(&api)
         .create_appointment()
         .body(types::AppointmentCreateRequest {
-            job_id: Some(650123),
-            start: Some(at("2024-03-05T16:00:00Z")),
-            end: Some(at("2024-03-05T18:00:00Z")),
+            job_id: 650123,
+            start: at("2024-03-05T16:00:00Z"),
+            end: at("2024-03-05T18:00:00Z"),
             arrival_window_start: Some(at("2024-03-05T16:00:00Z")),
             arrival_window_end: Some(at("2024-03-05T20:00:00Z")),
             technician_ids: Some(vec![5201]),
@@ -157,7 +157,7 @@ async fn create_appointment_posts_the_slot_and_technicians() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(650125));
+    assert_eq!(created.id, 650125);
     assert_eq!(created.unused, Some(true));
     assert_eq!(created.is_confirmed, Some(false));
 }
@@ -191,8 +191,8 @@ async fn reschedule_appointment_patches_the_times() {
         .reschedule_appointment()
         .id(650124)
         .body(types::AppointmentRescheduleRequest {
-            start: Some(at("2024-03-06T17:00:00Z")),
-            end: Some(at("2024-03-06T19:00:00Z")),
+            start: servicetitan_core::types::Patch::Set(at("2024-03-06T17:00:00Z")),
+            end: servicetitan_core::types::Patch::Set(at("2024-03-06T19:00:00Z")),
             ..Default::default()
         })
         .send()
@@ -236,8 +236,8 @@ async fn hold_and_release_an_appointment() {
         .hold_appointment()
         .id(650124)
         .body(types::AppointmentHoldRequest {
-            reason_id: Some(31),
-            memo: Some("Waiting on parts".into()),
+            reason_id: 31,
+            memo: "Waiting on parts".into(),
         })
         .send()
         .await
@@ -281,7 +281,7 @@ async fn update_appointment_special_instructions_puts_the_text() {
         .update_appointment_special_instructions()
         .id(650124)
         .body(types::AppointmentSpecialInstructionsUpdateRequest {
-            special_instructions: Some("Call on arrival".into()),
+            special_instructions: "Call on arrival".into(),
         })
         .send()
         .await
@@ -406,7 +406,7 @@ async fn appointment_decoding_is_lenient() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(appointment.id, Some(650300));
+    assert_eq!(appointment.id, 650300);
     assert_eq!(
         appointment.status,
         Some(types::AppointmentStatus::Unknown("OnTheWay".into()))

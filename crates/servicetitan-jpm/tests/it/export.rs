@@ -89,7 +89,7 @@ async fn export_jobs_streams_two_batches() {
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("jobs-1"));
     let first = &batches[0].items[0];
-    assert_eq!(first.id, Some(650123));
+    assert_eq!(first.id, 650123);
     assert_eq!(first.total.unwrap().to_string(), "1234.10");
     assert_eq!(
         first.modified_on.unwrap(),
@@ -131,7 +131,7 @@ async fn export_projects_streams_two_batches() {
     two.assert_async().await;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].job_ids, Some(vec![650123]));
-    assert_eq!(items[1].id, Some(7702));
+    assert_eq!(items[1].id, 7702);
     assert_eq!(items[1].modified_on, None);
 }
 
@@ -199,7 +199,7 @@ async fn export_job_canceled_logs_streams_two_batches() {
     one.assert_async().await;
     two.assert_async().await;
     assert_eq!(items[0].reason_id, Some(17));
-    assert_eq!(items[1].id, Some(4402));
+    assert_eq!(items[1].id, 4402);
     assert_eq!(items[1].memo, None);
 }
 
@@ -229,7 +229,7 @@ async fn export_job_notes_streams_two_batches() {
 
     one.assert_async().await;
     two.assert_async().await;
-    assert_eq!(items[0].id, Some(120001));
+    assert_eq!(items[0].id, 120001);
     assert_eq!(items[0].job_id, Some(650123));
     assert_eq!(items[1].active, Some(false));
 }

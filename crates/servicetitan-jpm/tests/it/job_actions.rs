@@ -38,8 +38,8 @@ async fn cancel_and_reinstate_a_job() {
         .cancel_job()
         .id(650123)
         .body(types::JobCancelRequest {
-            reason_id: Some(17),
-            memo: Some("Customer fixed it".into()),
+            reason_id: 17,
+            memo: "Customer fixed it".into(),
         })
         .send()
         .await
@@ -75,10 +75,7 @@ async fn hold_a_job_with_a_reason() {
     let response = client(&api)
         .hold_job()
         .id(650123)
-        .body_map(|b| {
-            b.reason_id(Some(31))
-                .memo(Some("Waiting on parts".to_string()))
-        })
+        .body_map(|b| b.reason_id(31).memo("Waiting on parts".to_string()))
         .send()
         .await
         .unwrap();
@@ -106,7 +103,7 @@ async fn complete_a_job_at_a_time() {
         .complete_job()
         .id(650123)
         .body(types::JobCompleteRequest {
-            completed_on: Some(at("2024-03-04T19:42:10.123Z")),
+            completed_on: at("2024-03-04T19:42:10.123Z"),
         })
         .send()
         .await
@@ -184,7 +181,7 @@ async fn job_notes_stream_across_pages_and_a_note_can_be_added() {
         .create_job_note()
         .id(650123)
         .body(types::JobNoteCreateRequest {
-            text: Some("Follow up in 2 weeks".into()),
+            text: "Follow up in 2 weeks".into(),
             pin_to_top: Some(true),
         })
         .send()
@@ -302,11 +299,11 @@ async fn create_job_message_posts_the_message() {
         .create_job_message()
         .id(650123)
         .body(types::MessageCreateRequest {
-            body: Some("Parts arrived, please schedule".into()),
+            body: "Parts arrived, please schedule".into(),
             recipient_ids: Some(vec![5201, 4102]),
             parent_message_id: Some(70001),
             add_parent_message_sender_to_recipients: Some(true),
-            created_by_employee_id: Some(4101),
+            created_by_employee_id: 4101,
         })
         .send()
         .await
@@ -314,7 +311,7 @@ async fn create_job_message_posts_the_message() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(70002));
+    assert_eq!(created.id, 70002);
 }
 
 #[tokio::test]
@@ -350,7 +347,7 @@ async fn list_job_canceled_logs_decodes_the_log() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(1));
     let log = &page.data.unwrap()[0];
-    assert_eq!(log.id, Some(4401));
+    assert_eq!(log.id, 4401);
     assert_eq!(log.reason_id, Some(17));
     assert_eq!(log.active, Some(false));
     assert_eq!(log.created_on.unwrap(), at("2024-03-02T10:00:00.1234567Z"));
@@ -425,7 +422,7 @@ async fn list_job_custom_field_types_decodes_data_types() {
     let fields = page.data.unwrap();
     assert_eq!(fields[0].data_type, Some(types::CustomFieldDataType::Text));
     assert_eq!(fields[0].data_type_options, None);
-    assert_eq!(fields[1].id, Some(902));
+    assert_eq!(fields[1].id, 902);
     assert_eq!(
         fields[1].data_type,
         Some(types::CustomFieldDataType::Dropdown)

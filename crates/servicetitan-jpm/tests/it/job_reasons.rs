@@ -42,7 +42,7 @@ async fn list_job_cancel_reasons_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     let reasons = page.data.unwrap();
     assert_eq!(reasons.len(), 2);
-    assert_eq!(reasons[0].id, Some(17));
+    assert_eq!(reasons[0].id, 17);
     assert_eq!(
         reasons[0].modified_on.unwrap(),
         at("2023-07-07T07:07:07.1234567Z")
@@ -88,7 +88,7 @@ async fn list_job_hold_reasons_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(1));
     let reason = &page.data.unwrap()[0];
-    assert_eq!(reason.id, Some(31));
+    assert_eq!(reason.id, 31);
     assert_eq!(reason.name.as_deref(), Some("Waiting on parts"));
     assert_eq!(
         reason.modified_on.unwrap(),

@@ -61,7 +61,7 @@ async fn list_job_types_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let job_type = &page.data.unwrap()[0];
-    assert_eq!(job_type.id, Some(45));
+    assert_eq!(job_type.id, 45);
     assert_eq!(job_type.duration, Some(7200));
     assert_eq!(job_type.sold_threshold.unwrap().to_string(), "1500.00");
     assert_eq!(job_type.skills.as_ref().unwrap(), &["HVAC", "EPA 608"]);
@@ -136,7 +136,7 @@ async fn create_job_type_writes_the_threshold_as_given() {
     let created = client(&api)
         .create_job_type()
         .body(types::JobTypeCreateRequest {
-            name: Some("Furnace Install".into()),
+            name: "Furnace Install".into(),
             business_unit_ids: Some(vec![302]),
             skills: Some(vec!["HVAC".into()]),
             priority: Some("High".into()),
@@ -144,7 +144,13 @@ async fn create_job_type_writes_the_threshold_as_given() {
             sold_threshold: Some("2500.50".parse::<Decimal>().unwrap()),
             class: Some("Install".into()),
             invoice_signatures_required: Some(true),
-            ..Default::default()
+            custom_field_type_ids: None,
+            default_estimate_sold_action: None,
+            enforce_recurring_service_event_selection: None,
+            external_data: None,
+            no_charge: None,
+            summary: None,
+            tag_type_ids: None,
         })
         .send()
         .await
@@ -152,7 +158,7 @@ async fn create_job_type_writes_the_threshold_as_given() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(46));
+    assert_eq!(created.id, 46);
     assert_eq!(created.sold_threshold.unwrap().to_string(), "2500.50");
 }
 
@@ -175,9 +181,9 @@ async fn update_job_type_patches_the_given_fields() {
         .update_job_type()
         .id(45)
         .body_map(|b| {
-            b.duration(Some(5400))
-                .no_charge(Some(true))
-                .tag_type_ids(Some(vec![801, 803]))
+            b.duration(5400)
+                .no_charge(true)
+                .tag_type_ids(vec![801, 803])
         })
         .send()
         .await
@@ -185,5 +191,5 @@ async fn update_job_type_patches_the_given_fields() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(updated.id, Some(45));
+    assert_eq!(updated.id, 45);
 }

@@ -85,7 +85,7 @@ async fn list_jobs_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(51));
     let job = &page.data.unwrap()[0];
-    assert_eq!(job.id, Some(650123));
+    assert_eq!(job.id, 650123);
     assert_eq!(job.job_number.as_deref(), Some("650123"));
     assert_eq!(job.job_status.as_deref(), Some("Completed"));
     assert_eq!(job.total.unwrap().to_string(), "1234.10");
@@ -150,7 +150,7 @@ async fn list_jobs_streams_every_page() {
     page1.assert_async().await;
     page2.assert_async().await;
     let ids: Vec<_> = jobs.iter().map(|j| j.id).collect();
-    assert_eq!(ids, vec![Some(650123), Some(650200)]);
+    assert_eq!(ids, vec![650123, 650200]);
     assert_eq!(jobs[1].no_charge, Some(true));
     assert_eq!(jobs[1].total.unwrap().to_string(), "0.00");
 }
@@ -239,34 +239,41 @@ async fn create_job_posts_the_job_with_its_first_appointment() {
             .await;
 
     let body = types::JobCreateRequest {
-        customer_id: Some(88001),
-        location_id: Some(88002),
-        business_unit_id: Some(301),
-        job_type_id: Some(45),
-        priority: Some("Normal".into()),
-        campaign_id: Some(12),
-        appointments: Some(vec![types::JobAppointmentRequest {
-            start: Some(at("2024-03-04T16:00:00Z")),
-            end: Some(at("2024-03-04T18:00:00Z")),
+        customer_id: 88001,
+        location_id: 88002,
+        business_unit_id: 301,
+        job_type_id: 45,
+        priority: "Normal".into(),
+        campaign_id: 12,
+        appointments: vec![types::JobAppointmentRequest {
+            start: at("2024-03-04T16:00:00Z"),
+            end: at("2024-03-04T18:00:00Z"),
             arrival_window_start: Some(at("2024-03-04T16:00:00Z")),
             arrival_window_end: Some(at("2024-03-04T20:00:00Z")),
             technician_ids: Some(vec![5201]),
-        }]),
+        }],
         summary: Some("No cooling upstairs".into()),
         custom_fields: Some(vec![types::JobCustomFieldRequest {
-            type_id: Some(901),
+            type_id: 901,
             value: Some("4412".into()),
         }]),
         tag_type_ids: Some(vec![801]),
         external_data: Some(types::ExternalDataCreateRequest {
-            application_guid: Some(APP_GUID.parse().unwrap()),
-            external_data: Some(vec![types::ExternalData {
-                key: Some("erpJob".into()),
-                value: Some("J-2024-0042".into()),
-            }]),
+            application_guid: APP_GUID.parse().unwrap(),
+            external_data: vec![types::ExternalDataInput {
+                key: "erpJob".into(),
+                value: "J-2024-0042".into(),
+            }],
         }),
         customer_po: Some("PO-7731".into()),
-        ..Default::default()
+        booking_id: None,
+        invoice_signature_is_required: None,
+        job_generated_lead_source: None,
+        lead_id: None,
+        no_charge: None,
+        partner_lead_call_id: None,
+        project_id: None,
+        sold_by_id: None,
     };
     let job = client(&api)
         .create_job()
@@ -277,7 +284,7 @@ async fn create_job_posts_the_job_with_its_first_appointment() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(job.id, Some(650123));
+    assert_eq!(job.id, 650123);
     assert_eq!(job.first_appointment_id, Some(650124));
 }
 
@@ -309,17 +316,17 @@ async fn update_job_patches_fields_and_external_data() {
         .update_job()
         .id(650123)
         .body_map(|b| {
-            b.priority(Some("Urgent".to_string()))
-                .should_update_invoice_items(Some(false))
-                .sold_by_id(Some(5202))
-                .external_data(Some(types::ExternalDataUpdateRequest {
+            b.priority("Urgent".to_string())
+                .should_update_invoice_items(false)
+                .sold_by_id(5202)
+                .external_data(types::ExternalDataUpdateRequest {
                     patch_mode: Some(types::ExternalDataPatchMode::Replace),
-                    application_guid: Some(APP_GUID.parse().unwrap()),
-                    external_data: Some(vec![types::ExternalDataUpdateItem {
-                        key: Some("erpJob".into()),
+                    application_guid: APP_GUID.parse().unwrap(),
+                    external_data: vec![types::ExternalDataUpdateItem {
+                        key: "erpJob".into(),
                         value: Some("J-2024-0043".into()),
-                    }]),
-                }))
+                    }],
+                })
         })
         .send()
         .await
@@ -327,7 +334,7 @@ async fn update_job_patches_fields_and_external_data() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(job.id, Some(650123));
+    assert_eq!(job.id, 650123);
 }
 
 #[tokio::test]
@@ -360,7 +367,7 @@ async fn job_decoding_is_lenient() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(job.id, Some(650400));
+    assert_eq!(job.id, 650400);
     assert_eq!(job.job_number, None);
     assert_eq!(job.location_id, None);
     assert!(job.custom_fields.is_none());

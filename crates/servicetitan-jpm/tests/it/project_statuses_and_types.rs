@@ -43,7 +43,7 @@ async fn list_project_statuses_sends_filters_and_decodes_order() {
 
     mock.assert_async().await;
     let status = &page.data.unwrap()[0];
-    assert_eq!(status.id, Some(3));
+    assert_eq!(status.id, 3);
     assert_eq!(status.order, Some(2));
     assert_eq!(
         status.modified_on.unwrap(),
@@ -116,7 +116,7 @@ async fn list_project_sub_statuses_by_status() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(2));
     let subs = page.data.unwrap();
-    assert_eq!(subs[1].id, Some(32));
+    assert_eq!(subs[1].id, 32);
     assert_eq!(subs[1].status_id, Some(3));
     assert_eq!(subs[1].order, Some(2));
 }
@@ -201,7 +201,7 @@ async fn list_project_types_streams_every_page() {
     page2.assert_async().await;
     assert_eq!(project_types.len(), 2);
     assert_eq!(project_types[0].created_by_id, Some(4101));
-    assert_eq!(project_types[1].id, Some(6));
+    assert_eq!(project_types[1].id, 6);
     assert_eq!(project_types[1].created_by_id, None);
 }
 
@@ -228,7 +228,7 @@ async fn get_project_type_decodes_the_type() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(project_type.id, Some(5));
+    assert_eq!(project_type.id, 5);
     assert_eq!(
         project_type.description.as_deref(),
         Some("Full system replacement")

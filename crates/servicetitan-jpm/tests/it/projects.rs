@@ -63,7 +63,7 @@ async fn list_projects_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(1));
     let project = &page.data.unwrap()[0];
-    assert_eq!(project.id, Some(7701));
+    assert_eq!(project.id, 7701);
     assert_eq!(project.number.as_deref(), Some("P-7701"));
     assert_eq!(project.job_ids, Some(vec![650123, 650200]));
     assert_eq!(project.actual_completion_date, None);
@@ -133,7 +133,7 @@ async fn create_project_posts_the_project() {
     let project = client(&api)
         .create_project()
         .body(types::ProjectCreateRequest {
-            location_id: Some(88002),
+            location_id: 88002,
             customer_id: Some(88001),
             project_type_id: Some(5),
             project_manager_ids: Some(vec![4101]),
@@ -142,10 +142,14 @@ async fn create_project_posts_the_project() {
             start_date: Some(at("2024-03-01T00:00:00Z")),
             target_completion_date: Some(at("2024-04-15T00:00:00Z")),
             custom_fields: Some(vec![types::ProjectCustomFieldRequest {
-                type_id: Some(950),
-                value: Some("BLD-24-0042".into()),
+                type_id: 950,
+                value: "BLD-24-0042".into(),
             }]),
-            ..Default::default()
+            actual_completion_date: None,
+            business_unit_ids: None,
+            external_data: None,
+            sub_status_id: None,
+            summary: None,
         })
         .send()
         .await
@@ -153,7 +157,7 @@ async fn create_project_posts_the_project() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(project.id, Some(7701));
+    assert_eq!(project.id, 7701);
 }
 
 #[tokio::test]
@@ -178,8 +182,10 @@ async fn update_project_patches_the_given_fields() {
         .update_project()
         .id(7701)
         .body(types::ProjectUpdateRequest {
-            sub_status_id: Some(32),
-            actual_completion_date: Some(at("2024-04-10T22:00:00Z")),
+            sub_status_id: servicetitan_core::types::Patch::Set(32),
+            actual_completion_date: servicetitan_core::types::Patch::Set(at(
+                "2024-04-10T22:00:00Z",
+            )),
             ..Default::default()
         })
         .send()
@@ -188,7 +194,7 @@ async fn update_project_patches_the_given_fields() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(project.id, Some(7701));
+    assert_eq!(project.id, 7701);
 }
 
 #[tokio::test]
@@ -242,7 +248,7 @@ async fn project_notes_list_and_create() {
         .create_project_note()
         .id(7701)
         .body(types::ProjectNoteCreateRequest {
-            text: Some("Inspection booked".into()),
+            text: "Inspection booked".into(),
             pin_to_top: None,
         })
         .send()
@@ -328,9 +334,9 @@ async fn create_project_message_posts_the_message() {
         .create_project_message()
         .id(7701)
         .body_map(|b| {
-            b.body(Some("Crane delivery moved to Friday".to_string()))
+            b.body("Crane delivery moved to Friday".to_string())
                 .recipient_ids(Some(vec![4101]))
-                .created_by_employee_id(Some(4102))
+                .created_by_employee_id(4102)
         })
         .send()
         .await
@@ -338,7 +344,7 @@ async fn create_project_message_posts_the_message() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(70010));
+    assert_eq!(created.id, 70010);
 }
 
 #[tokio::test]
@@ -374,7 +380,7 @@ async fn list_project_custom_field_types_decodes_data_types() {
 
     mock.assert_async().await;
     let fields = page.data.unwrap();
-    assert_eq!(fields[0].id, Some(950));
+    assert_eq!(fields[0].id, 950);
     assert_eq!(
         fields[1].data_type,
         Some(types::CustomFieldDataType::Numeric)

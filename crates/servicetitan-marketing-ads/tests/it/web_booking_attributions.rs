@@ -12,16 +12,20 @@ fn client(api: &MockApi) -> Client {
 
 fn session() -> types::WebSessionData {
     types::WebSessionData {
-        landing_page_url: Some(
-            "https://www.example-hvac.com/furnace-repair?utm_source=google".into(),
-        ),
-        referrer_url: Some("https://www.google.com/".into()),
+        landing_page_url: "https://www.example-hvac.com/furnace-repair?utm_source=google".into(),
+        referrer_url: "https://www.google.com/".into(),
         gclid: Some("Cj0KCQiA-abc123".into()),
         utm_source: Some("google".into()),
         utm_medium: Some("cpc".into()),
         utm_campaign: Some("spring-furnace".into()),
         google_analytics_client_id: Some("1234567890.1709280000".into()),
-        ..Default::default()
+        fbclid: None,
+        gbraid: None,
+        msclkid: None,
+        utm_adgroup: None,
+        utm_content: None,
+        utm_term: None,
+        wbraid: None,
     }
 }
 
@@ -55,8 +59,8 @@ async fn create_web_booking_attribution_posts_the_session() {
     let response = client(&api)
         .create_web_booking_attribution()
         .body(types::WebBookingAttributionCreateRequest {
-            booking_id: Some(9007199254740993),
-            web_session_data: Some(session()),
+            booking_id: 9007199254740993,
+            web_session_data: session(),
         })
         .send()
         .await
@@ -83,13 +87,12 @@ async fn the_builder_map_sets_fields_one_by_one() {
     client(&api)
         .create_web_booking_attribution()
         .body_map(|b| {
-            b.booking_id(42_i64)
-                .web_session_data(types::WebSessionData {
-                    landing_page_url: Some("https://www.example-hvac.com/".into()),
-                    referrer_url: Some("https://www.bing.com/".into()),
-                    msclkid: Some("ms-1".into()),
-                    ..Default::default()
-                })
+            b.booking_id(42_i64).web_session_data(
+                types::WebSessionData::builder()
+                    .landing_page_url("https://www.example-hvac.com/".to_string())
+                    .referrer_url("https://www.bing.com/".to_string())
+                    .msclkid("ms-1".to_string()),
+            )
         })
         .send()
         .await
@@ -113,8 +116,8 @@ async fn with_runtime_targets_the_module_path() {
     Client::with_runtime(&api.runtime)
         .create_web_booking_attribution()
         .body(types::WebBookingAttributionCreateRequest {
-            booking_id: Some(7),
-            web_session_data: Some(session()),
+            booking_id: 7,
+            web_session_data: session(),
         })
         .send()
         .await
@@ -142,8 +145,8 @@ async fn lenient_an_unexpected_success_body_is_ignored() {
     let response = client(&api)
         .create_web_booking_attribution()
         .body(types::WebBookingAttributionCreateRequest {
-            booking_id: Some(8),
-            web_session_data: Some(session()),
+            booking_id: 8,
+            web_session_data: session(),
         })
         .send()
         .await
@@ -174,10 +177,16 @@ async fn a_validation_error_is_an_api_error_with_the_problem() {
 
     let result = client(&api)
         .create_web_booking_attribution()
-        .body(types::WebBookingAttributionCreateRequest {
-            booking_id: Some(9),
-            web_session_data: Some(types::WebSessionData::default()),
-        })
+        .body(
+            types::WebBookingAttributionCreateRequest::builder()
+                .booking_id(9)
+                // Blank where the server wants a URL: it answers with a field error.
+                .web_session_data(
+                    types::WebSessionData::builder()
+                        .landing_page_url(String::new())
+                        .referrer_url(String::new()),
+                ),
+        )
         .send()
         .await;
 

@@ -57,7 +57,7 @@ async fn list_campaign_categories_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(2));
     let categories = page.data.unwrap();
-    assert_eq!(categories[0].id, Some(11));
+    assert_eq!(categories[0].id, 11);
     assert_eq!(
         categories[0].type_,
         Some(types::CampaignCategoryType::Regular)
@@ -112,7 +112,7 @@ async fn get_create_and_update_a_campaign_category() {
     let created = c
         .create_campaign_category()
         .body(types::CampaignCategoryCreateRequest {
-            name: Some("Radio".into()),
+            name: "Radio".into(),
         })
         .send()
         .await
@@ -122,8 +122,8 @@ async fn get_create_and_update_a_campaign_category() {
         .update_campaign_category()
         .id(11)
         .body(types::CampaignCategoryUpdateRequest {
-            name: Some("Direct mail (legacy)".into()),
-            active: Some(false),
+            name: servicetitan_core::types::Patch::Set("Direct mail (legacy)".into()),
+            active: servicetitan_core::types::Patch::Set(false),
         })
         .send()
         .await
@@ -135,8 +135,8 @@ async fn get_create_and_update_a_campaign_category() {
     update.assert_async().await;
     assert_eq!(category.name.as_deref(), Some("Direct mail"));
     assert_eq!(category.active, Some(false));
-    assert_eq!(created.id, Some(13));
-    assert_eq!(updated.id, Some(11));
+    assert_eq!(created.id, 13);
+    assert_eq!(updated.id, 11);
 }
 
 // ---- Campaign costs ----------------------------------------------------------------------
@@ -189,10 +189,10 @@ async fn get_create_and_update_a_campaign_cost() {
     let created = c
         .create_campaign_cost()
         .body(types::CampaignCostCreateRequest {
-            campaign_id: Some(501),
-            year: Some(2024),
-            month: Some(4),
-            daily_cost: Some(dec("45.50")),
+            campaign_id: 501,
+            year: 2024,
+            month: 4,
+            daily_cost: dec("45.50"),
         })
         .send()
         .await
@@ -202,7 +202,7 @@ async fn get_create_and_update_a_campaign_cost() {
         .update_campaign_cost()
         .id(9100)
         .body(types::CampaignCostUpdateRequest {
-            daily_cost: Some(dec("1300.00")),
+            daily_cost: servicetitan_core::types::Patch::Set(dec("1300.00")),
         })
         .send()
         .await
@@ -214,9 +214,9 @@ async fn get_create_and_update_a_campaign_cost() {
     update.assert_async().await;
     assert_eq!(cost.daily_cost.unwrap().to_string(), "1234.10");
     assert_eq!((cost.year, cost.month), (Some(2024), Some(3)));
-    assert_eq!(created.id, Some(9101));
+    assert_eq!(created.id, 9101);
     assert_eq!(created.daily_cost.unwrap().to_string(), "45.50");
-    assert_eq!(updated.id, Some(9100));
+    assert_eq!(updated.id, 9100);
 }
 
 // ---- Campaigns ---------------------------------------------------------------------------
@@ -263,7 +263,7 @@ async fn list_campaigns_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let campaign = &page.data.unwrap()[0];
-    assert_eq!(campaign.id, Some(501));
+    assert_eq!(campaign.id, 501);
     assert_eq!(
         campaign.modified_on,
         Some(at("2024-03-01T10:00:00.1234567Z"))
@@ -311,7 +311,7 @@ async fn list_campaigns_stream_items_walks_the_pages() {
     first.assert_async().await;
     second.assert_async().await;
     assert_eq!(campaigns.len(), 2);
-    assert_eq!(campaigns[1].id, Some(502));
+    assert_eq!(campaigns[1].id, 502);
     assert!(campaigns[1].category.is_none());
 }
 
@@ -358,14 +358,14 @@ async fn get_create_and_update_a_campaign() {
     let campaign = c.get_campaign().id(501).send().await.unwrap().into_inner();
     let created = c
         .create_campaign()
-        .body(types::CampaignUpsertRequest {
-            name: Some("Spring tune-up mailer".into()),
-            business_unit_id: Some(301),
-            dnis: Some("8005550199".into()),
-            category_id: Some(11),
-            active: Some(true),
-            ..Default::default()
-        })
+        .body(
+            types::CampaignUpsertRequest::builder()
+                .name("Spring tune-up mailer".to_string())
+                .business_unit_id(301)
+                .dnis("8005550199".to_string())
+                .category_id(11)
+                .active(true),
+        )
         .send()
         .await
         .unwrap()
@@ -373,14 +373,13 @@ async fn get_create_and_update_a_campaign() {
     let updated = c
         .update_campaign()
         .id(501)
-        .body(types::CampaignUpsertRequest {
-            name: Some("Spring tune-up mailer".into()),
-            business_unit_id: Some(301),
-            dnis: None,
-            category_id: Some(11),
-            active: Some(false),
-            ..Default::default()
-        })
+        .body(
+            types::CampaignUpsertRequest::builder()
+                .name("Spring tune-up mailer".to_string())
+                .business_unit_id(301)
+                .category_id(11)
+                .active(false),
+        )
         .send()
         .await
         .unwrap()
@@ -390,7 +389,7 @@ async fn get_create_and_update_a_campaign() {
     create.assert_async().await;
     update.assert_async().await;
     assert_eq!(campaign.name.as_deref(), Some("Spring tune-up mailer"));
-    assert_eq!(created.id, Some(501));
+    assert_eq!(created.id, 501);
     assert_eq!(updated.active, Some(false));
 }
 
@@ -459,7 +458,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(category.id, Some(14));
+    assert_eq!(category.id, 14);
     assert_eq!(category.name, None);
     assert_eq!(
         category.type_,
@@ -485,10 +484,13 @@ async fn a_bad_request_is_an_api_error() {
 
     let result = client(&api)
         .create_campaign()
-        .body(types::CampaignUpsertRequest {
-            name: Some("Radio".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CampaignUpsertRequest::builder()
+                .name("Radio".to_string())
+                .active(true)
+                .business_unit_id(1)
+                .category_id(1),
+        )
         .send()
         .await;
 

@@ -87,7 +87,7 @@ async fn list_memberships_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(11));
     let m = &page.data.unwrap()[0];
-    assert_eq!(m.id, Some(5501));
+    assert_eq!(m.id, 5501);
     assert_eq!(m.status, Some(types::MembershipStatus::Active));
     assert_eq!(
         m.billing_frequency,
@@ -130,7 +130,7 @@ async fn get_membership_decodes_one_membership() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(m.id, Some(5501));
+    assert_eq!(m.id, 5501);
     assert_eq!(m.membership_type_id, Some(12));
     assert_eq!(
         m.modified_on.unwrap().0.timestamp_subsec_nanos(),
@@ -165,12 +165,14 @@ async fn update_membership_patches_only_the_given_fields() {
         .update_membership()
         .id(5501)
         .body(types::CustomerMembershipUpdateRequest {
-            status: Some(types::MembershipStatus::Suspended),
-            memo: Some("Paused for the winter".into()),
-            to: Some(at("2025-06-30T00:00:00Z")),
-            initial_deferred_revenue: Some(dec("99.90")),
-            recurring_service_action: Some(types::RecurringServiceAction::None),
-            recurring_location_id: Some(6061),
+            status: servicetitan_core::types::Patch::Set(types::MembershipStatus::Suspended),
+            memo: servicetitan_core::types::Patch::Set("Paused for the winter".into()),
+            to: servicetitan_core::types::Patch::Set(at("2025-06-30T00:00:00Z")),
+            initial_deferred_revenue: servicetitan_core::types::Patch::Set(dec("99.90")),
+            recurring_service_action: servicetitan_core::types::Patch::Set(
+                types::RecurringServiceAction::None,
+            ),
+            recurring_location_id: servicetitan_core::types::Patch::Set(6061),
             ..Default::default()
         })
         .send()
@@ -179,7 +181,7 @@ async fn update_membership_patches_only_the_given_fields() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(result.id, Some(5501));
+    assert_eq!(result.id, 5501);
 }
 
 #[tokio::test]
@@ -245,11 +247,11 @@ async fn create_membership_sale_posts_the_sale() {
     let sale = client(&api)
         .create_membership_sale()
         .body(types::MembershipSaleCreateRequest {
-            customer_id: Some(4242),
-            business_unit_id: Some(301),
-            sale_task_id: Some(7001),
-            duration_billing_id: Some(15),
-            recurring_service_action: Some(types::RecurringServiceAction::All),
+            customer_id: 4242,
+            business_unit_id: 301,
+            sale_task_id: 7001,
+            duration_billing_id: 15,
+            recurring_service_action: types::RecurringServiceAction::All,
             recurring_location_id: Some(6060),
             location_id: None,
         })
@@ -295,7 +297,7 @@ async fn list_membership_custom_fields_sends_sort_and_decodes_types() {
 
     mock.assert_async().await;
     let field = &page.data.unwrap()[0];
-    assert_eq!(field.id, Some(31));
+    assert_eq!(field.id, 31);
     assert_eq!(field.data_type, Some(types::CustomFieldDataType::Dropdown));
     assert_eq!(
         field.data_type_options.as_deref(),
@@ -352,7 +354,7 @@ async fn export_memberships_streams_two_pages_and_passes_the_token_back() {
     assert_eq!(batches.len(), 2);
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("tok-1"));
-    assert_eq!(batches[0].items[0].id, Some(5501));
+    assert_eq!(batches[0].items[0].id, 5501);
     assert!(!batches[1].has_more);
     assert_eq!(batches[1].continue_from.as_deref(), Some("tok-2"));
     let last = &batches[1].items[0];
@@ -610,7 +612,7 @@ async fn list_invoice_templates_requires_ids() {
 
     mock.assert_async().await;
     let template = &page.data.unwrap()[0];
-    assert_eq!(template.id, Some(9001));
+    assert_eq!(template.id, 9001);
     assert_eq!(template.is_settings_template, Some(true));
     assert_eq!(
         template.items.as_ref().unwrap()[1].sku_type,
@@ -679,13 +681,14 @@ async fn create_invoice_template_posts_lines_with_exact_decimals() {
         .create_invoice_template()
         .body(types::InvoiceTemplateCreateRequest {
             items: Some(vec![types::InvoiceTemplateItemCreateRequest {
-                sku_id: Some(501),
-                quantity: Some(dec("2")),
-                unit_price: Some(dec("600.05")),
-                is_add_on: Some(false),
+                sku_id: 501,
+                quantity: dec("2"),
+                unit_price: dec("600.05"),
+                is_add_on: false,
                 description: Some("Visit".into()),
                 hours: Some(dec("1.50")),
-                ..Default::default()
+                cost: None,
+                workflow_action_item_id: None,
             }]),
         })
         .send()
@@ -694,7 +697,7 @@ async fn create_invoice_template_posts_lines_with_exact_decimals() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(9003));
+    assert_eq!(created.id, 9003);
 }
 
 #[tokio::test]
@@ -722,23 +725,28 @@ async fn update_invoice_template_sends_new_and_existing_lines() {
         .update_invoice_template()
         .id(9001)
         .body(types::InvoiceTemplateUpdateRequest {
-            name: Some("Gold monthly (2025)".into()),
-            active: Some(true),
-            items: Some(vec![
+            name: servicetitan_core::types::Patch::Set("Gold monthly (2025)".into()),
+            active: servicetitan_core::types::Patch::Set(true),
+            items: servicetitan_core::types::Patch::Set(vec![
                 Some(types::InvoiceTemplateItemUpdateRequest {
-                    id: Some(1),
-                    sku_id: Some(501),
-                    quantity: Some(dec("1")),
-                    unit_price: Some(dec("650.00")),
-                    is_add_on: Some(false),
-                    ..Default::default()
+                    id: servicetitan_core::types::Patch::Set(1),
+                    sku_id: servicetitan_core::types::Patch::Set(501),
+                    quantity: servicetitan_core::types::Patch::Set(dec("1")),
+                    unit_price: servicetitan_core::types::Patch::Set(dec("650.00")),
+                    is_add_on: servicetitan_core::types::Patch::Set(false),
+                    cost: servicetitan_core::types::Patch::Absent,
+                    description: servicetitan_core::types::Patch::Absent,
+                    hours: servicetitan_core::types::Patch::Absent,
                 }),
                 Some(types::InvoiceTemplateItemUpdateRequest {
-                    sku_id: Some(503),
-                    quantity: Some(dec("1")),
-                    unit_price: Some(dec("19.99")),
-                    is_add_on: Some(true),
-                    ..Default::default()
+                    sku_id: servicetitan_core::types::Patch::Set(503),
+                    quantity: servicetitan_core::types::Patch::Set(dec("1")),
+                    unit_price: servicetitan_core::types::Patch::Set(dec("19.99")),
+                    is_add_on: servicetitan_core::types::Patch::Set(true),
+                    cost: servicetitan_core::types::Patch::Absent,
+                    description: servicetitan_core::types::Patch::Absent,
+                    hours: servicetitan_core::types::Patch::Absent,
+                    id: servicetitan_core::types::Patch::Absent,
                 }),
             ]),
             ..Default::default()
@@ -749,7 +757,7 @@ async fn update_invoice_template_sends_new_and_existing_lines() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(result.id, Some(9001));
+    assert_eq!(result.id, 9001);
 }
 
 // ---- Recurring service events ------------------------------------------------------------
@@ -792,7 +800,7 @@ async fn list_recurring_service_events_sends_filters() {
 
     mock.assert_async().await;
     let event = &page.data.unwrap()[0];
-    assert_eq!(event.id, Some(81));
+    assert_eq!(event.id, 81);
     assert_eq!(event.job_id, Some(123456789012));
     assert_eq!(event.status, Some(types::OpportunityStatus::Contacted));
     assert_eq!(event.date, Some(at("2024-04-15T00:00:00Z")));
@@ -825,7 +833,7 @@ async fn mark_recurring_service_events_complete_and_incomplete() {
         .mark_recurring_service_event_complete()
         .id(81)
         .body(types::RecurringServiceEventJobRequest {
-            job_id: Some(123456789012),
+            job_id: 123456789012,
         })
         .send()
         .await
@@ -835,7 +843,7 @@ async fn mark_recurring_service_events_complete_and_incomplete() {
         .mark_recurring_service_event_incomplete()
         .id(82)
         .body(types::RecurringServiceEventJobRequest {
-            job_id: Some(123456789013),
+            job_id: 123456789013,
         })
         .send()
         .await
@@ -844,8 +852,8 @@ async fn mark_recurring_service_events_complete_and_incomplete() {
 
     complete.assert_async().await;
     incomplete.assert_async().await;
-    assert_eq!(done.id, Some(81));
-    assert_eq!(undone.id, Some(82));
+    assert_eq!(done.id, 81);
+    assert_eq!(undone.id, 82);
 }
 
 // ---- Recurring services ------------------------------------------------------------------
@@ -917,8 +925,8 @@ async fn list_recurring_services_streams_items_across_pages() {
     first.assert_async().await;
     second.assert_async().await;
     assert_eq!(services.len(), 2);
-    assert_eq!(services[0].id, Some(700));
-    assert_eq!(services[1].id, Some(701));
+    assert_eq!(services[0].id, 700);
+    assert_eq!(services[1].id, 701);
     assert_eq!(
         services[1].recurrence_days_of_week,
         Some(vec![types::WeekDay::Monday, types::WeekDay::Friday])
@@ -946,7 +954,7 @@ async fn get_recurring_service_decodes_the_schedule() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(s.id, Some(700));
+    assert_eq!(s.id, 700);
     assert_eq!(
         s.recurrence_type,
         Some(types::ServiceRecurrenceType::NthWeekdayOfMonth)
@@ -991,14 +999,21 @@ async fn update_recurring_service_patches_the_schedule() {
         .update_recurring_service()
         .id(700)
         .body(types::RecurringServiceUpdateRequest {
-            priority: Some(types::Priority::High),
-            recurrence_type: Some(types::ServiceRecurrenceType::Monthly),
-            recurrence_interval: Some(2),
-            recurrence_week: Some(types::WeekOfMonth::Last),
-            recurrence_day_of_nth_week: Some(types::WeekDay::Saturday),
-            recurrence_months: Some(vec![types::Month::May, types::Month::November]),
-            from: Some(at("2025-05-01T00:00:00Z")),
-            estimated_payroll_cost: Some(dec("60.10")),
+            priority: servicetitan_core::types::Patch::Set(types::Priority::High),
+            recurrence_type: servicetitan_core::types::Patch::Set(
+                types::ServiceRecurrenceType::Monthly,
+            ),
+            recurrence_interval: servicetitan_core::types::Patch::Set(2),
+            recurrence_week: servicetitan_core::types::Patch::Set(types::WeekOfMonth::Last),
+            recurrence_day_of_nth_week: servicetitan_core::types::Patch::Set(
+                types::WeekDay::Saturday,
+            ),
+            recurrence_months: servicetitan_core::types::Patch::Set(vec![
+                types::Month::May,
+                types::Month::November,
+            ]),
+            from: servicetitan_core::types::Patch::Set(at("2025-05-01T00:00:00Z")),
+            estimated_payroll_cost: servicetitan_core::types::Patch::Set(dec("60.10")),
             ..Default::default()
         })
         .send()
@@ -1007,7 +1022,7 @@ async fn update_recurring_service_patches_the_schedule() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(result.id, Some(700));
+    assert_eq!(result.id, 700);
 }
 
 // ---- Membership types --------------------------------------------------------------------
@@ -1057,7 +1072,7 @@ async fn list_membership_types_sends_filters() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(1));
     let t = &page.data.unwrap()[0];
-    assert_eq!(t.id, Some(12));
+    assert_eq!(t.id, 12);
     assert_eq!(t.discount_mode, Some(types::DiscountMode::Units));
     assert_eq!(
         t.duration_billing.as_ref().unwrap()[0].billing_frequency,
@@ -1221,7 +1236,7 @@ async fn list_recurring_service_types_sends_filters() {
 
     mock.assert_async().await;
     let t = &page.data.unwrap()[0];
-    assert_eq!(t.id, Some(40));
+    assert_eq!(t.id, 40);
     assert_eq!(t.recurrence_interval, Some(7));
     assert_eq!(t.name.as_deref(), Some("Pool check"));
 }

@@ -78,7 +78,7 @@ async fn list_gross_pay_items_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let item = &page.data.unwrap()[0];
-    assert_eq!(item.id, Some(310001));
+    assert_eq!(item.id, 310001);
     assert_eq!(item.employee_type, Some(types::EmployeeType::Technician));
     assert_eq!(
         item.gross_pay_item_type,
@@ -184,12 +184,13 @@ async fn create_update_and_delete_a_gross_pay_item() {
     let created = c
         .create_gross_pay_item()
         .body(types::GrossPayItemCreateRequest {
-            payroll_id: Some(4401),
-            amount: Some(dec("150.25")),
-            activity_code_id: Some(12),
-            date: Some(at("2024-03-04T00:00:00Z")),
+            payroll_id: 4401,
+            amount: dec("150.25"),
+            activity_code_id: 12,
+            date: at("2024-03-04T00:00:00Z"),
             invoice_id: Some(990001),
-            ..Default::default()
+            budget_code_id: None,
+            memo: None,
         })
         .send()
         .await
@@ -199,12 +200,13 @@ async fn create_update_and_delete_a_gross_pay_item() {
         .update_gross_pay_item()
         .id(310003)
         .body(types::GrossPayItemUpdateRequest {
-            payroll_id: Some(4401),
-            amount: Some(dec("175.50")),
-            activity_code_id: Some(12),
-            date: Some(at("2024-03-04T00:00:00Z")),
+            payroll_id: 4401,
+            amount: dec("175.50"),
+            activity_code_id: 12,
+            date: at("2024-03-04T00:00:00Z"),
             invoice_id: None,
-            ..Default::default()
+            budget_code_id: None,
+            memo: None,
         })
         .send()
         .await
@@ -215,8 +217,8 @@ async fn create_update_and_delete_a_gross_pay_item() {
     create.assert_async().await;
     update.assert_async().await;
     delete.assert_async().await;
-    assert_eq!(created.id, Some(310003));
-    assert_eq!(updated.id, Some(310003));
+    assert_eq!(created.id, 310003);
+    assert_eq!(updated.id, 310003);
     assert_eq!(deleted.status().as_u16(), 200);
 }
 
@@ -237,12 +239,13 @@ async fn a_conflict_on_a_locked_payroll_is_an_api_error() {
     let result = client(&api)
         .create_gross_pay_item()
         .body(types::GrossPayItemCreateRequest {
-            payroll_id: Some(4401),
-            amount: Some(dec("1.00")),
-            activity_code_id: Some(12),
-            date: Some(at("2024-03-04T00:00:00Z")),
+            payroll_id: 4401,
+            amount: dec("1.00"),
+            activity_code_id: 12,
+            date: at("2024-03-04T00:00:00Z"),
             invoice_id: None,
-            ..Default::default()
+            budget_code_id: None,
+            memo: None,
         })
         .send()
         .await;
@@ -266,8 +269,8 @@ async fn list_job_splits_decodes_the_shares() {
             json_reply(
                 then,
                 r#"{"page": 1, "pageSize": 50, "hasMore": false, "data": [
-                    {"jobId": 123456789012, "technicianId": 88, "split": 66.67},
-                    {"jobId": 123456789012, "technicianId": 89, "split": 33.33}]}"#,
+                    {"id": 1, "jobId": 123456789012, "technicianId": 88, "split": 66.67},
+                    {"id": 2, "jobId": 123456789012, "technicianId": 89, "split": 33.33}]}"#,
             );
         })
         .await;
@@ -465,15 +468,16 @@ async fn list_get_and_create_payroll_adjustments() {
     let created = c
         .create_payroll_adjustment()
         .body(types::PayrollAdjustmentCreateRequest {
-            employee_type: Some(types::EmployeeType::Technician),
-            employee_id: Some(88),
-            posted_on: Some(at("2024-03-16T00:00:00Z")),
+            employee_type: types::EmployeeType::Technician,
+            employee_id: 88,
+            posted_on: at("2024-03-16T00:00:00Z"),
             memo: Some("Training".into()),
             activity_code_id: Some(12),
             hours: Some(dec("4.00")),
             rate: Some(dec("45.00")),
             amount: None,
-            ..Default::default()
+            invoice_id: None,
+            quantity: None,
         })
         .send()
         .await
@@ -489,7 +493,7 @@ async fn list_get_and_create_payroll_adjustments() {
     assert_eq!(listed.posted_on, Some(at("2024-03-15T00:00:00.1234567Z")));
     assert_eq!(adjustment.rate.unwrap().to_string(), "45.00");
     assert_eq!(adjustment.hours.unwrap().to_string(), "4.00");
-    assert_eq!(created.id, Some(8802));
+    assert_eq!(created.id, 8802);
 }
 
 // ---- Payrolls ----------------------------------------------------------------------------
@@ -567,7 +571,7 @@ async fn list_payrolls_for_everyone_a_technician_and_an_employee() {
     technician.assert_async().await;
     employee.assert_async().await;
     let p = &everyone.data.unwrap()[0];
-    assert_eq!(p.id, Some(4401));
+    assert_eq!(p.id, 4401);
     assert_eq!(p.status, Some(types::PayrollStatus::Approved));
     assert_eq!(p.ended_on, Some(at("2024-03-14T23:59:59.9999999Z")));
     assert_eq!(tech.data.unwrap()[0].employee_id, Some(88));
@@ -684,7 +688,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
 
     mock.assert_async().await;
     let p = &page.data.unwrap()[0];
-    assert_eq!(p.id, Some(4409));
+    assert_eq!(p.id, 4409);
     assert_eq!(p.started_on, None);
     assert_eq!(p.employee_id, None);
     assert_eq!(

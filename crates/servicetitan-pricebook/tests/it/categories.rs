@@ -55,12 +55,12 @@ async fn list_categories_sends_filters_and_decodes_nested_subcategories() {
     mock.assert_async().await;
 
     let category = &page.data.unwrap()[0];
-    assert_eq!(category.id, Some(2001));
+    assert_eq!(category.id, 2001);
     assert_eq!(category.category_type, Some(types::CategoryType::Services));
     assert_eq!(category.business_unit_ids.as_deref(), Some(&[12, 13][..]));
     assert_eq!(category.parent_id, None);
     let child = &category.subcategories.as_ref().unwrap()[0];
-    assert_eq!(child.id, Some(2002));
+    assert_eq!(child.id, 2002);
     assert_eq!(child.parent_id, Some(2001));
 }
 
@@ -86,20 +86,20 @@ async fn create_category_returns_201_with_the_category() {
 
     let category = client(&api)
         .create_category()
-        .body(types::CategoryCreateRequest {
-            name: Some("Heating".into()),
-            category_type: Some(types::CategoryType::Services),
-            position: Some(3),
-            business_unit_ids: Some(vec![12, 13]),
-            ..Default::default()
-        })
+        .body(
+            types::CategoryCreateRequest::builder()
+                .name("Heating".to_string())
+                .category_type(types::CategoryType::Services)
+                .position(3)
+                .business_unit_ids(vec![12i64, 13]),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(category.id, Some(2001));
+    assert_eq!(category.id, 2001);
     assert_eq!(category.position, Some(3));
 }
 
@@ -155,8 +155,10 @@ async fn update_category_patches_the_changed_fields() {
         .update_category()
         .id(2001)
         .body(types::CategoryUpdateRequest {
-            active: Some(false),
-            sku_images: Some(vec![Some("Images/Sku/furnace.png".into())]),
+            active: servicetitan_core::types::Patch::Set(false),
+            sku_images: servicetitan_core::types::Patch::Set(vec![Some(
+                "Images/Sku/furnace.png".into(),
+            )]),
             ..Default::default()
         })
         .send()

@@ -46,7 +46,7 @@ async fn list_client_specific_pricing_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let sheet = &page.data.unwrap()[0];
-    assert_eq!(sheet.id, Some(501));
+    assert_eq!(sheet.id, 501);
     let exceptions = sheet.exceptions.as_ref().unwrap();
     assert_eq!(exceptions[0].sku_type, Some(types::SkuType::Material));
     assert_eq!(exceptions[0].value.unwrap().to_string(), "12.50");
@@ -89,10 +89,7 @@ async fn collect_all_reads_every_rate_sheet_page() {
         .unwrap();
     first.assert_async().await;
     second.assert_async().await;
-    assert_eq!(
-        sheets.iter().map(|s| s.id.unwrap()).collect::<Vec<_>>(),
-        [501, 502]
-    );
+    assert_eq!(sheets.iter().map(|s| s.id).collect::<Vec<_>>(), [501, 502]);
 }
 
 #[tokio::test]
@@ -117,11 +114,13 @@ async fn update_client_specific_pricing_patches_exceptions_with_exact_values() {
         .update_client_specific_pricing()
         .rate_sheet_id(501)
         .body(types::ClientSpecificPricingUpdateRequest {
-            exceptions: Some(vec![types::ClientSpecificPricingExceptionRequest {
-                sku_id: Some(120),
-                value: Some("7.50".parse().unwrap()),
-                value_type: Some(types::MarkupType::DiscountPercent),
-            }]),
+            exceptions: servicetitan_core::types::Patch::Set(vec![
+                types::ClientSpecificPricingExceptionRequest {
+                    sku_id: 120,
+                    value: "7.50".parse().unwrap(),
+                    value_type: types::MarkupType::DiscountPercent,
+                },
+            ]),
         })
         .send()
         .await

@@ -2,6 +2,7 @@
 
 use httpmock::prelude::*;
 use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::types::Decimal;
 use servicetitan_pricebook::{types, Client, SERVER_PATH};
 
 const APP_GUID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
@@ -58,7 +59,7 @@ async fn list_discounts_and_fees_sends_external_data_filters() {
     mock.assert_async().await;
 
     let fee = &page.data.unwrap()[0];
-    assert_eq!(fee.id, Some(8101));
+    assert_eq!(fee.id, 8101);
     assert_eq!(fee.type_, Some(types::PriceModifierType::Fee));
     assert_eq!(fee.amount_type, Some(types::PriceModifierAmountType::Fixed));
     assert_eq!(fee.amount.unwrap().to_string(), "89.00");
@@ -98,23 +99,23 @@ async fn create_discount_and_fee_posts_amounts_as_written() {
 
     let created = client(&api)
         .create_discount_and_fee()
-        .body(types::DiscountAndFeesCreateRequest {
-            type_: Some(types::PriceModifierType::Discount),
-            code: Some("SENIOR10".into()),
-            description: Some("Senior discount".into()),
-            amount_type: Some(types::PriceModifierAmountType::Percentage),
-            amount: Some("10.00".parse().unwrap()),
-            limit: Some("250.00".parse().unwrap()),
-            taxable: Some(false),
-            external_data: Some(types::ExternalDataCreateRequest {
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalDataEntry {
-                    key: Some("erpId".into()),
-                    value: Some("DSC-10".into()),
-                }]),
-            }),
-            ..Default::default()
-        })
+        .body(
+            types::DiscountAndFeesCreateRequest::builder()
+                .type_(types::PriceModifierType::Discount)
+                .code("SENIOR10".to_string())
+                .description("Senior discount".to_string())
+                .amount_type(types::PriceModifierAmountType::Percentage)
+                .amount("10.00".parse::<Decimal>().unwrap())
+                .limit("250.00".parse::<Decimal>().unwrap())
+                .taxable(false)
+                .external_data(types::ExternalDataCreateRequest {
+                    application_guid: APP_GUID.parse().unwrap(),
+                    external_data: vec![types::ExternalDataEntryInput {
+                        key: "erpId".into(),
+                        value: "DSC-10".into(),
+                    }],
+                }),
+        )
         .send()
         .await
         .unwrap()
@@ -181,15 +182,15 @@ async fn update_discount_and_fee_merges_external_data() {
         .update_discount_and_fee()
         .id(8101)
         .body(types::DiscountAndFeesUpdateRequest {
-            display_name: Some("Trip charge (after hours)".into()),
-            amount: Some("129.00".parse().unwrap()),
-            external_data: Some(types::ExternalDataUpdateRequest {
+            display_name: servicetitan_core::types::Patch::Set("Trip charge (after hours)".into()),
+            amount: servicetitan_core::types::Patch::Set("129.00".parse().unwrap()),
+            external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdateRequest {
                 patch_mode: Some(types::ExternalDataPatchMode::Merge),
-                application_guid: Some(APP_GUID.parse().unwrap()),
-                external_data: Some(vec![types::ExternalDataUpdateEntry {
-                    key: Some("erpId".into()),
+                application_guid: APP_GUID.parse().unwrap(),
+                external_data: vec![types::ExternalDataUpdateEntry {
+                    key: "erpId".into(),
                     value: Some("FEE-1B".into()),
-                }]),
+                }],
             }),
             ..Default::default()
         })

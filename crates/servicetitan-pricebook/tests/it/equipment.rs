@@ -4,6 +4,7 @@ use futures::TryStreamExt;
 use httpmock::prelude::*;
 use servicetitan_core::paging::{ExportBatch, ExportRequestExt};
 use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::types::Decimal;
 use servicetitan_pricebook::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
@@ -71,7 +72,7 @@ async fn list_equipment_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let item = &page.data.unwrap()[0];
-    assert_eq!(item.id, Some(9101));
+    assert_eq!(item.id, 9101);
     assert_eq!(item.price.unwrap().to_string(), "6499.99");
     assert_eq!(item.cost.unwrap().to_string(), "3100.55");
     assert_eq!(
@@ -138,33 +139,36 @@ async fn create_equipment_posts_vendor_and_warranty() {
 
     let created = client(&api)
         .create_equipment()
-        .body(types::EquipmentCreateRequest {
-            code: Some("HP-3T".into()),
-            description: Some("<p>16 SEER heat pump</p>".into()),
-            price: Some("6499.99".parse().unwrap()),
-            manufacturer_warranty: Some(types::SkuWarrantyRequest {
-                duration: Some(120),
-                description: None,
-            }),
-            primary_vendor: Some(types::SkuVendorRequest {
-                vendor_id: Some(44),
-                cost: Some("3100.55".parse().unwrap()),
-                active: Some(true),
-                ..Default::default()
-            }),
-            recommendations: Some(vec![types::EquipmentRecommendationRequest {
-                sku_id: Some(330),
-                type_: Some(types::EquipmentRecommendationType::Service),
-            }]),
-            ..Default::default()
-        })
+        .body(
+            types::EquipmentCreateRequest::builder()
+                .code("HP-3T".to_string())
+                .description("<p>16 SEER heat pump</p>".to_string())
+                .price("6499.99".parse::<Decimal>().unwrap())
+                .manufacturer_warranty(types::SkuWarrantyRequest {
+                    duration: 120,
+                    description: None,
+                })
+                .primary_vendor(types::SkuVendorRequest {
+                    vendor_id: 44,
+                    cost: "3100.55".parse().unwrap(),
+                    active: true,
+                    memo: None,
+                    other_sub_accounts: None,
+                    primary_sub_account: None,
+                    vendor_part: None,
+                })
+                .recommendations(vec![types::EquipmentRecommendationRequest {
+                    sku_id: 330,
+                    type_: types::EquipmentRecommendationType::Service,
+                }]),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(created.id, Some(9101));
+    assert_eq!(created.id, 9101);
 }
 
 #[tokio::test]
@@ -216,9 +220,9 @@ async fn update_equipment_patches_price() {
         .update_equipment()
         .id(9101)
         .body(types::EquipmentUpdateRequest {
-            price: Some("6799.00".parse().unwrap()),
-            active: Some(true),
-            upgrades: Some(vec![9102]),
+            price: servicetitan_core::types::Patch::Set("6799.00".parse().unwrap()),
+            active: servicetitan_core::types::Patch::Set(true),
+            upgrades: servicetitan_core::types::Patch::Set(vec![9102]),
             ..Default::default()
         })
         .send()
@@ -298,7 +302,7 @@ async fn export_equipment_follows_the_continuation_token_over_two_pages() {
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("eq-token-1"));
     assert_eq!(batches[1].continue_from.as_deref(), Some("eq-token-2"));
-    assert_eq!(batches[0].items[0].id, Some(9101));
+    assert_eq!(batches[0].items[0].id, 9101);
     assert_eq!(batches[1].items[0].code.as_deref(), Some("HP-4T"));
     assert_eq!(batches[1].items[0].price.unwrap().to_string(), "7499.10");
 }

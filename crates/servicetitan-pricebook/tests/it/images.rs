@@ -44,16 +44,12 @@ async fn upload_image_sends_the_file_as_multipart_and_returns_the_stored_path() 
         })
         .await;
 
-    let file = UploadFile {
-        file_name: "furnace.png".into(),
-        content_type: Some("image/png".into()),
-        bytes: PNG.to_vec().into(),
-    };
+    let file = UploadFile::new("furnace.png", PNG.to_vec()).with_content_type("image/png");
     let response = client(&api).upload_image(file).await.unwrap();
     mock.assert_async().await;
 
     assert_eq!(response.status().as_u16(), 201);
-    let stored: types::ImageUploadResult = response.json().await.unwrap();
+    let stored: types::ImageUploadResult = response.into_inner();
     assert_eq!(
         stored.path.as_deref(),
         Some("Images/Temp/3c9d2f0e-furnace.png")

@@ -42,7 +42,7 @@ async fn discount_with_unknown_enums_extra_fields_and_nulls_still_decodes() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(fee.id, Some(8102));
+    assert_eq!(fee.id, 8102);
     assert_eq!(
         fee.type_,
         Some(types::PriceModifierType::Unknown("Surcharge".into()))

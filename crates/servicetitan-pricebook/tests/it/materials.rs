@@ -2,6 +2,7 @@
 
 use httpmock::prelude::*;
 use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::types::Decimal;
 use servicetitan_pricebook::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
@@ -61,7 +62,7 @@ async fn list_materials_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let material = &page.data.unwrap()[0];
-    assert_eq!(material.id, Some(120));
+    assert_eq!(material.id, 120);
     assert_eq!(material.cost.unwrap().to_string(), "12.50");
     assert_eq!(material.price.unwrap().to_string(), "89.00");
     assert_eq!(material.cost_type_id, Some(3));
@@ -95,23 +96,23 @@ async fn create_material_posts_costs_as_written() {
 
     let material = client(&api)
         .create_material()
-        .body(types::MaterialCreateRequest {
-            code: Some("CAP-45-5".into()),
-            description: Some("<p>Dual run capacitor</p>".into()),
-            cost: Some("12.50".parse().unwrap()),
-            price: Some("89.00".parse().unwrap()),
-            is_inventory: Some(true),
-            categories: Some(vec![2003]),
-            cost_type_id: Some(3),
-            ..Default::default()
-        })
+        .body(
+            types::MaterialCreateRequest::builder()
+                .code("CAP-45-5".to_string())
+                .description("<p>Dual run capacitor</p>".to_string())
+                .cost("12.50".parse::<Decimal>().unwrap())
+                .price("89.00".parse::<Decimal>().unwrap())
+                .is_inventory(true)
+                .categories(vec![2003i64])
+                .cost_type_id(3i64),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(material.id, Some(120));
+    assert_eq!(material.id, 120);
 }
 
 #[tokio::test]
@@ -168,8 +169,8 @@ async fn update_material_patches_the_changed_fields() {
         .update_material()
         .id(120)
         .body(types::MaterialUpdateRequest {
-            active: Some(false),
-            unit_of_measure: Some("Box".into()),
+            active: servicetitan_core::types::Patch::Set(false),
+            unit_of_measure: servicetitan_core::types::Patch::Set("Box".into()),
             ..Default::default()
         })
         .send()
@@ -224,7 +225,7 @@ async fn list_material_cost_types_decodes_a_page() {
 
     let kinds = page.data.unwrap();
     assert_eq!(kinds[0].name.as_deref(), Some("Parts"));
-    assert_eq!(kinds[1].id, Some(4));
+    assert_eq!(kinds[1].id, 4);
     assert_eq!(kinds[1].name, None);
 }
 
@@ -259,7 +260,7 @@ async fn export_materials_decodes_a_batch() {
     assert_eq!(page.has_more, Some(false));
     assert_eq!(page.continue_from.as_deref(), Some("mat-token-5"));
     let item = &page.data.unwrap()[0];
-    assert_eq!(item.id, Some(120));
+    assert_eq!(item.id, 120);
     assert_eq!(item.add_on_member_price.unwrap().to_string(), "59.00");
     assert_eq!(item.chargeable_by_default, Some(true));
 }

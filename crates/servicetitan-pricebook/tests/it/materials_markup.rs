@@ -69,10 +69,10 @@ async fn create_materials_markup_posts_the_tier_and_unwraps_data() {
     let result = client(&api)
         .create_materials_markup()
         .body(types::MaterialsMarkupRequest {
-            id: Some(0),
-            from: Some("200.00".parse().unwrap()),
-            to: Some("999.99".parse().unwrap()),
-            percent: Some("40.25".parse().unwrap()),
+            id: 0,
+            from: "200.00".parse().unwrap(),
+            to: "999.99".parse().unwrap(),
+            percent: "40.25".parse().unwrap(),
         })
         .send()
         .await
@@ -81,7 +81,7 @@ async fn create_materials_markup_posts_the_tier_and_unwraps_data() {
     mock.assert_async().await;
 
     let tier = result.data.unwrap();
-    assert_eq!(tier.id, Some(3));
+    assert_eq!(tier.id, 3);
     assert_eq!(tier.percent.unwrap().to_string(), "40.25");
 }
 
@@ -131,10 +131,10 @@ async fn update_materials_markup_replaces_the_tier_with_put() {
         .update_materials_markup()
         .id(2)
         .body(types::MaterialsMarkupRequest {
-            id: Some(2),
-            from: Some("50.00".parse().unwrap()),
-            to: Some("199.99".parse().unwrap()),
-            percent: Some("60.00".parse().unwrap()),
+            id: 2,
+            from: "50.00".parse().unwrap(),
+            to: "199.99".parse().unwrap(),
+            percent: "60.00".parse().unwrap(),
         })
         .send()
         .await

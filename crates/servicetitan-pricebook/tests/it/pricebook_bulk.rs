@@ -2,6 +2,7 @@
 
 use httpmock::prelude::*;
 use servicetitan_core::testing::{MockApi, APP_KEY, TOKEN};
+use servicetitan_core::types::Decimal;
 use servicetitan_pricebook::{types, Client, SERVER_PATH};
 
 fn client(api: &MockApi) -> Client {
@@ -37,24 +38,26 @@ async fn bulk_create_links_new_items_by_custom_id_and_maps_ids_back() {
     let result = client(&api)
         .bulk_create_pricebook_items()
         .body(types::PricebookBulkCreateRequest {
-            materials: Some(vec![types::MaterialBulkCreateRequest {
-                code: Some("FLTR-16".into()),
-                description: Some("16x25 filter".into()),
-                cost: Some("4.35".parse().unwrap()),
-                custom_id: Some("m-1".into()),
-                ..Default::default()
-            }]),
-            services: Some(vec![types::ServiceBulkCreateRequest {
-                code: Some("FLTR-SVC".into()),
-                description: Some("Filter change".into()),
-                custom_id: Some("s-1".into()),
-                service_materials: Some(vec![types::SkuLinkBulkCreateRequest {
-                    custom_id: Some("m-1".into()),
-                    sku_id: None,
-                    quantity: Some(2i64.into()),
-                }]),
-                ..Default::default()
-            }]),
+            materials: Some(vec![types::MaterialBulkCreateRequest::try_from(
+                types::MaterialBulkCreateRequest::builder()
+                    .code("FLTR-16".to_string())
+                    .description("16x25 filter".to_string())
+                    .cost("4.35".parse::<Decimal>().unwrap())
+                    .custom_id("m-1".to_string()),
+            )
+            .unwrap()]),
+            services: Some(vec![types::ServiceBulkCreateRequest::try_from(
+                types::ServiceBulkCreateRequest::builder()
+                    .code("FLTR-SVC".to_string())
+                    .description("Filter change".to_string())
+                    .custom_id("s-1".to_string())
+                    .service_materials(vec![types::SkuLinkBulkCreateRequest {
+                        custom_id: Some("m-1".into()),
+                        sku_id: None,
+                        quantity: 2i64.into(),
+                    }]),
+            )
+            .unwrap()]),
             ..Default::default()
         })
         .send()
@@ -91,15 +94,18 @@ async fn bulk_update_patches_items_by_id() {
     client(&api)
         .bulk_update_pricebook_items()
         .body(types::PricebookBulkUpdateRequest {
-            discount_and_fees: Some(vec![types::DiscountAndFeesBulkUpdateRequest {
-                id: Some(8101),
-                type_: Some(types::PriceModifierType::Fee),
-                code: Some("TRIP".into()),
-                amount_type: Some(types::PriceModifierAmountType::Fixed),
-                amount: Some("99.00".parse().unwrap()),
-                active: Some(true),
-                ..Default::default()
-            }]),
+            discount_and_fees: servicetitan_core::types::Patch::Set(vec![
+                types::DiscountAndFeesBulkUpdateRequest::try_from(
+                    types::DiscountAndFeesBulkUpdateRequest::builder()
+                        .id(8101)
+                        .type_(types::PriceModifierType::Fee)
+                        .code("TRIP".to_string())
+                        .amount_type(types::PriceModifierAmountType::Fixed)
+                        .amount("99.00".parse::<Decimal>().unwrap())
+                        .active(true),
+                )
+                .unwrap(),
+            ]),
             ..Default::default()
         })
         .send()

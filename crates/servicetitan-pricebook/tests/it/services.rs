@@ -58,7 +58,7 @@ async fn list_services_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
 
     let service = &page.data.unwrap()[0];
-    assert_eq!(service.id, Some(330));
+    assert_eq!(service.id, 330);
     assert_eq!(service.hours.unwrap().to_string(), "1.50");
     assert_eq!(service.sold_by_commission.unwrap().to_string(), "7.5000");
     assert_eq!(
@@ -96,28 +96,32 @@ async fn create_service_posts_links_and_prices() {
 
     let service = client(&api)
         .create_service()
-        .body(types::ServiceCreateRequest {
-            code: Some("TUNEUP-AC".into()),
-            description: Some("<ul><li>Check refrigerant</li></ul>".into()),
-            warranty: Some(types::SkuWarrantyRequest {
-                duration: Some(30),
-                description: Some("30 day labor".into()),
-            }),
-            price: Some("149.00".parse().unwrap()),
-            is_labor: Some(true),
-            service_materials: Some(vec![types::SkuLinkRequest {
-                sku_id: Some(120),
-                quantity: Some("1".parse().unwrap()),
-            }]),
-            ..Default::default()
-        })
+        .body(
+            types::ServiceCreateRequest::builder()
+                .code("TUNEUP-AC".to_string())
+                .description("<ul><li>Check refrigerant</li></ul>".to_string())
+                .warranty(types::SkuWarrantyRequest {
+                    duration: 30,
+                    description: Some("30 day labor".into()),
+                })
+                .price(
+                    "149.00"
+                        .parse::<servicetitan_core::types::Decimal>()
+                        .unwrap(),
+                )
+                .is_labor(true)
+                .service_materials(vec![types::SkuLinkRequest {
+                    sku_id: 120,
+                    quantity: "1".parse().unwrap(),
+                }]),
+        )
         .send()
         .await
         .unwrap()
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(service.id, Some(330));
+    assert_eq!(service.id, 330);
     assert_eq!(service.price.unwrap().to_string(), "149.00");
 }
 
@@ -175,9 +179,9 @@ async fn update_service_patches_the_changed_fields() {
         .update_service()
         .id(330)
         .body(types::ServiceUpdateRequest {
-            display_name: Some("AC Tune-up (2 units)".into()),
-            member_price: Some("179.00".parse().unwrap()),
-            categories: Some(vec![2002]),
+            display_name: servicetitan_core::types::Patch::Set("AC Tune-up (2 units)".into()),
+            member_price: servicetitan_core::types::Patch::Set("179.00".parse().unwrap()),
+            categories: servicetitan_core::types::Patch::Set(vec![2002]),
             ..Default::default()
         })
         .send()

@@ -26,10 +26,10 @@ const ROWS: &str = r#"{"fields": [{"name": "JobNumber", "label": "Job #", "dataT
 
 fn parameters() -> types::ReportDataRequest {
     types::ReportDataRequest {
-        parameters: Some(vec![types::ReportParameterValue {
-            name: Some("From".into()),
+        parameters: vec![types::ReportParameterValue {
+            name: "From".into(),
             value: Some(serde_json::json!("2024-03-01")),
-        }]),
+        }],
     }
 }
 

@@ -16,20 +16,20 @@ fn data_type(field: &types::ReportField) -> Option<&str> {
 
 fn report_parameters() -> types::ReportDataRequest {
     types::ReportDataRequest {
-        parameters: Some(vec![
+        parameters: vec![
             types::ReportParameterValue {
-                name: Some("From".into()),
+                name: "From".into(),
                 value: Some(serde_json::json!("2024-03-01")),
             },
             types::ReportParameterValue {
-                name: Some("To".into()),
+                name: "To".into(),
                 value: Some(serde_json::json!("2024-03-31")),
             },
             types::ReportParameterValue {
-                name: Some("BusinessUnitIds".into()),
+                name: "BusinessUnitIds".into(),
                 value: Some(serde_json::json!([12, 14])),
             },
-        ]),
+        ],
     }
 }
 
@@ -109,7 +109,7 @@ async fn list_reports_of_a_category() {
     mock.assert_async().await;
 
     let reports = page.data.unwrap();
-    assert_eq!(reports[0].id, Some(1001));
+    assert_eq!(reports[0].id, 1001);
     assert_eq!(reports[1].description, None);
 }
 
@@ -334,7 +334,7 @@ async fn lenient_report_decoding() {
         .into_inner();
     mock.assert_async().await;
 
-    assert_eq!(report.id, Some(2001));
+    assert_eq!(report.id, 2001);
     assert_eq!(report.name, None);
     assert!(report.parameters.is_none());
     let field = &report.fields.unwrap()[0];

@@ -93,7 +93,7 @@ async fn list_estimates_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(1));
     let e = &page.data.unwrap()[0];
-    assert_eq!(e.id, Some(77001));
+    assert_eq!(e.id, 77001);
     assert_eq!(
         e.review_status,
         Some(types::EstimateReviewStatus::NeedsApproval)
@@ -180,7 +180,7 @@ async fn list_estimates_stream_items_walks_the_pages() {
         .list_estimates()
         .project_id(9001)
         .stream_items()
-        .map_ok(|e| e.id.unwrap())
+        .map_ok(|e| e.id)
         .try_collect()
         .await
         .unwrap();
@@ -276,7 +276,7 @@ async fn create_estimate_posts_items_with_exact_decimals() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(77003));
+    assert_eq!(created.id, 77003);
 }
 
 #[tokio::test]
@@ -358,7 +358,7 @@ async fn sell_unsell_and_dismiss_an_estimate() {
     let e = c
         .sell_estimate()
         .id(77001)
-        .body(types::EstimateSellRequest { sold_by: Some(88) })
+        .body(types::EstimateSellRequest { sold_by: 88 })
         .send()
         .await
         .unwrap()
@@ -408,7 +408,7 @@ async fn list_estimate_items_sends_filters() {
 
     mock.assert_async().await;
     let item = &page.data.unwrap()[0];
-    assert_eq!(item.id, Some(50001));
+    assert_eq!(item.id, 50001);
     assert_eq!(item.qty.unwrap().to_string(), "2.000");
     assert_eq!(item.unit_rate.unwrap().to_string(), "129.95");
     assert_eq!(item.sku.as_ref().unwrap().type_.as_deref(), Some("Service"));
@@ -517,10 +517,10 @@ async fn export_estimates_streams_two_pages_with_the_token() {
     assert_eq!(batches.len(), 2);
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("est-1"));
-    assert_eq!(batches[0].items[0].id, Some(77001));
+    assert_eq!(batches[0].items[0].id, 77001);
     assert!(!batches[1].has_more);
     assert_eq!(batches[1].continue_from.as_deref(), Some("est-2"));
-    assert_eq!(batches[1].items[0].id, Some(77002));
+    assert_eq!(batches[1].items[0].id, 77002);
     assert_eq!(batches[1].items[0].active, Some(false));
     assert_eq!(batches[1].items[0].subtotal.unwrap().to_string(), "1234.10");
 }

@@ -89,7 +89,7 @@ async fn list_service_agreements_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, Some(1));
     let a = &page.data.unwrap()[0];
-    assert_eq!(a.id, Some(3100));
+    assert_eq!(a.id, 3100);
     assert_eq!(a.status, Some(types::AgreementStatus::Activated));
     assert_eq!(a.origin, Some(types::AgreementOrigin::ManualRenew));
     assert_eq!(
@@ -169,7 +169,7 @@ async fn stream_items_walks_the_pages() {
     first.assert_async().await;
     second.assert_async().await;
     assert_eq!(agreements.len(), 2);
-    assert_eq!(agreements[1].id, Some(3101));
+    assert_eq!(agreements[1].id, 3101);
     assert_eq!(agreements[1].billing_schedule, None);
     assert_eq!(agreements[1].origin, Some(types::AgreementOrigin::Initial));
 }
@@ -261,7 +261,7 @@ async fn export_service_agreements_streams_two_pages_with_the_token() {
     assert_eq!(batches.len(), 2);
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("sa-token-1"));
-    assert_eq!(batches[0].items[0].id, Some(3100));
+    assert_eq!(batches[0].items[0].id, 3100);
     assert_eq!(batches[0].items[0].active, Some(true));
     assert!(!batches[1].has_more);
     assert_eq!(batches[1].continue_from.as_deref(), Some("sa-token-2"));

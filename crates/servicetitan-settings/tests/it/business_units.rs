@@ -61,7 +61,7 @@ async fn list_business_units_sends_filters_and_decodes_a_page() {
     mock.assert_async().await;
     assert_eq!(page.total_count, None);
     let unit = &page.data.unwrap()[0];
-    assert_eq!(unit.id, Some(301));
+    assert_eq!(unit.id, 301);
     assert_eq!(unit.default_tax_rate.unwrap().to_string(), "0.0825");
     assert_eq!(
         unit.external_data.as_ref().unwrap()[0].value.as_deref(),
@@ -134,19 +134,19 @@ async fn update_business_unit_sends_the_external_data_patch() {
         .await;
 
     let body = types::BusinessUnitUpdateRequest {
-        external_data: Some(types::ExternalDataUpdateRequest {
+        external_data: servicetitan_core::types::Patch::Set(types::ExternalDataUpdateRequest {
             patch_mode: Some(types::ExternalDataPatchMode::Merge),
-            application_guid: Some(APP_GUID.parse().unwrap()),
-            external_data: Some(vec![
+            application_guid: APP_GUID.parse().unwrap(),
+            external_data: vec![
                 types::ExternalDataUpdateItem {
-                    key: Some("erpId".into()),
+                    key: "erpId".into(),
                     value: Some("BU-18".into()),
                 },
                 types::ExternalDataUpdateItem {
-                    key: Some("legacy".into()),
+                    key: "legacy".into(),
                     value: None,
                 },
-            ]),
+            ],
         }),
     };
     let result = client(&api)
@@ -159,7 +159,7 @@ async fn update_business_unit_sends_the_external_data_patch() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(result.id, Some(301));
+    assert_eq!(result.id, 301);
 }
 
 #[tokio::test]
@@ -210,10 +210,10 @@ async fn export_business_units_streams_two_batches() {
     first.assert_async().await;
     second.assert_async().await;
     assert_eq!(batches.len(), 2);
-    assert_eq!(batches[0].items[0].id, Some(301));
+    assert_eq!(batches[0].items[0].id, 301);
     assert_eq!(batches[0].continue_from.as_deref(), Some("bu-1"));
     let plumbing = &batches[1].items[0];
-    assert_eq!(plumbing.id, Some(302));
+    assert_eq!(plumbing.id, 302);
     assert_eq!(plumbing.active, Some(false));
     assert_eq!(plumbing.default_tax_rate.unwrap().to_string(), "0.0950");
     assert_eq!(batches[1].continue_from.as_deref(), Some("bu-2"));

@@ -50,7 +50,7 @@ async fn list_tag_types_sends_sort_and_decodes_importance() {
 
     mock.assert_async().await;
     let tags = page.data.unwrap();
-    assert_eq!(tags[0].id, Some(801));
+    assert_eq!(tags[0].id, 801);
     assert_eq!(tags[0].color.as_deref(), Some("#FF8800"));
     assert_eq!(tags[0].importance, Some(types::TagImportance::High));
     assert_eq!(tags[0].is_conversion_opportunity, Some(true));
@@ -118,7 +118,7 @@ async fn export_tag_types_streams_two_batches() {
         Some(types::TagImportance::Medium)
     );
     assert_eq!(batches[0].continue_from.as_deref(), Some("tags-1"));
-    assert_eq!(batches[1].items[0].id, Some(803));
+    assert_eq!(batches[1].items[0].id, 803);
     assert_eq!(batches[1].continue_from.as_deref(), Some("tags-2"));
     assert!(!batches[1].has_more);
 }

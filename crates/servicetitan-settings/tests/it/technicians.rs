@@ -78,7 +78,7 @@ async fn list_technicians_streams_items_across_pages() {
     page1.assert_async().await;
     page2.assert_async().await;
     let ids: Vec<_> = technicians.iter().map(|t| t.id).collect();
-    assert_eq!(ids, vec![Some(5201), Some(5202)]);
+    assert_eq!(ids, vec![5201, 5202]);
     assert_eq!(technicians[1].daily_goal.unwrap().to_string(), "900.25");
     assert_eq!(technicians[1].burden_rate.unwrap().to_string(), "28.10");
 }
@@ -103,7 +103,7 @@ async fn get_technician_decodes_money_address_and_job_filter() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(tech.id, Some(5201));
+    assert_eq!(tech.id, 5201);
     assert_eq!(tech.user_id, Some(91001));
     assert_eq!(tech.zone_ids, Some(vec![14, 15]));
     assert_eq!(tech.main_zone_id, Some(14));
@@ -151,28 +151,38 @@ async fn create_technician_writes_decimals_as_given() {
         .await;
 
     let body = types::TechnicianCreateRequest {
-        name: Some("Sam Okafor".into()),
-        account_creation_method: Some(types::AccountCreationMethod::AssignLoginAndPassword),
+        name: "Sam Okafor".into(),
+        account_creation_method: types::AccountCreationMethod::AssignLoginAndPassword,
         login: Some("sokafor".into()),
         password: Some("s3cret-Passw0rd".into()),
-        role_id: Some(3),
-        positions: Some(vec![
+        role_id: 3,
+        positions: vec![
             types::TechnicianPosition::Service,
             types::TechnicianPosition::Maintenance,
-        ]),
-        license_type: Some(types::LicenseType::ManagedTech),
+        ],
+        license_type: types::LicenseType::ManagedTech,
         daily_goal: Some("1250.10".parse::<Decimal>().unwrap()),
         burden_rate: Some("31.00".parse::<Decimal>().unwrap()),
         job_filter: Some(types::JobFilter::AllScheduledDispatchedWorkingToday),
         job_history_date_filter: Some(types::JobHistoryDateFilter::LastSevenDays),
         home: Some(types::AddressRequest {
-            street: Some("55 Oak Ave".into()),
-            city: Some("Pasadena".into()),
+            street: "55 Oak Ave".into(),
+            city: "Pasadena".into(),
             state: Some("CA".into()),
             zip: Some("91101".into()),
-            ..Default::default()
+            country: None,
+            latitude: None,
+            longitude: None,
+            unit: None,
         }),
-        ..Default::default()
+        aad_user_id: None,
+        bio: None,
+        business_unit_id: None,
+        custom_fields: None,
+        email: None,
+        memo: None,
+        phone_number: None,
+        team: None,
     };
     let created = client(&api)
         .create_technician()
@@ -183,7 +193,7 @@ async fn create_technician_writes_decimals_as_given() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(5230));
+    assert_eq!(created.id, 5230);
 }
 
 #[tokio::test]
@@ -210,12 +220,14 @@ async fn update_technician_patches_the_given_fields() {
         .update_technician()
         .id(5201)
         .body(types::TechnicianUpdateRequest {
-            team: Some("South".into()),
-            burden_rate: Some("34.75".parse::<Decimal>().unwrap()),
-            custom_fields: Some(vec![types::TechnicianCustomFieldRequest {
-                type_id: Some(61),
-                value: Some("V-14".into()),
-            }]),
+            team: servicetitan_core::types::Patch::Set("South".into()),
+            burden_rate: servicetitan_core::types::Patch::Set("34.75".parse::<Decimal>().unwrap()),
+            custom_fields: servicetitan_core::types::Patch::Set(vec![
+                types::TechnicianCustomFieldRequest {
+                    type_id: 61,
+                    value: Some("V-14".into()),
+                },
+            ]),
             ..Default::default()
         })
         .send()
@@ -250,7 +262,7 @@ async fn apply_technician_account_action_sends_license_and_truck() {
         .apply_technician_account_action()
         .id(5201)
         .body(types::TechnicianAccountActionRequest {
-            action: Some(types::AccountAction::Activate),
+            action: types::AccountAction::Activate,
             license_type: Some(types::TechnicianLicenseType::ManagedInstaller),
             truck_id: Some(880),
         })
@@ -310,7 +322,7 @@ async fn export_technicians_resumes_from_a_saved_token() {
     assert_eq!(batches.len(), 2);
     assert_eq!(batches[0].continue_from.as_deref(), Some("tech-token-1"));
     let tech = &batches[0].items[0];
-    assert_eq!(tech.id, Some(5201));
+    assert_eq!(tech.id, 5201);
     assert_eq!(tech.daily_goal.unwrap().to_string(), "1500.00");
     assert!(batches[1].items.is_empty());
     assert!(!batches[1].has_more);

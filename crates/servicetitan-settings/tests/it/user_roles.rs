@@ -48,7 +48,7 @@ async fn list_user_roles_filters_by_employee_type() {
     assert_eq!(page.total_count, Some(2));
     let roles = page.data.unwrap();
     assert_eq!(roles.len(), 2);
-    assert_eq!(roles[0].id, Some(3));
+    assert_eq!(roles[0].id, 3);
     assert_eq!(
         roles[0].employee_type,
         Some(types::EmployeeType::Technician)

@@ -144,7 +144,7 @@ async fn list_tasks_sends_every_kind_of_filter() {
 
     mock.assert_async().await;
     let task = &page.data.unwrap()[0];
-    assert_eq!(task.id, Some(640001));
+    assert_eq!(task.id, 640001);
     assert_eq!(task.task_number, Some(1077));
     assert_eq!(task.status, Some(types::TaskStatus::InProgress));
     assert_eq!(task.priority.as_deref(), Some("High"));
@@ -189,7 +189,7 @@ async fn list_tasks_stream_items_walks_the_pages() {
         .list_tasks()
         .assigned_to_id(89)
         .stream_items()
-        .map_ok(|t| t.id.unwrap())
+        .map_ok(|t| t.id)
         .try_collect()
         .await
         .unwrap();
@@ -286,22 +286,24 @@ async fn create_task_posts_the_task() {
     let created = client(&api)
         .create_task()
         .body(types::TaskCreateRequest {
-            reported_by_id: Some(88),
-            assigned_to_id: Some(89),
-            is_closed: Some(false),
+            reported_by_id: 88,
+            assigned_to_id: 89,
+            is_closed: false,
             status: Some(types::TaskStatus::ToDo),
-            name: Some("Call back about refund".into()),
-            business_unit_id: Some(301),
-            employee_task_type_id: Some(5),
-            employee_task_source_id: Some(6),
-            reported_date: Some(at("2024-03-01T15:45:00Z")),
+            name: "Call back about refund".into(),
+            business_unit_id: 301,
+            employee_task_type_id: 5,
+            employee_task_source_id: 6,
+            reported_date: at("2024-03-01T15:45:00Z"),
             complete_by: Some(at("2024-03-08T00:00:00Z")),
             involved_employee_id_list: Some(vec![88, 90]),
             customer_id: Some(4242),
             job_id: Some(123456789012),
             description: Some("Customer was double charged".into()),
-            priority: Some(types::TaskPriority::Urgent),
-            ..Default::default()
+            priority: types::TaskPriority::Urgent,
+            employee_task_resolution_id: None,
+            project_id: None,
+            started_on: None,
         })
         .send()
         .await
@@ -309,7 +311,7 @@ async fn create_task_posts_the_task() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(created.id, Some(640003));
+    assert_eq!(created.id, 640003);
     assert_eq!(created.task_number, Some(1078));
     assert_eq!(created.priority, Some(types::TaskPriority::Urgent));
     assert_eq!(created.status, Some(types::TaskStatus::ToDo));
@@ -346,9 +348,9 @@ async fn create_subtask_posts_under_the_parent_task() {
         .create_subtask()
         .id(640001)
         .body(types::SubtaskCreateRequest {
-            is_closed: Some(false),
-            name: Some("Email the receipt".into()),
-            assigned_to_id: Some(90),
+            is_closed: false,
+            name: "Email the receipt".into(),
+            assigned_to_id: 90,
             due_date_time: Some(at("2024-03-05T17:00:00Z")),
         })
         .send()
@@ -393,7 +395,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(task.id, Some(640009));
+    assert_eq!(task.id, 640009);
     assert_eq!(
         task.status,
         Some(types::TaskStatus::Unknown("Escalated".into()))
@@ -423,7 +425,23 @@ async fn a_validation_error_on_create_is_an_api_error() {
 
     let result = client(&api)
         .create_task()
-        .body(types::TaskCreateRequest::default())
+        // A blank name: the server wants one.
+        .body(
+            types::TaskCreateRequest::builder()
+                .name(String::new())
+                .assigned_to_id(1)
+                .business_unit_id(1)
+                .employee_task_source_id(1)
+                .employee_task_type_id(1)
+                .is_closed(false)
+                .priority(types::TaskPriority::Normal)
+                .reported_by_id(1)
+                .reported_date(
+                    "2026-11-29T12:00:00Z"
+                        .parse::<servicetitan_core::types::DateTime>()
+                        .unwrap(),
+                ),
+        )
         .send()
         .await;
 

@@ -92,7 +92,7 @@ async fn list_calls_v3_sends_filters_and_decodes_a_page() {
 
     assert_eq!(page.total_count, Some(1));
     let call = &page.data.unwrap()[0];
-    assert_eq!((call.id, call.project_id), (Some(81234), Some(120033)));
+    assert_eq!((call.id, call.project_id), (81234, Some(120033)));
     assert_eq!(
         call.business_unit.as_ref().unwrap().name.as_deref(),
         Some("HVAC Service")
@@ -337,46 +337,47 @@ async fn update_call_puts_the_new_values() {
         .await;
 
     let address = types::AddressInput {
-        street: Some("1640 Riverside Dr".into()),
-        unit: Some("Suite 2".into()),
-        country: Some("USA".into()),
-        city: Some("Phoenix".into()),
-        state: Some("AZ".into()),
-        zip: Some("85004".into()),
+        street: "1640 Riverside Dr".into(),
+        unit: "Suite 2".into(),
+        country: "USA".into(),
+        city: "Phoenix".into(),
+        state: "AZ".into(),
+        zip: "85004".into(),
         latitude: None,
         longitude: None,
     };
     let call = client(&api)
         .update_call()
         .id(99120001)
-        .body(types::CallUpdateRequest {
-            call_type: Some(types::CallType::Booked),
-            excuse_memo: Some(String::new()),
-            job_id: Some(81234),
-            campaign_id: Some(3301),
-            reason: Some(types::CallReasonInput {
-                name: Some("New install".into()),
-                lead: Some(true),
-            }),
-            customer: Some(types::CustomerInput {
-                id: Some(4402113),
-                name: Some("Hill Valley Dental".into()),
-                address: Some(address.clone()),
-                contacts: Some(vec![types::ContactInput {
-                    id: None,
-                    type_: Some("Phone".into()),
-                    value: Some("6025550100".into()),
-                    memo: Some("office".into()),
-                }]),
-            }),
-            location: Some(types::LocationInput {
-                id: Some(5500001),
-                name: Some("Main Office".into()),
-                address: Some(address),
-                contacts: Some(vec![]),
-            }),
-            ..Default::default()
-        })
+        .body(
+            types::CallUpdateRequest::builder()
+                .call_type(types::CallType::Booked)
+                .excuse_memo(String::new())
+                .tag(String::new())
+                .job_id(81234i64)
+                .campaign_id(3301i64)
+                .reason(types::CallReasonInput {
+                    name: "New install".into(),
+                    lead: true,
+                })
+                .customer(types::CustomerInput {
+                    id: 4402113,
+                    name: "Hill Valley Dental".into(),
+                    address: address.clone(),
+                    contacts: vec![types::ContactInput {
+                        id: None,
+                        type_: "Phone".into(),
+                        value: "6025550100".into(),
+                        memo: "office".into(),
+                    }],
+                })
+                .location(types::LocationInput {
+                    id: 5500001,
+                    name: "Main Office".into(),
+                    address,
+                    contacts: vec![],
+                }),
+        )
         .send()
         .await
         .unwrap()

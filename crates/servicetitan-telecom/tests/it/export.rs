@@ -75,7 +75,7 @@ async fn export_calls_streams_two_pages_passing_the_token_back() {
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("calls-token-1"));
     let call = &batches[0].items[0];
-    assert_eq!(call.id, Some(99120001));
+    assert_eq!(call.id, 99120001);
     assert_eq!(call.status, Some(types::CallStatus::Completed));
     assert_eq!(call.type_, Some(types::ExportCallType::Booked));
     assert_eq!(call.direction, Some(types::ExportCallDirection::Inbound));

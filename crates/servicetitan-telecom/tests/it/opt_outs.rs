@@ -70,8 +70,8 @@ async fn create_opt_outs_sends_the_numbers_and_decodes_each_outcome() {
     let result = client(&api)
         .create_opt_outs()
         .body(types::OptOutCreateRequest {
-            opt_out_type: Some(types::OptOutType::Marketing),
-            contact_numbers: Some(vec!["+16025550100".into(), "(602) 555-0102".into()]),
+            opt_out_type: types::OptOutType::Marketing,
+            contact_numbers: vec!["+16025550100".into(), "(602) 555-0102".into()],
         })
         .send()
         .await
@@ -106,7 +106,7 @@ async fn lookup_opt_outs_posts_the_numbers_to_getlist() {
     let list = client(&api)
         .lookup_opt_outs()
         .body(types::OptOutLookupRequest {
-            contact_numbers: Some(vec!["+16025550100".into(), "+16025550199".into()]),
+            contact_numbers: vec!["+16025550100".into(), "+16025550199".into()],
         })
         .send()
         .await
@@ -139,8 +139,8 @@ async fn invalid_number_is_a_bad_request_with_field_errors() {
     let result = client(&api)
         .create_opt_outs()
         .body(types::OptOutCreateRequest {
-            opt_out_type: Some(types::OptOutType::Global),
-            contact_numbers: Some(vec!["555".into()]),
+            opt_out_type: types::OptOutType::Global,
+            contact_numbers: vec!["555".into()],
         })
         .send()
         .await;

@@ -88,7 +88,7 @@ async fn list_activities_sends_filters_and_decodes_a_page() {
 
     mock.assert_async().await;
     let a = &page.data.unwrap()[0];
-    assert_eq!(a.id, Some(20001));
+    assert_eq!(a.id, 20001);
     assert_eq!(a.employee_type, Some(types::EmployeeType::Technician));
     assert_eq!(a.start_time, Some(at("2024-03-04T13:00:00.1234567Z")));
     assert_eq!(a.end_time.unwrap().0.timestamp_subsec_nanos(), 765_432_100);
@@ -135,7 +135,7 @@ async fn list_activities_stream_items_walks_the_pages() {
     let ids: Vec<i64> = client(&api)
         .list_activities()
         .stream_items()
-        .map_ok(|a| a.id.unwrap())
+        .map_ok(|a| a.id)
         .try_collect()
         .await
         .unwrap();
@@ -223,16 +223,22 @@ async fn create_update_and_delete_an_activity() {
     let created = c
         .create_activity()
         .body(types::ActivityCreateRequest {
-            employee_id: Some(88),
-            employee_type: Some(types::EmployeeType::Technician),
-            activity_type_id: Some(31),
-            start_time: Some(at("2024-03-04T13:00:00Z")),
+            employee_id: 88,
+            employee_type: types::EmployeeType::Technician,
+            activity_type_id: 31,
+            start_time: at("2024-03-04T13:00:00Z"),
             end_time: Some(at("2024-03-04T15:30:00Z")),
             job_id: Some(123456789012),
             miles_driven: Some(12.5),
             memo: Some("Install".into()),
-            tag_types: Some(vec![17, 18]),
-            ..Default::default()
+            tag_types: vec![17, 18],
+            appointment_id: None,
+            budget_code_id: None,
+            budget_code_name: None,
+            labor_type_id: None,
+            non_job_event_assignment_id: None,
+            project_id: None,
+            project_label: None,
         })
         .send()
         .await
@@ -242,12 +248,21 @@ async fn create_update_and_delete_an_activity() {
         .update_activity()
         .id(20003)
         .body(types::ActivityUpdateRequest {
-            activity_type_id: Some(32),
-            start_time: Some(at("2024-03-04T13:15:00Z")),
+            activity_type_id: 32,
+            start_time: at("2024-03-04T13:15:00Z"),
             budget_code_name: Some("CAPEX-7".into()),
-            tag_types: Some(vec![]),
-            active: Some(true),
-            ..Default::default()
+            tag_types: vec![],
+            active: true,
+            appointment_id: None,
+            budget_code_id: None,
+            end_time: None,
+            job_id: None,
+            labor_type_id: None,
+            memo: None,
+            miles_driven: None,
+            non_job_event_assignment_id: None,
+            project_id: None,
+            project_label: None,
         })
         .send()
         .await
@@ -258,8 +273,8 @@ async fn create_update_and_delete_an_activity() {
     create.assert_async().await;
     update.assert_async().await;
     delete.assert_async().await;
-    assert_eq!(created.id, Some(20003));
-    assert_eq!(updated.id, Some(20003));
+    assert_eq!(created.id, 20003);
+    assert_eq!(updated.id, 20003);
     assert_eq!(deleted.status().as_u16(), 200);
 }
 
@@ -305,10 +320,10 @@ async fn export_activities_streams_two_pages_with_the_token() {
     assert_eq!(batches.len(), 2);
     assert!(batches[0].has_more);
     assert_eq!(batches[0].continue_from.as_deref(), Some("act-1"));
-    assert_eq!(batches[0].items[0].id, Some(20001));
+    assert_eq!(batches[0].items[0].id, 20001);
     assert!(!batches[1].has_more);
     assert_eq!(batches[1].continue_from.as_deref(), Some("act-2"));
-    assert_eq!(batches[1].items[0].id, Some(20002));
+    assert_eq!(batches[1].items[0].id, 20002);
     assert_eq!(batches[1].items[0].active, Some(false));
 }
 
@@ -358,7 +373,7 @@ async fn list_and_get_activity_categories() {
 
     list.assert_async().await;
     get.assert_async().await;
-    assert_eq!(page.data.unwrap()[0].id, Some(5));
+    assert_eq!(page.data.unwrap()[0].id, 5);
     assert_eq!(category.type_, Some(types::ActivityCategoryType::Travel));
     assert_eq!(category.allow_edit, Some(true));
     assert_eq!(
@@ -481,7 +496,7 @@ async fn export_activity_types_decodes_a_batch() {
 
     mock.assert_async().await;
     let t = &page.data.unwrap()[0];
-    assert_eq!(t.id, Some(31));
+    assert_eq!(t.id, 31);
     assert_eq!(t.labor_type_association, Some(types::Association::Require));
 }
 
@@ -516,7 +531,7 @@ async fn lenient_decoding_keeps_unknown_enums_and_tolerates_nulls_and_extras() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(a.id, Some(20009));
+    assert_eq!(a.id, 20009);
     assert_eq!(
         a.employee_type,
         Some(types::EmployeeType::Unknown("Subcontractor".into()))

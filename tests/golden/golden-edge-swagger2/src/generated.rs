@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 1
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -15,12 +15,11 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(clippy::all)]
 pub mod types {
     ///`Thing`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Thing {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<ThingColor>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -103,10 +102,9 @@ pub mod types {
         }
     }
     ///`ThingCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ThingCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<::std::string::String>,
     }
@@ -151,7 +149,7 @@ pub mod types {
                 ::std::option::Option<super::ThingColor>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -165,7 +163,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                     weight: Ok(Default::default()),
                 }
@@ -186,7 +184,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -246,10 +244,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ThingCreateRequest {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             notes: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -258,7 +253,7 @@ pub mod types {
         impl ::std::default::Default for ThingCreateRequest {
             fn default() -> Self {
                 Self {
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     notes: Ok(Default::default()),
                 }
             }
@@ -266,7 +261,7 @@ pub mod types {
         impl ThingCreateRequest {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -586,7 +581,7 @@ pub mod builder {
     impl<'a> ThingsGetList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 ids: Ok(None),
                 page: Ok(None),
             }
@@ -664,7 +659,7 @@ pub mod builder {
     impl<'a> ThingsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -744,7 +739,7 @@ pub mod builder {
     impl<'a> ThingsGetPhoto<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 id: Err("id was not initialized".to_string()),
             }
         }
@@ -908,12 +903,12 @@ impl Client {
         &self,
         id: impl ::std::fmt::Display,
         file: servicetitan_core::upload::UploadFile,
-    ) -> Result<reqwest::Response, servicetitan_core::Error> {
+    ) -> Result<ResponseValue<()>, servicetitan_core::Error> {
         let url = format!(
             concat!("{}", "/tenant/__tenant__/things/{}/photo"), self.baseurl,
             servicetitan_core::encode_path_segment(& id.to_string()),
         );
-        servicetitan_core::upload::send_multipart(
+        servicetitan_core::upload::send_multipart_empty(
                 &self.inner,
                 reqwest::Method::POST,
                 url,
@@ -922,5 +917,18 @@ impl Client {
                 "things_upload_photo",
             )
             .await
+    }
+}
+impl types::builder::ThingCreateRequest {
+    ///The `ThingCreateRequest`, or [`servicetitan_core::Error::InvalidRequest`] naming the first required field not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<types::ThingCreateRequest, servicetitan_core::Error> {
+        types::ThingCreateRequest::try_from(self)
+            .map_err(|e| {
+                servicetitan_core::Error::InvalidRequest(
+                    format!("{}: {e}", "ThingCreateRequest"),
+                )
+            })
     }
 }

@@ -4,7 +4,7 @@
 // generator: xtask 0.1.0 (progenitor 0.15.1)
 // open enums: 1
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, missing_docs, mismatched_lifetime_syntaxes)]
+#![allow(clippy::all, clippy::pedantic, unused_imports, dead_code, deprecated, missing_docs, mismatched_lifetime_syntaxes)]
 
 use servicetitan_core::encode_path_segment as encode_path;
 #[allow(unused_imports)]
@@ -46,10 +46,9 @@ pub mod types {
         }
     }
     ///`Gadget`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Gadget {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<GadgetKind>,
         #[serde(
@@ -343,7 +342,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Gadget {
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
             kind: ::std::result::Result<
                 ::std::option::Option<super::GadgetKind>,
                 ::std::string::String,
@@ -368,7 +367,7 @@ pub mod types {
         impl ::std::default::Default for Gadget {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     kind: Ok(Default::default()),
                     modified_on: Ok(Default::default()),
                     notes: Ok(Default::default()),
@@ -380,7 +379,7 @@ pub mod types {
         impl Gadget {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -814,7 +813,7 @@ pub mod builder {
     impl<'a> GadgetsGetList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 kind: Ok(None),
                 owners: Ok(None),
                 page: Ok(None),
@@ -905,7 +904,7 @@ pub mod builder {
     impl<'a> GadgetsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 id: Err("id was not initialized".to_string()),
             }
         }

@@ -32,35 +32,46 @@ fn known_enum_values_map_to_variants_and_duplicates_collapse() {
 
 #[test]
 fn nulls_and_absences_in_required_fields_decode() {
-    let json = r#"{"id": null, "name": null, "price": null, "createdOn": null,
+    let json = r#"{"id": 7, "name": null, "price": null, "createdOn": null,
                    "status": null, "tags": null, "owner": null}"#;
     let w: EdgeWidget = serde_json::from_str(json).expect("nulls decode");
-    assert_eq!(w.id, None);
+    assert_eq!(w.id, 7);
     assert_eq!(w.tags, None);
-    let empty: EdgeWidget = serde_json::from_str("{}").expect("absent fields decode");
+    let empty: EdgeWidget = serde_json::from_str(r#"{"id": 8}"#).expect("absent fields decode");
     assert_eq!(empty.name, None);
+}
+
+#[test]
+fn a_resource_without_its_id_fails_naming_the_field() {
+    // The one field a resource always has: its absence is a broken response, not a quirk.
+    for json in [r#"{"name": "Blue"}"#, r#"{"id": null, "name": "Blue"}"#] {
+        let err = serde_json::from_str::<EdgeWidget>(json).expect_err("no id");
+        assert!(err.to_string().contains("id"), "{err}");
+    }
 }
 
 #[test]
 fn timestamps_with_seven_digits_or_no_offset_decode_as_utc() {
     let a: EdgeWidget =
-        serde_json::from_str(r#"{"createdOn": "2024-05-01T10:00:00.1234567"}"#).unwrap();
+        serde_json::from_str(r#"{"id": 7, "createdOn": "2024-05-01T10:00:00.1234567"}"#).unwrap();
     let b: EdgeWidget =
-        serde_json::from_str(r#"{"createdOn": "2024-05-01T10:00:00.1234567Z"}"#).unwrap();
+        serde_json::from_str(r#"{"id": 7, "createdOn": "2024-05-01T10:00:00.1234567Z"}"#).unwrap();
     assert_eq!(a.created_on, b.created_on);
     let t = a.created_on.unwrap().into_inner();
     assert_eq!(t.timestamp_subsec_nanos(), 123_456_700);
-    let d: EdgeWidget = serde_json::from_str(r#"{"installedOn": "2024-05-01T00:00:00"}"#).unwrap();
+    let d: EdgeWidget =
+        serde_json::from_str(r#"{"id": 7, "installedOn": "2024-05-01T00:00:00"}"#).unwrap();
     assert_eq!(d.installed_on.unwrap().to_string(), "2024-05-01");
 }
 
 #[test]
 fn money_round_trips_exactly() {
-    let w: EdgeWidget = serde_json::from_str(r#"{"price": 1234.10}"#).unwrap();
+    let w: EdgeWidget = serde_json::from_str(r#"{"id": 7, "price": 1234.10}"#).unwrap();
     assert_eq!(w.price.unwrap().to_string(), "1234.10");
     let text = serde_json::to_string(&w).unwrap();
     assert!(text.contains("\"price\":1234.10"), "{text}");
-    let big: EdgeWidget = serde_json::from_str(r#"{"price": 9007199254740993.01}"#).unwrap();
+    let big: EdgeWidget =
+        serde_json::from_str(r#"{"id": 7, "price": 9007199254740993.01}"#).unwrap();
     assert_eq!(big.price.unwrap().to_string(), "9007199254740993.01");
 }
 

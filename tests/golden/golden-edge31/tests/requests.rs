@@ -55,11 +55,9 @@ async fn uploads_are_multipart_with_the_file_part() {
                 .body("\"stored\"");
         })
         .await;
-    let file = servicetitan_core::upload::UploadFile {
-        file_name: "w.png".into(),
-        content_type: Some("image/png".into()),
-        bytes: bytes::Bytes::from_static(b"PNGDATA"),
-    };
+    let file =
+        servicetitan_core::upload::UploadFile::new("w.png", bytes::Bytes::from_static(b"PNGDATA"))
+            .with_content_type("image/png");
     let resp = Client::with_runtime(&api.runtime)
         .upload_widget_image(9, file)
         .await
