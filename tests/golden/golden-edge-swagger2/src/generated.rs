@@ -581,7 +581,7 @@ pub mod builder {
     impl<'a> ThingsGetList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 ids: Ok(None),
                 page: Ok(None),
             }
@@ -659,7 +659,7 @@ pub mod builder {
     impl<'a> ThingsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -739,7 +739,7 @@ pub mod builder {
     impl<'a> ThingsGetPhoto<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }

@@ -813,7 +813,7 @@ pub mod builder {
     impl<'a> GadgetsGetList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 kind: Ok(None),
                 owners: Ok(None),
                 page: Ok(None),
@@ -904,7 +904,7 @@ pub mod builder {
     impl<'a> GadgetsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }

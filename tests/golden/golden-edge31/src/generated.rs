@@ -2109,7 +2109,7 @@ pub mod builder {
     impl<'a> ListWidgets<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 custom_field: Ok(None),
                 ids: Ok(None),
                 page: Ok(None),
@@ -2236,7 +2236,7 @@ pub mod builder {
     impl<'a> CreateWidget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -2316,7 +2316,7 @@ pub mod builder {
     impl<'a> ExportWidgets<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 from: Ok(None),
             }
         }
@@ -2383,7 +2383,7 @@ pub mod builder {
     impl<'a> GetWidgetsId<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 id_in_path: Err("id_in_path was not initialized".to_string()),
             }
         }
@@ -2448,7 +2448,7 @@ pub mod builder {
     impl<'a> ListWidgets2<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 id_in_path: Err("id_in_path was not initialized".to_string()),
                 id: Ok(None),
                 body: Ok(::std::default::Default::default()),
@@ -2551,7 +2551,7 @@ pub mod builder {
     impl<'a> GetWidgetImage<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
@@ -2608,7 +2608,7 @@ pub mod builder {
     impl<'a> ListGadgets<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 mode: Ok(None),
                 page: Ok(None),
                 page_size: Ok(None),
@@ -2696,7 +2696,7 @@ pub mod builder {
     impl<'a> CreateGadget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -2773,7 +2773,7 @@ pub mod builder {
     impl<'a> PatchGadget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client,
+                client: client,
                 id: Err("id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
