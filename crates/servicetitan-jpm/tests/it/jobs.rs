@@ -374,3 +374,28 @@ async fn job_decoding_is_lenient() {
     // Money sent as a string still keeps its scale.
     assert_eq!(job.total.unwrap().to_string(), "89.90");
 }
+
+#[tokio::test]
+async fn a_job_in_a_page_without_its_id_fails_naming_the_place() {
+    // A resource's id is the one field that is not lenient: a page where a job lacks it is a
+    // broken response, reported with where it broke rather than decoded with a made-up id.
+    let api = MockApi::start().await;
+    api.server
+        .mock_async(|when, then| {
+            authorized(when.method(GET).path(path(&api, "/jobs")));
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(
+                    r#"{"page": 1, "pageSize": 50, "hasMore": false,
+                    "data": [{"id": 1, "jobStatus": "Completed"}, {"jobStatus": "Scheduled"}]}"#,
+                );
+        })
+        .await;
+    let err = client(&api).list_jobs().send().await.unwrap_err();
+    let err = servicetitan_core::Error::from(err);
+    let servicetitan_core::Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(decode.path, "data[1]", "{err}");
+    assert!(err.to_string().contains("missing field `id`"), "{err}");
+}
