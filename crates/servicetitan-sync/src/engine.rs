@@ -453,11 +453,10 @@ impl StreamJob {
             read += 1;
             let go_on = !last && !self.stop_after(read);
             // The next page (its token is known) is fetched while this one is committed.
-            let (committed, following) = futures::join!(
-                self.commit(records, state.clone()),
-                fetch_if(go_on, batches.next())
-            );
-            committed?;
+            // A failed commit ends the stream at once, the fetch with it.
+            let ((), following) = futures::try_join!(self.commit(records, state.clone()), async {
+                Ok(fetch_if(go_on, batches.next()).await)
+            })?;
             tally.records += n;
             tally.pages += 1;
             self.progress
@@ -586,11 +585,9 @@ impl StreamJob {
             read += 1;
             let go_on = !last && !self.stop_after(read);
             // The pages in flight go on while this one is committed.
-            let (committed, following) = futures::join!(
-                self.commit(records, state.clone()),
-                fetch_if(go_on, background(pages.next()))
-            );
-            committed?;
+            let ((), following) = futures::try_join!(self.commit(records, state.clone()), async {
+                Ok(fetch_if(go_on, background(pages.next())).await)
+            })?;
             tally.records += n;
             tally.pages += 1;
             self.progress
