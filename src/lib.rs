@@ -22,9 +22,9 @@
 #![warn(missing_docs)]
 
 pub use servicetitan_core::{
-    binary, dynamic, encode_path_segment, operations, paging, reports, types, upload, ApiError,
-    AuthError, AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError, Problem,
-    RetryBudget, RetryPolicy, Runtime, RuntimeBuilder, Secret, TENANT_PLACEHOLDER,
+    binary, dynamic, encode_path_segment, operations, pacing, paging, reports, types, upload,
+    ApiError, AuthError, AuthErrorKind, Credentials, DecodeError, Environment, Error, PagingError,
+    Problem, RetryBudget, RetryPolicy, Runtime, RuntimeBuilder, Secret, TENANT_PLACEHOLDER,
 };
 
 use std::time::Duration;

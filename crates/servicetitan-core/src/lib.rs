@@ -32,6 +32,7 @@ pub mod dynamic;
 pub mod error;
 pub mod operations;
 mod pacer;
+pub mod pacing;
 pub mod paging;
 pub mod reports;
 mod retry;

@@ -7,6 +7,14 @@
 //! machine, whose requests would otherwise reach the server a little early and draw a 429; the
 //! factor drops to 80 % of itself on each 429 (not below half) and recovers by 1 % of the full
 //! rate per success.
+//!
+//! A slot reserved by a request that is then dropped before its time (a list page past the
+//! last one, a cancelled call) is handed to the next request instead of passing unused: the
+//! slots handed out stay those of the one sequence, so the rate is never exceeded.
+//!
+//! Requests made inside [`crate::pacing::background`] take a slot only when the next free one
+//! is due within [`crate::pacing::BACKGROUND_QUEUE`] intervals, one at a time in arrival
+//! order; other requests reserve at once, ahead of every background request still waiting.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -28,6 +36,8 @@ pub(crate) struct Pacer {
     /// How many requests may go at once after a quiet period.
     burst: u32,
     state: Mutex<State>,
+    /// Background requests take their turn here, one at a time, in arrival order.
+    background: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug)]
@@ -36,6 +46,8 @@ struct State {
     next: Option<Instant>,
     /// The current share of `rate` (1.0 at full speed).
     factor: f64,
+    /// Slots of the sequence whose requests were dropped before their time, earliest first.
+    freed: Vec<Instant>,
 }
 
 impl Pacer {
@@ -46,7 +58,9 @@ impl Pacer {
             state: Mutex::new(State {
                 next: None,
                 factor: 1.0,
+                freed: Vec::new(),
             }),
+            background: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -60,14 +74,64 @@ impl Pacer {
 
     /// Reserves the next slot and returns when it starts (now or later).
     pub(crate) fn reserve(&self) -> Instant {
+        match self.try_reserve(None) {
+            Ok(start) => start,
+            Err(_) => unreachable!("a reservation without a bound always succeeds"),
+        }
+    }
+
+    /// Reserves the next slot if it starts within `within` from now (`None`: whenever it
+    /// starts); else tells how long until it would.
+    fn try_reserve(&self, within: Option<Duration>) -> Result<Instant, Duration> {
         let now = Instant::now();
         let mut st = self.lock();
+        // A freed slot still ahead goes first; those already past are gone.
+        st.freed.retain(|t| *t >= now);
+        if let Some(&start) = st.freed.first() {
+            if let Some(wait) = within.and_then(|w| (start - now).checked_sub(w)) {
+                if !wait.is_zero() {
+                    return Err(wait);
+                }
+            }
+            st.freed.remove(0);
+            return Ok(start);
+        }
         let interval = self.interval(st.factor);
         let allowance = interval * (self.burst - 1);
         let next = st.next.map_or(now, |n| n.max(now));
         let start = next.checked_sub(allowance).map_or(now, |s| s.max(now));
+        if let Some(wait) = within.and_then(|w| (start - now).checked_sub(w)) {
+            if !wait.is_zero() {
+                return Err(wait);
+            }
+        }
         st.next = Some(next + interval);
-        start
+        Ok(start)
+    }
+
+    /// Reserves a slot for a background request: waits its turn behind the background
+    /// requests before it, then until the next free slot is due within `queue` intervals,
+    /// and takes it.
+    pub(crate) async fn reserve_background(&self, queue: f64) -> Instant {
+        let _turn = self.background.lock().await;
+        loop {
+            let within = self.interval(self.lock().factor).mul_f64(queue.max(0.0));
+            match self.try_reserve(Some(within)) {
+                Ok(start) => return start,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+
+    /// A request that reserved `slot` was dropped before it was sent: the slot, if still
+    /// ahead, goes to the next request.
+    pub(crate) fn release(&self, slot: Instant) {
+        if slot <= Instant::now() {
+            return;
+        }
+        let mut st = self.lock();
+        let at = st.freed.partition_point(|t| *t <= slot);
+        st.freed.insert(at, slot);
     }
 
     /// Waits for the next slot; returns how long it waited.
@@ -85,6 +149,8 @@ impl Pacer {
     pub(crate) fn throttled(&self, retry_after: Option<Duration>) {
         let mut st = self.lock();
         st.factor = (st.factor * SLOWDOWN).max(FLOOR);
+        // Slowing down: no slot of the faster sequence is handed out again.
+        st.freed.clear();
         if let Some(wait) = retry_after {
             let resume = Instant::now() + wait;
             st.next = Some(st.next.map_or(resume, |n| n.max(resume)));
@@ -182,5 +248,54 @@ mod tests {
         for (i, t) in times.iter().enumerate() {
             assert_eq!(*t, Duration::from_millis(50) * i as u32);
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_released_before_its_time_goes_to_the_next_request() {
+        let p = Pacer::new(10, 1, 1.0);
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        assert_eq!(
+            [p.reserve(), p.reserve(), p.reserve()],
+            [ms(0), ms(100), ms(200)]
+        );
+        p.release(ms(100));
+        // The freed slot first, then the sequence goes on where it was.
+        assert_eq!(p.reserve(), ms(100));
+        assert_eq!(p.reserve(), ms(300));
+        // A slot already past is not handed out again.
+        p.release(ms(300));
+        tokio::time::advance(Duration::from_millis(350)).await;
+        assert_eq!(p.reserve(), ms(400));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_requests_wait_for_a_short_queue_and_yield_to_others() {
+        let p = std::sync::Arc::new(Pacer::new(10, 1, 1.0));
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        // Ten slots taken: 0 … 900 ms.
+        for _ in 0..10 {
+            p.reserve();
+        }
+        let background = |p: std::sync::Arc<Pacer>| {
+            tokio::spawn(async move {
+                let slot = p.reserve_background(2.0).await;
+                (Instant::now(), slot)
+            })
+        };
+        let first = background(p.clone());
+        tokio::task::yield_now().await;
+        let second = background(p.clone());
+        tokio::task::yield_now().await;
+        // At 500 ms an ordinary request goes ahead of both: slot 1000 ms.
+        tokio::time::sleep_until(ms(500)).await;
+        assert_eq!(p.reserve(), ms(1000));
+        // The first background request takes its slot when two slots are left ahead of it
+        // (at 900 ms, slot 1100 ms), the second one after it, in order.
+        let (taken, slot) = first.await.unwrap();
+        assert_eq!((taken, slot), (ms(900), ms(1100)));
+        let (taken, slot) = second.await.unwrap();
+        assert_eq!((taken, slot), (ms(1000), ms(1200)));
     }
 }

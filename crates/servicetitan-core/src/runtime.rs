@@ -115,6 +115,28 @@ impl fmt::Debug for Runtime {
     }
 }
 
+/// A pacing slot held by a call until it sends: dropped unused (the call was cancelled or ran
+/// out of time first), it goes back to the pacer.
+struct Reservation<'a> {
+    pacer: &'a Pacer,
+    slot: Option<tokio::time::Instant>,
+}
+
+impl Reservation<'_> {
+    /// The request goes out in its slot.
+    fn used(mut self) {
+        self.slot = None;
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot {
+            self.pacer.release(slot);
+        }
+    }
+}
+
 /// What one attempt brought back.
 struct Sent {
     /// The response (buffered when textual), or the HTTP client's error.
@@ -477,21 +499,44 @@ impl Runtime {
             .get(&shared.http, settings, &shared.budget)
             .await?;
 
-        // Client-side pacing: wait for the tenant's next slot instead of drawing a 429.
+        // Client-side pacing: wait for the tenant's next slot instead of drawing a 429. A
+        // background request (see `pacing`) first waits until the queue is short.
         let deadline = planner.deadline();
-        let slot = self.tenant.pacer.reserve();
-        if slot > tokio::time::Instant::now() {
-            let t0 = Instant::now();
+        let t0 = Instant::now();
+        let pacer = &*self.tenant.pacer;
+        let slot = if crate::pacing::in_background() {
+            let turn = tokio::time::timeout_at(
+                tokio::time::Instant::from_std(deadline),
+                pacer.reserve_background(crate::pacing::BACKGROUND_QUEUE),
+            )
+            .await;
+            match turn {
+                Ok(slot) => slot,
+                Err(_) => return Err(self.timeout(planner)),
+            }
+        } else {
+            pacer.reserve()
+        };
+        // Dropped before its time (or out of time), the call hands its slot on.
+        let reservation = Reservation {
+            pacer,
+            slot: Some(slot),
+        };
+        let waits = slot > tokio::time::Instant::now();
+        if waits {
             let ready = tokio::time::timeout_at(
                 tokio::time::Instant::from_std(deadline),
                 tokio::time::sleep_until(slot),
             )
             .await;
-            *limiter_wait += t0.elapsed();
-            tracing::Span::current().record("limiter_wait_ms", limiter_wait.as_millis() as u64);
             if ready.is_err() {
                 return Err(self.timeout(planner));
             }
+        }
+        reservation.used();
+        if waits || t0.elapsed() >= Duration::from_millis(1) {
+            *limiter_wait += t0.elapsed();
+            tracing::Span::current().record("limiter_wait_ms", limiter_wait.as_millis() as u64);
         }
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {

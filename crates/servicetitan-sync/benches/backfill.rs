@@ -14,7 +14,8 @@
 //! Run: `cargo bench -p servicetitan-sync --bench backfill` (all parts), or name parts:
 //! `-- backfill sequential dest list`. `SYNC_BENCH_RECORDS` / `SYNC_BENCH_EXPORT_PAGE` change
 //! the mock's size for parts 1 and 2, `SYNC_BENCH_STREAMS` the streams at once of the wide runs
-//! (default 32).
+//! (default 32). `SYNC_BENCH_DEBUG=1` prints, after each run of parts 1, 2 and 4, the requests
+//! the mock served per half second and the streams that ended last.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -76,11 +77,37 @@ impl<'a> Tenant<'a> {
     }
 }
 
+/// When each stream started and ended, and its pages (SYNC_BENCH_DEBUG).
+struct Timeline {
+    t0: Instant,
+    events: std::sync::Mutex<Vec<(String, f64, f64, u64)>>,
+}
+
+impl servicetitan_sync::Progress for Timeline {
+    fn started(&self, s: &StreamDef) {
+        let t = self.t0.elapsed().as_secs_f64();
+        self.events
+            .lock()
+            .unwrap()
+            .push((s.name.to_string(), t, 0.0, 0));
+    }
+    fn committed(&self, _: &StreamDef, _: u64, _: u64, _: Option<i64>) {}
+    fn finished(&self, s: &StreamDef, r: &servicetitan_sync::StreamReport) {
+        let t = self.t0.elapsed().as_secs_f64();
+        let mut e = self.events.lock().unwrap();
+        if let Some(x) = e.iter_mut().find(|x| x.0 == s.name) {
+            x.2 = t;
+            x.3 = r.pages;
+        }
+    }
+}
+
 async fn sync(
     st: &ServiceTitan,
     target: &Target,
     streams: &[StreamDef],
     options: &SyncOptions,
+    progress: Arc<dyn servicetitan_sync::Progress>,
 ) -> Summary {
     let (_stop, stop) = tokio::sync::watch::channel(false);
     run(
@@ -90,7 +117,7 @@ async fn sync(
             .expect("destination opens"),
         streams,
         options,
-        Arc::new(Quiet),
+        progress,
         stop,
     )
     .await
@@ -146,9 +173,46 @@ async fn at_limit(mock: &MockTenant, streams: &[StreamDef], options: &SyncOption
     let target = Target::Sqlite(dir.path().join("st.db"));
     let st = Tenant::of(mock).connect(LIMIT);
     let (requests0, limited0) = (mock.requests_served(), mock.rate_limited_count());
+    let debug = std::env::var("SYNC_BENCH_DEBUG").is_ok();
+    let timeline = Arc::new(Timeline {
+        t0: Instant::now(),
+        events: Default::default(),
+    });
+    let progress: Arc<dyn servicetitan_sync::Progress> = if debug {
+        timeline.clone()
+    } else {
+        Arc::new(Quiet)
+    };
+    // Requests the mock served per half second, while the run lasts (printed with
+    // SYNC_BENCH_DEBUG).
+    let mut rates = String::new();
+    let sampling = async {
+        let mut last = mock.requests_served();
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = mock.requests_served();
+            rates.push_str(&format!("{} ", now - last));
+            last = now;
+        }
+    };
     let started = Instant::now();
-    let summary = sync(&st, &target, streams, options).await;
+    let summary = {
+        let run = std::pin::pin!(sync(&st, &target, streams, options, progress));
+        match futures::future::select(run, std::pin::pin!(sampling)).await {
+            futures::future::Either::Left((summary, _)) => summary,
+            futures::future::Either::Right(((), _)) => unreachable!("sampling never ends"),
+        }
+    };
     let seconds = started.elapsed().as_secs_f64();
+    if debug {
+        eprintln!("  requests per 0.5 s: {rates}");
+        let mut events = timeline.events.lock().unwrap().clone();
+        events.sort_by(|a, b| b.2.total_cmp(&a.2));
+        eprintln!("  the streams that ended last (started..ended, seconds):");
+        for (name, from, to, pages) in events.iter().take(20) {
+            eprintln!("    {name} {from:.2}..{to:.2}, {pages} pages");
+        }
+    }
     for failed in summary.failed() {
         eprintln!("  failed: {} {:?}", failed.stream, failed.outcome);
     }
@@ -388,7 +452,14 @@ fn child(args: &[String]) {
             .expect("the sync runs")
         } else {
             let target = Target::parse(target).expect("target");
-            sync(&st, &target, &jobs, &SyncOptions::default()).await
+            sync(
+                &st,
+                &target,
+                &jobs,
+                &SyncOptions::default(),
+                Arc::new(Quiet),
+            )
+            .await
         };
         assert_eq!(summary.failed().count(), 0, "{summary:?}");
         (summary.records(), started.elapsed().as_secs_f64())

@@ -8,6 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 use servicetitan::dynamic::DynamicRequest;
+use servicetitan::pacing::background;
 use servicetitan::paging::{wire, ExportRequestExt, ListRequestExt};
 use servicetitan::{Error, Runtime};
 use tokio::sync::{watch, Semaphore};
@@ -243,10 +244,12 @@ pub async fn run(
             stop: stop.clone(),
             abort: abort_rx.clone(),
         };
-        let slots = slots.clone();
+        // The slot is taken here, in order: spawned tasks start in no particular order, and
+        // a long stream that got its slot late would end the run alone.
+        let slot = slots.clone().acquire_owned().await;
         let abort_tx = abort_tx.clone();
         tasks.spawn(async move {
-            let _slot = slots.acquire_owned().await;
+            let _slot = slot;
             job.progress.started(&job.stream);
             let t0 = Instant::now();
             let mut tally = Tally::default();
@@ -333,6 +336,12 @@ fn time_text(t: DateTime<Utc>) -> String {
 impl StreamJob {
     fn stopped(&self) -> bool {
         *self.stop.borrow() || self.abort.borrow().is_some()
+    }
+
+    /// Whether the stream stops after its `read`-th batch of this run (Ctrl-C, another
+    /// stream's authentication failure, `max_batches`).
+    fn stop_after(&self, read: u64) -> bool {
+        self.stopped() || self.options.max_batches.is_some_and(|m| read >= m)
     }
 
     /// Runs `f` on the destination off the async threads (file syncs, SQLite).
@@ -428,7 +437,8 @@ impl StreamJob {
             .or_else(|| self.options.since.map(time_text));
         let mut batches = std::pin::pin!(self.request().stream_export(from));
         let mut read = 0u64;
-        while let Some(batch) = batches.next().await {
+        let mut next = batches.next().await;
+        while let Some(batch) = next {
             let batch = batch.map_err(|e| self.request().name_paging_error(e))?;
             let records: Vec<Record> = batch.items.into_iter().map(Record::new).collect();
             let n = records.len() as u64;
@@ -440,18 +450,24 @@ impl StreamJob {
             if last {
                 state.completed_at = Some(now());
             }
-            self.commit(records, state.clone()).await?;
+            read += 1;
+            let go_on = !last && !self.stop_after(read);
+            // The next page (its token is known) is fetched while this one is committed.
+            // A failed commit ends the stream at once, the fetch with it.
+            let ((), following) = futures::try_join!(self.commit(records, state.clone()), async {
+                Ok(fetch_if(go_on, batches.next()).await)
+            })?;
             tally.records += n;
             tally.pages += 1;
-            read += 1;
             self.progress
                 .committed(&self.stream, tally.records, tally.pages, None);
             if last {
                 break;
             }
-            if self.stopped() || self.options.max_batches.is_some_and(|m| read >= m) {
+            if !go_on || self.stopped() {
                 return Ok(false);
             }
+            next = following;
         }
         self.finish_whole_read(state, tally).await?;
         Ok(true)
@@ -517,7 +533,11 @@ impl StreamJob {
             .clone()
             .stream_pages_concurrently_from(run.next_page, self.options.page_concurrency));
         let mut read = 0u64;
-        while let Some(page) = pages.next().await {
+        // List pages yield to the exports' pages in the tenant's pacer: an export reads one
+        // page after another, and each of its pages queued behind every list page already
+        // asked for would stretch the whole run.
+        let mut next = background(pages.next()).await;
+        while let Some(page) = next {
             let page = page.map_err(|e| request.name_paging_error(e))?;
             let mut records: Vec<Record> = page.items.into_iter().map(Record::new).collect();
             if !skip.is_empty() {
@@ -562,18 +582,23 @@ impl StreamJob {
             } else {
                 state.run = Some(run.clone());
             }
-            self.commit(records, state.clone()).await?;
+            read += 1;
+            let go_on = !last && !self.stop_after(read);
+            // The pages in flight go on while this one is committed.
+            let ((), following) = futures::try_join!(self.commit(records, state.clone()), async {
+                Ok(fetch_if(go_on, background(pages.next())).await)
+            })?;
             tally.records += n;
             tally.pages += 1;
-            read += 1;
             self.progress
                 .committed(&self.stream, tally.records, tally.pages, page.total_count);
             if last {
                 break;
             }
-            if self.stopped() || self.options.max_batches.is_some_and(|m| read >= m) {
+            if !go_on || self.stopped() {
                 return Ok(false);
             }
+            next = following;
         }
         self.finish_whole_read(state, tally).await?;
         Ok(true)
@@ -604,6 +629,15 @@ impl StreamJob {
             state.full_read_at = Some(run.started_at);
         }
         self.commit(Vec::new(), state).await
+    }
+}
+
+/// The next page when the stream goes on, else nothing (and no request).
+async fn fetch_if<T>(go_on: bool, next: impl std::future::Future<Output = Option<T>>) -> Option<T> {
+    if go_on {
+        next.await
+    } else {
+        None
     }
 }
 

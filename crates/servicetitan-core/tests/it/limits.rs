@@ -97,6 +97,77 @@ async fn the_limiter_is_keyed_by_tenant() {
     );
 }
 
+/// A server that records the order of the paths it was asked for.
+async fn recording_server(api: &MockServer) -> Arc<std::sync::Mutex<Vec<String>>> {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    api.mock_async(move |when, then| {
+        when.any_request();
+        then.respond_with(move |req: &HttpMockRequest| {
+            s2.lock().unwrap().push(req.uri().path().to_string());
+            json_response(200, &serde_json::json!({}))
+        });
+    })
+    .await;
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_requests_yield_to_the_others() {
+    let (api, auth) = servers().await;
+    let seen = recording_server(&api).await;
+    // One slot every 200 ms: wide margins for a busy machine.
+    let rt = builder(&api, &auth)
+        .rate_limit_per_second(5)
+        .rate_limit_burst(1)
+        .rate_limit_margin(1.0)
+        .build()
+        .unwrap();
+    let background: Vec<_> = (0..6)
+        .map(|i| {
+            let rt = rt.clone();
+            tokio::spawn(servicetitan_core::pacing::background(async move {
+                get(&rt, &format!("/background/{i}")).await.unwrap();
+            }))
+        })
+        .collect();
+    // Once the background requests wait (the first one took the slot at once), an ordinary
+    // request goes ahead of the other five.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    get(&rt, "/ordinary").await.unwrap();
+    for t in background {
+        t.await.unwrap();
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    let at = seen.iter().position(|p| p == "/ordinary").unwrap();
+    assert!(at <= 2, "the ordinary request came {}th: {seen:?}", at + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_dropped_before_its_slot_hands_the_slot_on() {
+    let (api, auth) = servers().await;
+    recording_server(&api).await;
+    // One slot a second.
+    let rt = builder(&api, &auth)
+        .rate_limit_per_second(1)
+        .rate_limit_burst(1)
+        .rate_limit_margin(1.0)
+        .build()
+        .unwrap();
+    get(&rt, "/first").await.unwrap();
+    // These two reserve the slots at 1 s and 2 s, and are dropped before their time.
+    for i in 0..2 {
+        let path = format!("/dropped/{i}");
+        let _ = tokio::time::timeout(Duration::from_millis(100), get(&rt, &path)).await;
+    }
+    // The next call takes the slot at 1 s, not the one at 3 s.
+    let t0 = Instant::now();
+    get(&rt, "/next").await.unwrap();
+    let waited = t0.elapsed();
+    assert!(waited < Duration::from_millis(1900), "{waited:?}");
+}
+
 #[tokio::test]
 async fn the_report_limiter_allows_one_run_per_report_and_tenant_per_period() {
     let limiter = ReportLimiter::with_period(Duration::from_secs(2));

@@ -423,3 +423,51 @@ async fn a_stream_whose_last_whole_read_is_too_old_is_read_whole_again() {
     .await;
     assert_eq!(summary.streams[0].deleted, 5, "{summary:#?}");
 }
+
+/// Records the order in which streams start.
+struct StartOrder(std::sync::Mutex<Vec<String>>);
+
+impl servicetitan_sync::Progress for StartOrder {
+    fn started(&self, stream: &servicetitan_sync::StreamDef) {
+        self.0.lock().unwrap().push(stream.name.to_string());
+    }
+    fn committed(&self, _: &servicetitan_sync::StreamDef, _: u64, _: u64, _: Option<i64>) {}
+    fn finished(&self, _: &servicetitan_sync::StreamDef, _: &servicetitan_sync::StreamReport) {}
+}
+
+// A runtime with worker threads: spawned tasks there start in no fixed order, so the order
+// must come from the sync itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_start_in_order_exports_first_on_a_first_run() {
+    let mock = mock(30).await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = Target::Sqlite(dir.path().join("st.db"));
+    let st = connect(&mock);
+    let streams = select(&catalog(), "jpm.*,crm.*").unwrap();
+    let order = Arc::new(StartOrder(Default::default()));
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let summary = run(
+        st.runtime(),
+        target.open().unwrap(),
+        &streams,
+        &SyncOptions::default().stream_concurrency(2),
+        order.clone(),
+        stop,
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.failed().count(), 0, "{summary:#?}");
+    // Before any run: the exports, then the lists, each in name order.
+    let want: Vec<String> = streams
+        .iter()
+        .filter(|s| s.kind == servicetitan_sync::StreamKind::Export)
+        .chain(
+            streams
+                .iter()
+                .filter(|s| s.kind == servicetitan_sync::StreamKind::List),
+        )
+        .map(|s| s.name.to_string())
+        .collect();
+    let started = order.0.lock().unwrap().clone();
+    assert_eq!(started, want);
+}
