@@ -247,10 +247,11 @@ pub async fn run(
         // The slot is taken here, in order: spawned tasks start in no particular order, and
         // a long stream that got its slot late would end the run alone.
         let slot = slots.clone().acquire_owned().await;
+        // Reported here too, so progress shows streams in the order they start.
+        job.progress.started(&job.stream);
         let abort_tx = abort_tx.clone();
         tasks.spawn(async move {
             let _slot = slot;
-            job.progress.started(&job.stream);
             let t0 = Instant::now();
             let mut tally = Tally::default();
             let result = if job.stopped() {
