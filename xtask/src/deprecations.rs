@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use syn::{Fields, ImplItem, Item, Type};
+use syn::{Fields, ImplItem, Item};
+
+use crate::generate::{inline_module_mut, type_name};
 
 /// The extension that carries our note beside `deprecated: true` (written by `spec-import`).
 pub const DEPRECATED_NOTE_KEY: &str = "x-deprecated-note";
@@ -93,18 +95,6 @@ pub fn apply(file: &mut syn::File, d: &Deprecations) -> usize {
     added
 }
 
-fn type_name(ty: &Type) -> String {
-    match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
 /// The name a field has on the wire: its serde `rename`, else its Rust name.
 fn wire_name(field: &syn::Field) -> String {
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
@@ -159,11 +149,7 @@ fn apply_to_types(items: &mut [Item], d: &Deprecations) -> usize {
             }
         }
     }
-    let builders = items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    });
-    for item in builders.into_iter().flatten() {
+    for item in inline_module_mut(items, "builder").into_iter().flatten() {
         let Item::Impl(i) = item else { continue };
         if i.trait_.is_some() {
             continue;

@@ -125,6 +125,38 @@ pub fn generate(
     })
 }
 
+/// The items of the inline module `name` (`types`, `builder`) directly inside `items`.
+pub(crate) fn inline_module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| &items[..]),
+        _ => None,
+    })
+}
+
+/// The last segment of a path type (`types::builder::Job` → `Job`), or empty.
+pub(crate) fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// [`inline_module`], to change.
+pub(crate) fn inline_module_mut<'a>(
+    items: &'a mut [syn::Item],
+    name: &str,
+) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 fn progenitor_settings(positional: bool) -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::default();
     settings
@@ -204,7 +236,7 @@ fn locate_failure(n: &Normalized, settings: &progenitor::GenerationSettings) -> 
         match v {
             Value::Object(map) => {
                 if let Some(Value::String(r)) = map.get("$ref") {
-                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                    if let Some(name) = r.strip_prefix(crate::normalize::SCHEMA_REF_PREFIX) {
                         out.insert(name.to_string(), json!({}));
                     }
                 }

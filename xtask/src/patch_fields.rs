@@ -10,11 +10,13 @@ use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Fields, ImplItem, Item, Meta, Token, Type, WherePredicate};
 
+use crate::generate::{inline_module_mut, type_name};
+
 const PATCH: &str = "::servicetitan_core::types::Patch";
 
 /// Rewrites the optional fields of the structs named in `bodies`; returns how many fields.
 pub fn rewrite(file: &mut syn::File, bodies: &BTreeSet<String>) -> usize {
-    let Some(types) = module_items(&mut file.items, "types") else {
+    let Some(types) = inline_module_mut(&mut file.items, "types") else {
         return 0;
     };
     // struct name → the fields that became `Patch`.
@@ -40,7 +42,7 @@ pub fn rewrite(file: &mut syn::File, bodies: &BTreeSet<String>) -> usize {
         }
     }
     let count = changed.values().map(BTreeSet::len).sum();
-    if let Some(builders) = module_items(types, "builder") {
+    if let Some(builders) = inline_module_mut(types, "builder") {
         for item in builders.iter_mut() {
             match item {
                 Item::Struct(s) => {
@@ -59,13 +61,7 @@ pub fn rewrite(file: &mut syn::File, bodies: &BTreeSet<String>) -> usize {
                     }
                 }
                 Item::Impl(i) if i.trait_.is_none() => {
-                    let Type::Path(self_ty) = &*i.self_ty else {
-                        continue;
-                    };
-                    let Some(last) = self_ty.path.segments.last() else {
-                        continue;
-                    };
-                    let Some(fields_changed) = changed.get(&last.ident.to_string()) else {
+                    let Some(fields_changed) = changed.get(&type_name(&i.self_ty)) else {
                         continue;
                     };
                     for member in i.items.iter_mut() {
@@ -95,14 +91,6 @@ pub fn rewrite(file: &mut syn::File, bodies: &BTreeSet<String>) -> usize {
         }
     }
     count
-}
-
-/// The items of the inline module `name` directly inside `items`.
-fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 /// Whether typify leaves the field out when it is empty (its optional fields).

@@ -8,21 +8,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Item;
 
+use crate::generate::inline_module;
+
 /// One `impl` per strict model that has a builder in `types::builder`.
 pub fn build_methods(file: &syn::File, strict: &BTreeSet<String>) -> TokenStream {
-    let builders: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-            _ => None,
-        })
-        .flat_map(|(_, items)| items)
-        .filter_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .flat_map(|(_, items)| items)
+    let builders: BTreeSet<String> = inline_module(&file.items, "types")
+        .and_then(|types| inline_module(types, "builder"))
+        .into_iter()
+        .flatten()
         .filter_map(|item| match item {
             Item::Struct(s) => Some(s.ident.to_string()),
             _ => None,

@@ -29,6 +29,9 @@ use servicetitan_core::paging::wire;
 
 use crate::load::METHODS;
 
+/// How a reference to a component schema starts.
+pub(crate) const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
 /// What the generator needs besides the normalized document.
 #[derive(Debug, Default)]
 pub struct Normalized {
@@ -52,8 +55,6 @@ pub struct Normalized {
     pub patch_bodies: BTreeSet<String>,
     /// Models request bodies use: they keep the document's `required`.
     pub strict_models: BTreeSet<String>,
-    /// Response models whose integer `id` stays required.
-    pub required_ids: BTreeSet<String>,
 }
 
 impl Normalized {
@@ -179,16 +180,14 @@ pub fn normalize(document: &Document) -> Result<Normalized, DocError> {
     request_media_types(&mut n);
     dedupe_enums(&mut n);
     loose_constraints(&mut n.doc);
-    let models = strict::split_request_models(&mut n);
-    strict::outside_requests(&mut n.doc, &models.strict, lenient_models);
-    n.patch_bodies = models.patch_bodies;
-    n.strict_models = models.strict;
-    n.required_ids = strict::required_resource_ids(&mut n);
+    strict::split_request_models(&mut n);
+    strict::outside_requests(&mut n.doc, &n.strict_models, lenient_models);
     integer_bounds(&mut n);
     decimal_parameters(&mut n.doc);
     object_array_parameters(&mut n.doc);
     runtime_types(&mut n.doc);
     find_paged_operations(&mut n);
+    strict::required_resource_ids(&mut n);
     collect_operation_origins(&mut n);
     n.doc.as_object_mut().unwrap().remove("security");
     if let Some(c) = n.doc.get_mut("components").and_then(Value::as_object_mut) {
@@ -330,7 +329,7 @@ fn rename_schemas(n: &mut Normalized) {
     for (orig, schema) in old {
         let new = names[&orig].clone();
         map.insert(
-            format!("#/components/schemas/{}", pointer::escape(&orig)),
+            format!("{SCHEMA_REF_PREFIX}{}", pointer::escape(&orig)),
             new.clone(),
         );
         n.schema_origins
@@ -348,7 +347,7 @@ pub(crate) fn rewrite_schema_refs(v: &mut Value, map: &BTreeMap<String, String>)
         Value::Object(obj) => {
             if let Some(Value::String(r)) = obj.get_mut("$ref") {
                 if let Some(new) = map.get(r.as_str()) {
-                    *r = format!("#/components/schemas/{new}");
+                    *r = format!("{SCHEMA_REF_PREFIX}{new}");
                 }
             }
             obj.values_mut().for_each(|c| rewrite_schema_refs(c, map));

@@ -12,18 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use super::{operations_mut, rewrite_schema_refs, Normalized};
-
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
-/// The outcome of [`split_request_models`], for the later passes.
-#[derive(Debug, Default)]
-pub struct StrictModels {
-    /// Component schemas that request bodies use (after the split): kept strict.
-    pub strict: BTreeSet<String>,
-    /// Schemas of PATCH request bodies: their optional fields become three-state.
-    pub patch_bodies: BTreeSet<String>,
-}
+use super::{operations_mut, rewrite_schema_refs, Normalized, SCHEMA_REF_PREFIX as SCHEMA_PREFIX};
 
 /// Names of the component schemas `v` refers to directly.
 fn direct_refs(v: &Value, out: &mut BTreeSet<String>) {
@@ -66,8 +55,9 @@ fn has_required(schema: &Value) -> bool {
 }
 
 /// Finds the request side's models, splits the shared ones that strictness changes, and points
-/// request bodies (and the strict models themselves) at the strict copies.
-pub fn split_request_models(n: &mut Normalized) -> StrictModels {
+/// request bodies (and the strict models themselves) at the strict copies. Fills
+/// `n.strict_models` and `n.patch_bodies`.
+pub fn split_request_models(n: &mut Normalized) {
     let mut request_roots = BTreeSet::new();
     let mut response_roots = BTreeSet::new();
     let mut patch_roots = BTreeSet::new();
@@ -141,7 +131,7 @@ pub fn split_request_models(n: &mut Normalized) -> StrictModels {
         .and_then(Value::as_object_mut)
     else {
         // No models at all: request bodies are inline or absent.
-        return StrictModels::default();
+        return;
     };
     for (from, to) in &renames {
         let mut copy = components[from].clone();
@@ -195,7 +185,7 @@ pub fn split_request_models(n: &mut Normalized) -> StrictModels {
             "{relaxed} model(s) only PATCH bodies use had required fields; a PATCH is partial, so only `id` stays required"
         ));
     }
-    let patch_bodies = patch_roots
+    n.patch_bodies = patch_roots
         .into_iter()
         .map(|s| renames.get(&s).cloned().unwrap_or(s))
         .chain(only_patched)
@@ -203,11 +193,7 @@ pub fn split_request_models(n: &mut Normalized) -> StrictModels {
     if !strict.is_empty() {
         let with_required = strict
             .iter()
-            .filter(|s| {
-                n.doc["components"]["schemas"][s.as_str()]
-                    .get("required")
-                    .is_some()
-            })
+            .filter(|s| has_required(&n.doc["components"]["schemas"][s.as_str()]))
             .count();
         n.report.fixes.push(format!(
             "{} request model(s) kept strict ({with_required} with required fields); {} shared model(s) split into a strict `…Input` copy{}",
@@ -220,10 +206,7 @@ pub fn split_request_models(n: &mut Normalized) -> StrictModels {
             }
         ));
     }
-    StrictModels {
-        strict,
-        patch_bodies,
-    }
+    n.strict_models = strict;
 }
 
 /// Takes the request bodies and strict models out of the document while `f` runs over the rest,
@@ -279,54 +262,41 @@ fn success_schema(op: &Map<String, Value>) -> Option<String> {
         })
 }
 
-/// Resources in their own get (`…/{id}`), list (the page's items) and create (`POST` to a
-/// collection) responses always carry their id: where that id is an integer, it is required
-/// again after the lenient pass made it optional. Returns the models touched.
-pub fn required_resource_ids(n: &mut Normalized) -> BTreeSet<String> {
-    let mut resources = BTreeSet::new();
-    let schemas = n
-        .doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+/// Resources in their own get (`…/{id}`), list and export (the items of a paged operation, see
+/// `find_paged_operations`) and create (`POST` to a collection) responses always carry their id:
+/// where that id is an integer, it is required again after the lenient pass made it optional.
+pub fn required_resource_ids(n: &mut Normalized) {
+    let mut resources: BTreeSet<String> = n
+        .lists
+        .iter()
+        .chain(&n.exports)
+        .filter_map(|op| op.item_type.strip_prefix("types::"))
+        .map(String::from)
+        .collect();
     for (path, method, op) in operations_mut(&mut n.doc) {
         let last_is_param = path
             .trim_end_matches('/')
             .rsplit('/')
             .next()
             .is_some_and(|s| s.starts_with('{'));
-        let Some(schema) = success_schema(op) else {
-            continue;
+        let own_resource = match method.as_str() {
+            "get" => last_is_param,
+            "post" => !last_is_param,
+            _ => false,
         };
-        let page_items = schemas
-            .get(&schema)
-            .filter(|s| s.pointer("/properties/hasMore").is_some())
-            .and_then(|s| s.pointer("/properties/data/items/$ref"))
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix(SCHEMA_PREFIX));
-        match (method.as_str(), page_items) {
-            ("get", Some(item)) if !last_is_param => {
-                resources.insert(item.to_string());
-            }
-            ("get", None) if last_is_param => {
-                resources.insert(schema);
-            }
-            ("post", None) if !last_is_param => {
-                resources.insert(schema);
-            }
-            _ => {}
+        if let Some(schema) = success_schema(op).filter(|_| own_resource) {
+            resources.insert(schema);
         }
     }
-    let mut touched = BTreeSet::new();
+    let mut touched = 0;
     for name in resources {
-        let integer_id = schemas
-            .get(&name)
-            .is_some_and(|s| s.pointer("/properties/id/type") == Some(&json!("integer")));
-        if !integer_id {
+        let at = format!("/components/schemas/{}", crate::pointer::escape(&name));
+        let Some(schema) = n.doc.pointer_mut(&at) else {
+            continue;
+        };
+        if schema.pointer("/properties/id/type") != Some(&json!("integer")) {
             continue;
         }
-        let schema = &mut n.doc["components"]["schemas"][&name];
         if let Some(id) = schema
             .pointer_mut("/properties/id")
             .and_then(Value::as_object_mut)
@@ -343,13 +313,11 @@ pub fn required_resource_ids(n: &mut Normalized) -> BTreeSet<String> {
                 list.push(json!("id"));
             }
         }
-        touched.insert(name);
+        touched += 1;
     }
-    if !touched.is_empty() {
+    if touched > 0 {
         n.report.fixes.push(format!(
-            "{} resource model(s) keep a required integer `id` (get, list and create responses)",
-            touched.len()
+            "{touched} resource model(s) keep a required integer `id` (get, list, export and create responses)"
         ));
     }
-    touched
 }

@@ -306,7 +306,7 @@ fn import_file(
         .iter()
         .map(|(k, n)| {
             (
-                format!("#/components/schemas/{}", pointer::escape(k)),
+                format!("{}{}", normalize::SCHEMA_REF_PREFIX, pointer::escape(k)),
                 n.clone(),
             )
         })

@@ -225,7 +225,7 @@ async fn list_material_cost_types_decodes_a_page() {
 
     let kinds = page.data.unwrap();
     assert_eq!(kinds[0].name.as_deref(), Some("Parts"));
-    assert_eq!(kinds[1].id, 4);
+    assert_eq!(kinds[1].id, Some(4));
     assert_eq!(kinds[1].name, None);
 }
 
