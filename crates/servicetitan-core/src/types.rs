@@ -467,20 +467,6 @@ impl<T> Patch<T> {
     pub fn is_absent(&self) -> bool {
         matches!(self, Patch::Absent)
     }
-
-    /// The value to set, if any.
-    pub fn as_set(&self) -> Option<&T> {
-        match self {
-            Patch::Set(value) => Some(value),
-            Patch::Absent | Patch::Null => None,
-        }
-    }
-
-    /// `None` → [`Patch::Absent`] (leave unchanged), `Some(v)` → [`Patch::Set`]; for code that
-    /// already holds an `Option`. Clearing is always explicit: [`Patch::Null`].
-    pub fn set_or_leave(value: Option<T>) -> Self {
-        value.map_or(Patch::Absent, Patch::Set)
-    }
 }
 
 impl<T> From<T> for Patch<T> {
