@@ -296,10 +296,20 @@ async fn connect(
 
 /// `2024-01-31` or a full date-time, as the UTC date-time the API expects.
 fn since(value: &str) -> Result<String, Error> {
+    since_time(value, "--since").map(|t| servicetitan::types::DateTime(t).to_string())
+}
+
+/// `2024-01-31` or a full date-time as a UTC time; `what` names the option in the error.
+pub(crate) fn since_time(value: &str, what: &str) -> Result<chrono::DateTime<chrono::Utc>, Error> {
     value
         .parse::<servicetitan::types::DateTime>()
-        .map(|t| t.to_string())
-        .map_err(|e| Error::Config(format!("--since: {e}")))
+        .map(|t| t.0)
+        .map_err(|e| Error::Config(format!("{what}: {e}")))
+}
+
+/// `--reconcile-every-days N` as a duration.
+pub(crate) fn days(n: Option<u64>) -> Option<std::time::Duration> {
+    n.map(|d| std::time::Duration::from_secs(d.saturating_mul(86_400)))
 }
 
 fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn std::io::Write>, Error> {

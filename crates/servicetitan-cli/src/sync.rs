@@ -95,7 +95,7 @@ pub fn list_streams() -> Result<(), Error> {
 }
 
 /// The destination `--to` names; `postgres` alone takes `DATABASE_URL`.
-fn target(to: &str) -> Result<Target, Error> {
+pub(crate) fn target(to: &str) -> Result<Target, Error> {
     if to == "postgres" || to == "postgresql" {
         let url = std::env::var("DATABASE_URL").map_err(|_| {
             Error::Config("--to postgres takes the URL from DATABASE_URL, which is not set".into())
@@ -129,20 +129,13 @@ pub async fn run(
         ));
     }
     let since = match &args.since {
-        Some(s) => Some(
-            s.parse::<servicetitan::types::DateTime>()
-                .map_err(|e| Error::Config(format!("--since: {e}")))?
-                .0,
-        ),
+        Some(s) => Some(crate::since_time(s, "--since")?),
         None => None,
     };
     let options = SyncOptions::default()
         .full(args.full)
         .reconcile(args.reconcile)
-        .reconcile_every(
-            args.reconcile_every_days
-                .map(|d| Duration::from_secs(d.saturating_mul(86_400))),
-        )
+        .reconcile_every(crate::days(args.reconcile_every_days))
         .since(since)
         .stream_concurrency(args.stream_concurrency)
         .page_concurrency(args.page_concurrency)

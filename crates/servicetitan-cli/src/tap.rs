@@ -116,11 +116,7 @@ pub async fn run(global: &crate::Global, args: TapArgs) -> Result<(), Error> {
         }
     };
     let since = match start_date.as_deref() {
-        Some(s) => Some(
-            s.parse::<servicetitan::types::DateTime>()
-                .map_err(|e| Error::Config(format!("start_date: {e}")))?
-                .0,
-        ),
+        Some(s) => Some(crate::since_time(s, "start_date")?),
         None => None,
     };
     let state = match &args.state {

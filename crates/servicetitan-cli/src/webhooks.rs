@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Subcommand;
@@ -179,16 +179,15 @@ pub async fn run(
             let sync = match (sync, &to, st) {
                 (Some(target), Some(journal), Some(st)) => Some(SyncPlan {
                     st,
-                    target: Target::parse(&target)?,
+                    target: crate::sync::target(&target)?,
                     checkpoint: checkpoint.unwrap_or_else(|| {
                         let mut p = journal.clone().into_os_string();
                         p.push(".sync-checkpoint");
                         PathBuf::from(p)
                     }),
                     catch_up_every: reconcile_every,
-                    options: SyncOptions::default().reconcile_every(
-                        reconcile_every_days.map(|d| Duration::from_secs(d.saturating_mul(86_400))),
-                    ),
+                    options: SyncOptions::default()
+                        .reconcile_every(crate::days(reconcile_every_days)),
                 }),
                 (Some(_), _, _) => {
                     return Err(Error::Config("--sync needs --to FILE and a tenant".into()))
@@ -393,35 +392,29 @@ async fn listen(
     let watch = receiver.clone();
     // Ctrl-C interrupts the syncs in flight (a restart continues them); --max-events lets
     // them finish.
-    let reason = Arc::new(Mutex::new(Shutdown::Interrupt));
-    let stop = {
-        let reason = reason.clone();
-        async move {
-            let enough = async {
-                match max_events {
-                    // Checked every 20 ms; ends once the count is reached.
-                    Some(n) => loop {
-                        if watch.stats().stored >= n {
-                            break;
-                        }
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    },
-                    None => std::future::pending().await,
-                }
-            };
-            let died = async {
-                if died.await.is_err() {
-                    // No event sync: never.
-                    std::future::pending::<()>().await;
-                }
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                () = died => {}
-                () = enough => {
-                    *reason.lock().unwrap_or_else(|p| p.into_inner()) = Shutdown::Drain;
-                }
+    let stop = async move {
+        let enough = async {
+            match max_events {
+                // Checked every 20 ms; ends once the count is reached.
+                Some(n) => loop {
+                    if watch.stats().stored >= n {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                },
+                None => std::future::pending().await,
             }
+        };
+        let died = async {
+            if died.await.is_err() {
+                // No event sync: never.
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = died => {}
+            () = enough => {}
         }
     };
     servicetitan_webhooks::axum::serve(listener, receiver.router())
@@ -435,7 +428,12 @@ async fn listen(
         );
     }
     if let (Some(tx), Some(task)) = (driver_stop, driving) {
-        let _ = tx.send(*reason.lock().unwrap_or_else(|p| p.into_inner()));
+        let reached = max_events.is_some_and(|n| receiver.stats().stored >= n);
+        let _ = tx.send(if reached {
+            Shutdown::Drain
+        } else {
+            Shutdown::Interrupt
+        });
         let stats = task
             .await
             .map_err(|e| Error::Other(format!("the event sync stopped: {e}")))?

@@ -96,7 +96,8 @@ impl Listener {
         let mut stdout = String::new();
         std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
         let mut stderr = std::mem::take(&mut self.early);
-        stderr.extend(self.stderr.try_iter());
+        // Until the reader thread reaches the end of the exited child's stderr.
+        stderr.extend(self.stderr.iter());
         (stdout, stderr.join("\n"))
     }
 }
@@ -468,7 +469,7 @@ fn a_write_reaches_sqlite_through_its_event() {
     }
     let _ = listener.child.kill();
     let _ = listener.child.wait();
-    let lines: Vec<String> = listener.stderr.try_iter().collect();
+    let lines: Vec<String> = listener.stderr.iter().collect();
     assert!(
         lines.iter().any(|l| l.starts_with("synced crm.customers:")),
         "{lines:#?}"

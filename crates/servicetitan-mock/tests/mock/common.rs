@@ -95,10 +95,8 @@ impl Api {
 
     /// POST or PATCH JSON, returning status and JSON body.
     pub async fn write(&self, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self.send(method, path, &[], Some(body)).await;
-        let status = resp.status();
-        let body = resp.json().await.unwrap_or(Value::Null);
-        (status, body)
+        let (status, text) = self.write_text(method, path, &body.to_string()).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// POST or PATCH a JSON body given as text (numbers exactly as written), returning status

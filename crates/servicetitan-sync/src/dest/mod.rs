@@ -100,7 +100,7 @@ impl Destination for Shared {
 }
 
 /// Where to write, as the command line names it: `DIR` or `sqlite:PATH`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Target {
     /// A directory of NDJSON files and `state.json`.
     Dir(PathBuf),
@@ -108,6 +108,20 @@ pub enum Target {
     Sqlite(PathBuf),
     /// A PostgreSQL database (`postgres://…` or `postgresql://…`).
     Postgres(String),
+}
+
+impl std::fmt::Debug for Target {
+    /// A PostgreSQL URL is shown without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Dir(p) => f.debug_tuple("Dir").field(p).finish(),
+            Target::Sqlite(p) => f.debug_tuple("Sqlite").field(p).finish(),
+            Target::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&postgres::without_password(url))
+                .finish(),
+        }
+    }
 }
 
 impl Target {
@@ -156,5 +170,18 @@ impl Target {
     /// Whether several tenants can share this destination.
     pub fn holds_many_tenants(&self) -> bool {
         matches!(self, Target::Postgres(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Target;
+
+    #[test]
+    fn a_postgres_target_never_shows_its_password() {
+        let target = Target::parse("postgres://sync:hunter2@127.0.0.1:5433/st").unwrap();
+        let shown = format!("{target:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("sync@127.0.0.1:5433/st"), "{shown}");
     }
 }

@@ -32,24 +32,7 @@ async fn a_write_to_the_mock_tenant_ends_as_one_journal_line_per_event() {
         .await;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
-    let token: serde_json::Value = serde_json::from_str(
-        &http
-            .post(mock.auth_url())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!(
-                "grant_type=client_credentials&client_id={}&client_secret={}",
-                mock.client_id(),
-                mock.client_secret()
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_string();
+    let token = token(&http, &mock).await;
     let job = mock.record_id(Resource::Jobs, 4);
     let customer = mock.record_id(Resource::Customers, 2);
     for (path, body) in [
