@@ -74,51 +74,61 @@ impl Pacer {
 
     /// Reserves the next slot and returns when it starts (now or later).
     pub(crate) fn reserve(&self) -> Instant {
-        match self.try_reserve(None) {
-            Ok(start) => start,
-            Err(_) => unreachable!("a reservation without a bound always succeeds"),
-        }
+        let Ok(start) = self.try_reserve(None) else {
+            unreachable!("a reservation without a bound always succeeds")
+        };
+        start
     }
 
-    /// Reserves the next slot if it starts within `within` from now (`None`: whenever it
-    /// starts); else tells how long until it would.
-    fn try_reserve(&self, within: Option<Duration>) -> Result<Instant, Duration> {
+    /// Reserves the next slot if it starts within `queue` intervals from now (`None`: whenever
+    /// it starts); else tells how long until it would.
+    fn try_reserve(&self, queue: Option<f64>) -> Result<Instant, Duration> {
         let now = Instant::now();
         let mut st = self.lock();
         // A freed slot still ahead goes first; those already past are gone.
         st.freed.retain(|t| *t >= now);
-        if let Some(&start) = st.freed.first() {
-            if let Some(wait) = within.and_then(|w| (start - now).checked_sub(w)) {
-                if !wait.is_zero() {
-                    return Err(wait);
-                }
-            }
-            st.freed.remove(0);
-            return Ok(start);
-        }
         let interval = self.interval(st.factor);
-        let allowance = interval * (self.burst - 1);
-        let next = st.next.map_or(now, |n| n.max(now));
-        let start = next.checked_sub(allowance).map_or(now, |s| s.max(now));
-        if let Some(wait) = within.and_then(|w| (start - now).checked_sub(w)) {
+        let (start, sequence_next) = match st.freed.first() {
+            Some(&slot) => (slot, None),
+            None => {
+                let next = st.next.map_or(now, |n| n.max(now));
+                let allowance = interval * (self.burst - 1);
+                let start = next.checked_sub(allowance).map_or(now, |s| s.max(now));
+                (start, Some(next + interval))
+            }
+        };
+        if let Some(queue) = queue {
+            let wait = start
+                .saturating_duration_since(now)
+                .saturating_sub(interval.mul_f64(queue.max(0.0)));
             if !wait.is_zero() {
                 return Err(wait);
             }
         }
-        st.next = Some(next + interval);
+        match sequence_next {
+            Some(next) => st.next = Some(next),
+            None => {
+                st.freed.remove(0);
+            }
+        }
         Ok(start)
     }
 
     /// Reserves a slot for a background request: waits its turn behind the background
     /// requests before it, then until the next free slot is due within `queue` intervals,
-    /// and takes it.
-    pub(crate) async fn reserve_background(&self, queue: f64) -> Instant {
-        let _turn = self.background.lock().await;
+    /// and takes it. After `patience` it stops yielding and reserves like any request, so a
+    /// queue that never gets short (many exports at once) delays it but cannot starve it,
+    /// and neither can a background request ahead of it whose caller stopped polling.
+    pub(crate) async fn reserve_background(&self, queue: f64, patience: Duration) -> Instant {
+        let give_up = Instant::now() + patience;
+        let Ok(_turn) = tokio::time::timeout_at(give_up, self.background.lock()).await else {
+            return self.reserve();
+        };
         loop {
-            let within = self.interval(self.lock().factor).mul_f64(queue.max(0.0));
-            match self.try_reserve(Some(within)) {
+            match self.try_reserve(Some(queue)) {
                 Ok(start) => return start,
-                Err(wait) => tokio::time::sleep(wait).await,
+                Err(_) if Instant::now() >= give_up => return self.reserve(),
+                Err(wait) => tokio::time::sleep_until((Instant::now() + wait).min(give_up)).await,
             }
         }
     }
@@ -280,7 +290,7 @@ mod tests {
         }
         let background = |p: std::sync::Arc<Pacer>| {
             tokio::spawn(async move {
-                let slot = p.reserve_background(2.0).await;
+                let slot = p.reserve_background(2.0, Duration::from_secs(60)).await;
                 (Instant::now(), slot)
             })
         };
@@ -297,5 +307,21 @@ mod tests {
         assert_eq!((taken, slot), (ms(900), ms(1100)));
         let (taken, slot) = second.await.unwrap();
         assert_eq!((taken, slot), (ms(1000), ms(1200)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_background_request_stops_yielding_after_its_patience() {
+        let p = Pacer::new(10, 1, 1.0);
+        let t0 = Instant::now();
+        // A queue 5 s long that ordinary requests keep long: it never gets short.
+        for _ in 0..50 {
+            p.reserve();
+        }
+        let slot = p.reserve_background(0.25, Duration::from_secs(1)).await;
+        // It gave up yielding at 1 s and took its place at the end of the line, behind every
+        // slot already reserved, not ahead of them.
+        assert_eq!(Instant::now() - t0, Duration::from_secs(1));
+        assert_eq!(slot, t0 + Duration::from_secs(5));
+        assert_eq!(p.reserve(), t0 + Duration::from_millis(5100));
     }
 }

@@ -16,9 +16,14 @@ use std::future::Future;
 /// takes it: a quarter (about 4 ms at 58 requests/s). Any other request then waits for at most
 /// about one interval behind background requests, and the pacer does not idle while they wait
 /// as long as the timer wakes them within that quarter. Measured on the sync bench (2 busy
-/// cores, BENCHMARKS.md): 0.25 and 0 kept a full backfill at 91–92 %, 0.5 to 3 let export
-/// pages wait longer (86–89 %), and 0 left gaps when mostly background requests were waiting.
+/// cores, BENCHMARKS.md): 0.25 kept a full backfill at 91.6 % and 0 at 90.6–91.2 %; 0.5 to 3
+/// let export pages wait longer (86–89 %), and 0 left gaps when mostly background requests
+/// were waiting.
 pub const BACKGROUND_QUEUE: f64 = 0.25;
+
+/// How long a background request yields before it takes the next slot like any other request:
+/// with many exports at once the queue may never get short, and a list page must still go.
+pub const BACKGROUND_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 
 tokio::task_local! {
     static BACKGROUND: ();

@@ -507,7 +507,10 @@ impl Runtime {
         let slot = if crate::pacing::in_background() {
             let turn = tokio::time::timeout_at(
                 tokio::time::Instant::from_std(deadline),
-                pacer.reserve_background(crate::pacing::BACKGROUND_QUEUE),
+                pacer.reserve_background(
+                    crate::pacing::BACKGROUND_QUEUE,
+                    crate::pacing::BACKGROUND_PATIENCE,
+                ),
             )
             .await;
             match turn {

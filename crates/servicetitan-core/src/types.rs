@@ -361,6 +361,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_absent_patch_that_is_not_left_out_is_an_error_not_a_null() {
+        let err = serde_json::to_string(&vec![Patch::<i32>::Absent]).unwrap_err();
+        assert!(err.to_string().contains("is_absent"), "{err}");
+        assert_eq!(
+            serde_json::to_string(&vec![Patch::Null, Patch::Set(3)]).unwrap(),
+            "[null,3]"
+        );
+    }
+
+    #[test]
     fn date_times_with_seven_digits_and_without_offset() {
         let a: DateTime = "2024-03-01T12:30:45.1234567Z".parse().unwrap();
         let b: DateTime = "2024-03-01T12:30:45.1234567".parse().unwrap();
@@ -478,8 +488,12 @@ impl<T> From<T> for Patch<T> {
 impl<T: Serialize> Serialize for Patch<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            // Only reached when a container does not skip absent fields: `null` is the nearest.
-            Patch::Absent | Patch::Null => serializer.serialize_none(),
+            // Only reached when a container does not skip absent fields; writing `null` would
+            // clear the field on the server, the opposite of "leave it".
+            Patch::Absent => Err(serde::ser::Error::custom(
+                "a Patch::Absent field must be left out: skip_serializing_if = \"Patch::is_absent\"",
+            )),
+            Patch::Null => serializer.serialize_none(),
             Patch::Set(value) => value.serialize(serializer),
         }
     }

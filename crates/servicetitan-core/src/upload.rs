@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures::stream::BoxStream;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -68,19 +68,16 @@ impl UploadFile {
         }
     }
 
-    /// A file from memory (the same as [`UploadFile::new`]).
-    pub fn from_bytes(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
-        Self::new(file_name, bytes)
-    }
-
     /// A file on disk; its name becomes the part's file name. The file is streamed from disk
     /// on each attempt, so a large file is never held in memory and a retry sends it again.
+    /// Its length is taken now: a file that changes size before it is sent fails the upload
+    /// rather than sending a body that does not match its length.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read.
+    /// [`Error::Io`] when the file cannot be opened.
     pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let len = tokio::fs::metadata(path).await?.len();
+        let len = tokio::fs::File::open(path).await?.metadata().await?.len();
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -165,30 +162,34 @@ impl UploadFile {
         let part = match &self.source {
             Source::Bytes(b) => Part::stream_with_length(b.clone(), b.len() as u64),
             Source::Path { path, len } => {
-                let path = path.clone();
-                // Opened lazily by the first poll, so each attempt reads the file from the start.
-                let chunks = futures::stream::unfold(None, move |file| {
-                    let path = path.clone();
-                    async move {
-                        let mut file = match file {
-                            Some(f) => f,
-                            None => match tokio::fs::File::open(&path).await {
-                                Ok(f) => f,
-                                Err(e) => return Some((Err(e), None)),
-                            },
-                        };
-                        let mut buf = vec![0u8; PATH_CHUNK];
-                        match file.read(&mut buf).await {
-                            Ok(0) => None,
-                            Ok(n) => {
-                                buf.truncate(n);
-                                Some((Ok(Bytes::from(buf)), Some(file)))
+                let (path, len) = (path.clone(), *len);
+                // Opened by the first poll, so each attempt reads the file from the start.
+                let chunks = futures::stream::try_unfold(
+                    (None::<tokio::fs::File>, 0u64),
+                    move |(file, sent)| {
+                        let path = path.clone();
+                        async move {
+                            let mut file = match file {
+                                Some(f) => f,
+                                None => tokio::fs::File::open(&path).await?,
+                            };
+                            let mut buf = BytesMut::with_capacity(PATH_CHUNK);
+                            let n = file.read_buf(&mut buf).await? as u64;
+                            let sent = sent + n;
+                            if sent > len || (n == 0 && sent < len) {
+                                return Err(std::io::Error::new(
+                                    std::io::ErrorKind::InvalidData,
+                                    format!(
+                                        "{} changed size since it was given for upload ({len} bytes)",
+                                        path.display()
+                                    ),
+                                ));
                             }
-                            Err(e) => Some((Err(e), None)),
+                            Ok((n > 0).then(|| (buf.freeze(), (Some(file), sent))))
                         }
-                    }
-                });
-                Part::stream_with_length(reqwest::Body::wrap_stream(chunks), *len)
+                    },
+                );
+                Part::stream_with_length(reqwest::Body::wrap_stream(chunks), len)
             }
             Source::Stream { stream, len } => {
                 let taken = stream.lock().ok().and_then(|mut s| s.take());

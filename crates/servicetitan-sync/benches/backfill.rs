@@ -1,20 +1,21 @@
 //! Sync figures for BENCHMARKS.md (issue 12), side by side in one run, against the mock tenant
 //! on 127.0.0.1 (its own thread):
 //!
-//! 1. A full backfill of every default stream (`*`) into SQLite, 300 ms latency, 60 requests/s:
-//!    wall time against the physical floor (requests the run made ÷ 60/s), 429s. With the
-//!    default options, then with 32 streams at once (in name order, then longest first).
+//! 1. A full backfill of every default stream (`*`) into a fresh SQLite file, 300 ms latency,
+//!    60 requests/s: wall time against the physical floor (requests the run made ÷ 60/s), 429s.
+//!    With the default options (nothing saved yet, so exports start first), with 8 streams at
+//!    once, and with export pages of 1000 (no long chains).
 //! 2. The same streams one by one (stream and page concurrency 1).
-//! 3. Records/s and peak RSS for a directory vs SQLite: 200,000 jobs through `jpm.jobs`, no
-//!    latency, no rate limit. Each destination runs in a child process (this binary again,
-//!    `child ...`) that reports its own VmHWM; the mock stays in the parent.
+//! 3. Records/s and peak RSS per destination (directory, SQLite, PostgreSQL when
+//!    `ST_TEST_DATABASE_URL` is set, Singer): `jpm.jobs`, no latency, no rate limit. Each
+//!    destination runs in a child process (this binary again, `child ...`) that reports its own
+//!    VmHWM; the mock stays in the parent.
 //! 4. One list stream (`jpm.jobs.list`, 40 pages of 500) at 300 ms and 60/s with 1, 4, 8, 16
 //!    and 32 page requests in flight.
 //!
 //! Run: `cargo bench -p servicetitan-sync --bench backfill` (all parts), or name parts:
 //! `-- backfill sequential dest list`. `SYNC_BENCH_RECORDS` / `SYNC_BENCH_EXPORT_PAGE` change
-//! the mock's size for parts 1 and 2, `SYNC_BENCH_STREAMS` the streams at once of the wide runs
-//! (default 32). `SYNC_BENCH_DEBUG=1` prints, after each run of parts 1, 2 and 4, the requests
+//! the mock's size for parts 1 and 2. `SYNC_BENCH_DEBUG=1` prints, after each run of parts 1, 2 and 4, the requests
 //! the mock served per half second and the streams that ended last.
 
 use std::path::Path;
@@ -259,7 +260,7 @@ async fn backfill(parts: &[String]) {
         let r = at_limit(&mock, &all, &SyncOptions::default()).await;
         println!(
             "{}",
-            r.row("full backfill, default options (32 streams at once, longest first, 8 pages per list)")
+            r.row("full backfill, default options (32 streams at once, exports first on a fresh database, 8 pages per list)")
         );
         let mock = mock_at_limit(records, export_page);
         let r = at_limit(&mock, &all, &SyncOptions::default().stream_concurrency(8)).await;

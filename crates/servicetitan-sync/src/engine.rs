@@ -209,25 +209,33 @@ pub async fn run(
     let (abort_tx, abort_rx) = watch::channel(None::<String>);
     let abort_tx = Arc::new(abort_tx);
     // Longest streams first: an export reads one page after another, so a long one started
-    // last would keep the run going alone. A stream's length is what its last run counted;
-    // before any run, exports (usually the big ones) go first.
-    // The saved states are read once, here, off the async threads; each job starts from its own.
-    let mut order: Vec<(usize, StreamDef, StreamState)> = {
+    // last would keep the run going alone. A stream's length is the records it has committed
+    // (over its runs, as its state counts them); before any run, exports (usually the big
+    // ones) go first.
+    // The saved states are read once, here, off the async threads; each job starts from its
+    // own, and a state that cannot be read fails its stream only.
+    let mut order: Vec<(usize, StreamDef, Result<StreamState, String>)> = {
         let (destination, streams) = (destination.clone(), streams.to_vec());
         tokio::task::spawn_blocking(move || {
             let mut d = destination.lock().unwrap_or_else(|p| p.into_inner());
             streams
                 .into_iter()
                 .enumerate()
-                .map(|(index, stream)| Ok((index, stream, d.state(&stream)?.unwrap_or_default())))
-                .collect::<Result<Vec<_>, Error>>()
+                .map(|(index, stream)| {
+                    let saved = d
+                        .state(&stream)
+                        .map(Option::unwrap_or_default)
+                        .map_err(|e| format!("reading its saved state: {e}"));
+                    (index, stream, saved)
+                })
+                .collect::<Vec<_>>()
         })
         .await
-        .map_err(|e| Error::Other(format!("reading the saved states failed: {e}")))??
+        .map_err(|e| Error::Other(format!("reading the saved states failed: {e}")))?
     };
     order.sort_by_key(|(_, s, saved)| {
         (
-            std::cmp::Reverse(saved.records),
+            std::cmp::Reverse(saved.as_ref().map_or(0, |s| s.records)),
             s.kind != StreamKind::Export,
         )
     });
@@ -247,7 +255,7 @@ pub async fn run(
         // The slot is taken here, in order: spawned tasks start in no particular order, and
         // a long stream that got its slot late would end the run alone.
         let slot = slots.clone().acquire_owned().await;
-        // Reported here too, so progress shows streams in the order they start.
+        // Reported here, not in the task, so progress shows streams in the order they start.
         job.progress.started(&job.stream);
         let abort_tx = abort_tx.clone();
         tasks.spawn(async move {
@@ -314,7 +322,7 @@ struct Tally {
 
 struct StreamJob {
     /// The stream's state when the run started.
-    saved: StreamState,
+    saved: Result<StreamState, String>,
     runtime: Runtime,
     destination: SharedDestination,
     /// Whether the destination replaces records by key (else it appends).
@@ -401,7 +409,7 @@ impl StreamJob {
 
     /// `Ok(true)` when the stream was read to its end, `Ok(false)` when it stopped early.
     async fn run(&self, tally: &mut Tally) -> Result<bool, Error> {
-        let saved = self.saved.clone();
+        let saved = self.saved.clone().map_err(Error::Other)?;
         match self.stream.kind {
             StreamKind::Export => self.run_export(saved, tally).await,
             StreamKind::List => self.run_list(saved, tally).await,

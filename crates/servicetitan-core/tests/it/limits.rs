@@ -156,12 +156,14 @@ async fn a_call_dropped_before_its_slot_hands_the_slot_on() {
         .build()
         .unwrap();
     get(&rt, "/first").await.unwrap();
-    // These two reserve the slots at 1 s and 2 s, and are dropped before their time.
+    // The first reserves the slot at 1 s and is dropped; the second takes that freed slot
+    // and is dropped too. Without the hand-over they would have taken 1 s and 2 s.
     for i in 0..2 {
         let path = format!("/dropped/{i}");
         let _ = tokio::time::timeout(Duration::from_millis(100), get(&rt, &path)).await;
     }
-    // The next call takes the slot at 1 s, not the one at 3 s.
+    // The next call takes the slot at 1 s again (about 0.8 s from here), not the one at
+    // 2 s or 3 s.
     let t0 = Instant::now();
     get(&rt, "/next").await.unwrap();
     let waited = t0.elapsed();

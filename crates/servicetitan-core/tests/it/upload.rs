@@ -326,3 +326,48 @@ async fn a_path_upload_is_read_again_from_disk_for_the_retry() {
     );
     assert!(!contains(&bodies[1], &first[..1024]));
 }
+
+#[tokio::test]
+async fn a_path_upload_whose_file_changed_size_fails_instead_of_sending_a_cut_body() {
+    let (api, auth) = servers().await;
+    let served = api
+        .mock_async(|when, then| {
+            when.method(POST);
+            then.status(200).json_body(serde_json::json!({"id": 1}));
+        })
+        .await;
+    let mut path = std::env::temp_dir();
+    path.push(format!("st-upload-grown-{}.bin", std::process::id()));
+    std::fs::write(&path, pseudo_random(100 * 1024, 3)).unwrap();
+    let file = UploadFile::from_path(&path).await.unwrap();
+    // The file grows after it was given: its length no longer matches.
+    std::fs::write(&path, pseudo_random(100 * 1024 + 10, 4)).unwrap();
+    let rt = builder(&api, &auth).build().unwrap();
+    let url = format!("{}/tenant/__tenant__/attachments", rt.api_base_url());
+    let result = send_multipart::<serde_json::Value>(
+        &rt,
+        reqwest::Method::POST,
+        url,
+        "file",
+        file,
+        "createAttachment",
+    )
+    .await;
+    std::fs::remove_file(&path).ok();
+    let err = result.expect_err("a body that no longer matches its length");
+    assert!(
+        format!("{err} {err:?}").contains("changed size"),
+        "{err} / {err:?}"
+    );
+    assert_eq!(served.calls_async().await, 0, "nothing reached the handler");
+}
+
+#[tokio::test]
+async fn a_path_upload_of_a_missing_file_fails_at_from_path() {
+    let mut path = std::env::temp_dir();
+    path.push(format!("st-upload-missing-{}.bin", std::process::id()));
+    let err = UploadFile::from_path(&path)
+        .await
+        .expect_err("no such file");
+    assert!(matches!(err, Error::Io(_)), "{err:?}");
+}

@@ -99,6 +99,9 @@ impl Destination for Shared {
     }
 }
 
+/// The table holding the stream states in a database destination (SQLite, PostgreSQL).
+pub const STATE_TABLE: &str = "_servicetitan_streams";
+
 /// Where to write, as the command line names it: `DIR` or `sqlite:PATH`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Target {

@@ -15,13 +15,10 @@ use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, Config};
 use servicetitan::Error;
 
-use super::{Batch, Destination, Unseen};
+use super::{Batch, Destination, Unseen, STATE_TABLE};
 use crate::catalog::StreamDef;
 use crate::record::{parse_time, Record};
 use crate::state::StreamState;
-
-/// The table holding each tenant's stream states.
-pub const STATE_TABLE: &str = "_servicetitan_streams";
 
 /// See the module docs. The blocking client runs its own small runtime, which must not start
 /// on a thread that drives async tasks, so the connection lives on a thread of its own and

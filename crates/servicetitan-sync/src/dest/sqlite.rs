@@ -8,12 +8,9 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 use servicetitan::Error;
 
-use super::{Batch, Destination, Unseen};
+use super::{Batch, Destination, Unseen, STATE_TABLE};
 use crate::catalog::StreamDef;
 use crate::state::StreamState;
-
-/// The table holding each stream's state.
-pub const STATE_TABLE: &str = "_servicetitan_streams";
 
 /// See the module docs.
 pub struct SqliteDestination {

@@ -344,6 +344,30 @@ async fn one_failing_stream_does_not_stop_the_others() {
 }
 
 #[tokio::test]
+async fn a_stream_whose_saved_state_cannot_be_read_fails_alone() {
+    let mock = mock(50).await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = Target::Sqlite(dir.path().join("st.db"));
+    let streams = "jpm.jobs,crm.customers";
+    sync(&mock, &target, streams, &SyncOptions::default()).await;
+    sqlite(&dir.path().join("st.db"))
+        .execute(
+            &format!(
+                "UPDATE {} SET state = 'not json' WHERE stream = 'crm.customers'",
+                servicetitan_sync::dest::STATE_TABLE
+            ),
+            [],
+        )
+        .unwrap();
+    let summary = sync(&mock, &target, streams, &SyncOptions::default()).await;
+    assert_eq!(*outcome(&summary, "jpm.jobs"), StreamOutcome::Complete);
+    let StreamOutcome::Failed(why) = outcome(&summary, "crm.customers") else {
+        panic!("{summary:#?}")
+    };
+    assert!(why.contains("saved state"), "{why}");
+}
+
+#[tokio::test]
 async fn refused_credentials_stop_the_whole_sync() {
     let mock = mock(10).await;
     let st = ServiceTitan::builder()
