@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use servicetitan::{Error, ServiceTitan};
-use servicetitan_sync::dest::{Destination, Shared, Target};
+use servicetitan_sync::dest::{Shared, Target};
 use servicetitan_sync::{StreamDef, StreamOutcome, SyncOptions};
 use servicetitan_webhooks::{
     table_streams, Encoding, Event, EventSync, Journal, Receiver, Shutdown, StreamSync, SyncFuture,
@@ -544,7 +544,7 @@ impl StreamSync for SyncRunner {
     fn sync(&self, stream: &'static str, stop: tokio::sync::watch::Receiver<bool>) -> SyncFuture {
         let def = self.streams.get(stream).copied();
         let st = self.st.clone();
-        let destination: Box<dyn Destination> = Box::new(self.destination.clone());
+        let destination = self.destination.clone();
         let options = self.options.clone();
         Box::pin(async move {
             let def = def.ok_or_else(|| format!("{stream} is not in the catalog"))?;

@@ -1,7 +1,7 @@
 //! Runs the chosen streams concurrently under the runtime's per-tenant limiter, committing each
 //! batch with the stream's new state.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -14,7 +14,7 @@ use servicetitan::{Error, Runtime};
 use tokio::sync::{watch, Semaphore};
 
 use crate::catalog::{StreamDef, StreamKind};
-use crate::dest::{Batch, Destination, Unseen};
+use crate::dest::{Batch, Destination, Shared, Unseen};
 use crate::record::{parse_time, Record};
 use crate::state::{RunState, StreamState};
 
@@ -183,8 +183,6 @@ impl Progress for Quiet {
     fn finished(&self, _: &StreamDef, _: &StreamReport) {}
 }
 
-type SharedDestination = Arc<Mutex<Box<dyn Destination>>>;
-
 /// Runs `streams` into `destination`. Each stream runs on its own (up to
 /// `stream_concurrency` at once), all sharing the runtime's limiter; one stream's failure does
 /// not stop the others, an authentication failure stops all. `stop` turning true (Ctrl-C)
@@ -195,15 +193,15 @@ type SharedDestination = Arc<Mutex<Box<dyn Destination>>>;
 /// [`Summary`].
 pub async fn run(
     runtime: &Runtime,
-    destination: Box<dyn Destination>,
+    destination: impl Into<Shared>,
     streams: &[StreamDef],
     options: &SyncOptions,
     progress: Arc<dyn Progress>,
     stop: watch::Receiver<bool>,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
+    let destination: Shared = destination.into();
     let replaces = destination.replaces_by_key();
-    let destination: SharedDestination = Arc::new(Mutex::new(destination));
     let slots = Arc::new(Semaphore::new(options.stream_concurrency.max(1)));
     // Set when a stream meets an authentication failure: every stream stops.
     let (abort_tx, abort_rx) = watch::channel(None::<String>);
@@ -217,18 +215,19 @@ pub async fn run(
     let mut order: Vec<(usize, StreamDef, Result<StreamState, String>)> = {
         let (destination, streams) = (destination.clone(), streams.to_vec());
         tokio::task::spawn_blocking(move || {
-            let mut d = destination.lock().unwrap_or_else(|p| p.into_inner());
-            streams
-                .into_iter()
-                .enumerate()
-                .map(|(index, stream)| {
-                    let saved = d
-                        .state(&stream)
-                        .map(Option::unwrap_or_default)
-                        .map_err(|e| format!("reading its saved state: {e}"));
-                    (index, stream, saved)
-                })
-                .collect::<Vec<_>>()
+            destination.with(|d| {
+                streams
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, stream)| {
+                        let saved = d
+                            .state(&stream)
+                            .map(Option::unwrap_or_default)
+                            .map_err(|e| format!("reading its saved state: {e}"));
+                        (index, stream, saved)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
         .await
         .map_err(|e| Error::Other(format!("reading the saved states failed: {e}")))?
@@ -324,7 +323,7 @@ struct StreamJob {
     /// The stream's state when the run started.
     saved: Result<StreamState, String>,
     runtime: Runtime,
-    destination: SharedDestination,
+    destination: Shared,
     /// Whether the destination replaces records by key (else it appends).
     replaces: bool,
     stream: StreamDef,
@@ -360,12 +359,9 @@ impl StreamJob {
         F: FnOnce(&mut dyn Destination) -> Result<T, Error> + Send + 'static,
     {
         let destination = self.destination.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = destination.lock().unwrap_or_else(|p| p.into_inner());
-            f(guard.as_mut())
-        })
-        .await
-        .map_err(|e| Error::Other(format!("a destination task failed: {e}")))?
+        tokio::task::spawn_blocking(move || destination.with(f))
+            .await
+            .map_err(|e| Error::Other(format!("a destination task failed: {e}")))?
     }
 
     async fn commit(&self, records: Vec<Record>, state: StreamState) -> Result<(), Error> {

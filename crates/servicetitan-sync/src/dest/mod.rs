@@ -79,6 +79,23 @@ impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Destination>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Runs `f` with the destination locked for all of it (several calls as one step).
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut dyn Destination) -> T) -> T {
+        f(self.lock().as_mut())
+    }
+}
+
+impl From<Box<dyn Destination>> for Shared {
+    fn from(destination: Box<dyn Destination>) -> Self {
+        Shared::new(destination)
+    }
+}
+
+impl<D: Destination + 'static> From<Box<D>> for Shared {
+    fn from(destination: Box<D>) -> Self {
+        Shared::new(destination)
+    }
 }
 
 impl Destination for Shared {
